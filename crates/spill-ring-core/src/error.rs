@@ -1,0 +1,110 @@
+//! Errors of ring operations and their classification.
+
+use core::fmt;
+
+/// Whether retrying a failed operation can succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actionability {
+    /// The condition is temporary: retry later (for example after a pop).
+    Temporary,
+    /// Retrying the same call cannot succeed.
+    Permanent,
+}
+
+/// Errors that say whether they are worth retrying.
+pub trait Actionable {
+    /// Classifies this error.
+    fn actionability(&self) -> Actionability;
+
+    /// Whether retrying later can succeed.
+    fn is_retryable(&self) -> bool {
+        self.actionability() == Actionability::Temporary
+    }
+}
+
+/// Why [`Ring::try_push`](crate::Ring::try_push) refused an item. The item
+/// comes back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PushError<T> {
+    /// The ring was full; nothing was evicted.
+    Full(T),
+}
+
+impl<T> PushError<T> {
+    /// Returns the refused item.
+    pub fn into_inner(self) -> T {
+        match self {
+            PushError::Full(item) => item,
+        }
+    }
+}
+
+impl<T> fmt::Debug for PushError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushError::Full(_) => f.write_str("Full(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for PushError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushError::Full(_) => f.write_str("ring is full"),
+        }
+    }
+}
+
+impl<T> core::error::Error for PushError<T> {}
+
+impl<T> Actionable for PushError<T> {
+    fn actionability(&self) -> Actionability {
+        match self {
+            PushError::Full(_) => Actionability::Temporary,
+        }
+    }
+}
+
+/// A spout refused the item a checked push had to evict: the ring is
+/// unchanged and the item that was being pushed comes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused<T, E> {
+    /// The item that was not pushed.
+    pub item: T,
+    /// What the spout reported.
+    pub error: E,
+}
+
+impl<T, E: fmt::Display> fmt::Display for Refused<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the spout refused an evicted item: {}", self.error)
+    }
+}
+
+impl<T: fmt::Debug, E: fmt::Debug + fmt::Display> core::error::Error for Refused<T, E> {}
+
+/// A spout failed part-way through a batch operation.
+///
+/// `completed` says how far the operation got: for a slice push, how many
+/// input items were taken (stored or sent to the spout); for a drain or a
+/// flush, how many items left the ring. Nothing is lost: every item is
+/// either counted in `completed` or still where it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchError<E> {
+    /// How many items the operation completed before the spout failed.
+    pub completed: usize,
+    /// What the spout reported.
+    pub error: E,
+}
+
+impl<E: fmt::Display> fmt::Display for BatchError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the spout failed after {} items: {}",
+            self.completed, self.error
+        )
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> core::error::Error for BatchError<E> {}

@@ -1,0 +1,97 @@
+//! [`RingBuilder`]: chooses a ring's spout and whether to warm it.
+
+use core::marker::PhantomData;
+
+use spout::{DropSpout, Spout};
+
+use super::Ring;
+use crate::storage::{Inline, Storage};
+
+/// Builds a [`Ring`]. Start from `SpillRing::builder()` (capacity fixed at
+/// compile time) or `HeapRing::builder(capacity)` (capacity checked by
+/// `build`).
+///
+/// Rings are *warm* by default: every slot is touched when the ring is built
+/// so that the first pushes do not fault pages in. [`cold`](Self::cold)
+/// skips that.
+///
+/// ```
+/// use spill_ring_core::{CollectSpout, SpillRing};
+///
+/// let ring: SpillRing<u8, 2, _> = SpillRing::builder()
+///     .spout(CollectSpout::new())
+///     .cold()
+///     .build();
+/// ring.push(1);
+/// assert_eq!(ring.len(), 1);
+/// ```
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct RingBuilder<T, B, S = DropSpout> {
+    storage: B,
+    spout: S,
+    warm: bool,
+    _items: PhantomData<fn(T) -> T>,
+}
+
+impl<T, B> RingBuilder<T, B, DropSpout> {
+    pub(crate) fn new(storage: B) -> Self {
+        RingBuilder {
+            storage,
+            spout: DropSpout,
+            warm: true,
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T, B, S> RingBuilder<T, B, S> {
+    /// Evicted items go to `spout`.
+    pub fn spout<S2: Spout<T>>(self, spout: S2) -> RingBuilder<T, B, S2> {
+        RingBuilder {
+            storage: self.storage,
+            spout,
+            warm: self.warm,
+            _items: PhantomData,
+        }
+    }
+
+    /// Skips touching every slot when the ring is built.
+    pub fn cold(mut self) -> Self {
+        self.warm = false;
+        self
+    }
+
+    /// Touches every slot when the ring is built (the default).
+    pub fn warm(mut self) -> Self {
+        self.warm = true;
+        self
+    }
+}
+
+impl<T, const N: usize, S: Spout<T>> RingBuilder<T, Inline<T, N>, S> {
+    /// Builds the ring.
+    pub fn build(self) -> Ring<T, Inline<T, N>, S> {
+        Ring::from_parts(self.storage, self.spout, self.warm)
+    }
+}
+
+/// The capacity a [`RingBuilder`] for a heap ring allocates when it builds.
+#[cfg(feature = "alloc")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeapCapacity(pub usize);
+
+#[cfg(feature = "alloc")]
+impl<T, S: Spout<T>> RingBuilder<T, HeapCapacity, S> {
+    /// Checks the capacity, allocates the slots and builds the ring.
+    pub fn build(self) -> Result<Ring<T, crate::HeapStorage<T>, S>, crate::CapacityError> {
+        let storage = crate::HeapStorage::new(self.storage.0)?;
+        Ok(Ring::from_parts(storage, self.spout, self.warm))
+    }
+}
+
+impl<T, B: Storage<T>, S: Spout<T>> RingBuilder<T, B, S> {
+    /// The storage this builder will use.
+    pub fn storage(&self) -> &B {
+        &self.storage
+    }
+}

@@ -1,0 +1,175 @@
+//! Iteration: [`Iter`], [`IterMut`], [`Drain`] and `Extend`.
+
+use core::convert::Infallible;
+use core::iter::FusedIterator;
+use core::marker::PhantomData;
+
+use spout::Spout;
+
+use super::Ring;
+use crate::storage::Storage;
+
+impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
+    /// Iterates over the items from oldest to newest.
+    ///
+    /// This takes `&mut self` because a `push(&self)` during the iteration
+    /// could evict items the iterator is about to return.
+    pub fn iter(&mut self) -> Iter<'_, T> {
+        Iter {
+            slots: self.storage.slots(),
+            mask: self.capacity() - 1,
+            front: self.head.get(),
+            back: self.tail.get(),
+            _ring: PhantomData,
+        }
+    }
+
+    /// Iterates mutably over the items from oldest to newest.
+    pub fn iter_mut(&mut self) -> IterMut<'_, T> {
+        IterMut {
+            slots: self.storage.slots(),
+            mask: self.capacity() - 1,
+            front: self.head.get(),
+            back: self.tail.get(),
+            _ring: PhantomData,
+        }
+    }
+
+    /// Removes the items from oldest to newest as an iterator. Items the
+    /// iterator has not returned when it is dropped are dropped too (they do
+    /// not go to the spout).
+    pub fn drain(&mut self) -> Drain<'_, T, B, S> {
+        Drain { ring: self }
+    }
+}
+
+macro_rules! index_iterator {
+    ($name:ident, $item:ty, $deref:ident, $doc:literal) => {
+        #[doc = $doc]
+        pub struct $name<'a, T> {
+            slots: *mut T,
+            mask: usize,
+            front: usize,
+            back: usize,
+            _ring: PhantomData<$item>,
+        }
+
+        impl<'a, T> Iterator for $name<'a, T> {
+            type Item = $item;
+
+            #[inline]
+            fn next(&mut self) -> Option<$item> {
+                if self.front == self.back {
+                    return None;
+                }
+                let index = self.front & self.mask;
+                self.front = self.front.wrapping_add(1);
+                // SAFETY: indices in `front..back` are items of the ring,
+                // each returned once; the ring is borrowed for `'a`, so
+                // they stay in place.
+                Some(unsafe { $deref(self.slots.add(index)) })
+            }
+
+            #[inline]
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                let n = self.back.wrapping_sub(self.front);
+                (n, Some(n))
+            }
+        }
+
+        impl<'a, T> DoubleEndedIterator for $name<'a, T> {
+            #[inline]
+            fn next_back(&mut self) -> Option<$item> {
+                if self.front == self.back {
+                    return None;
+                }
+                self.back = self.back.wrapping_sub(1);
+                let index = self.back & self.mask;
+                // SAFETY: as in `next`.
+                Some(unsafe { $deref(self.slots.add(index)) })
+            }
+        }
+
+        impl<T> ExactSizeIterator for $name<'_, T> {}
+        impl<T> FusedIterator for $name<'_, T> {}
+    };
+}
+
+/// # Safety
+/// `p` points to an item that stays valid and unaliased by writes for `'a`.
+#[inline(always)]
+unsafe fn as_ref<'a, T>(p: *mut T) -> &'a T {
+    // SAFETY: the caller's contract.
+    unsafe { &*p }
+}
+
+/// # Safety
+/// `p` points to an item that stays valid and otherwise unaliased for `'a`.
+#[inline(always)]
+unsafe fn as_mut<'a, T>(p: *mut T) -> &'a mut T {
+    // SAFETY: the caller's contract.
+    unsafe { &mut *p }
+}
+
+index_iterator!(
+    Iter,
+    &'a T,
+    as_ref,
+    "Iterates over a ring's items, oldest first."
+);
+index_iterator!(
+    IterMut,
+    &'a mut T,
+    as_mut,
+    "Iterates mutably over a ring's items, oldest first."
+);
+
+/// Removes a ring's items, oldest first. See [`Ring::drain`].
+pub struct Drain<'a, T, B: Storage<T>, S: Spout<T>> {
+    ring: &'a mut Ring<T, B, S>,
+}
+
+impl<T, B: Storage<T>, S: Spout<T>> Iterator for Drain<'_, T, B, S> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        self.ring.pop_mut()
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.ring.len(), Some(self.ring.len()))
+    }
+}
+
+impl<T, B: Storage<T>, S: Spout<T>> ExactSizeIterator for Drain<'_, T, B, S> {}
+impl<T, B: Storage<T>, S: Spout<T>> FusedIterator for Drain<'_, T, B, S> {}
+
+impl<T, B: Storage<T>, S: Spout<T>> Drop for Drain<'_, T, B, S> {
+    fn drop(&mut self) {
+        self.ring.clear();
+    }
+}
+
+/// Pushes every item in turn; full rings evict to their spout. Only for
+/// spouts that cannot fail, since `Extend` cannot report an error.
+impl<T, B: Storage<T>, S: Spout<T, Error = Infallible>> Extend<T> for Ring<T, B, S> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        for item in items {
+            match self.push_mut(item) {
+                Ok(()) => {}
+                Err(never) => match never {},
+            }
+        }
+    }
+}
+
+impl<'a, T, B: Storage<T>, S: Spout<T>> IntoIterator for &'a mut Ring<T, B, S> {
+    type Item = &'a T;
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}

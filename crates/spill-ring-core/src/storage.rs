@@ -1,0 +1,186 @@
+//! Where a ring keeps its slots.
+//!
+//! A [`Storage`] is a block of `capacity()` slots that the ring may write
+//! through a shared reference. The ring never reads a slot it has not
+//! written; the storage never drops the items in it (the ring does).
+
+use core::cell::UnsafeCell;
+use core::mem::MaybeUninit;
+use core::ptr::NonNull;
+
+use crate::capacity::MAX_CAPACITY;
+#[cfg(feature = "alloc")]
+use crate::capacity::{check_capacity, CapacityError};
+
+/// A block of slots for a ring.
+///
+/// # Safety
+///
+/// Implementors guarantee that [`slots`](Storage::slots) returns a pointer,
+/// aligned for `T`, to `capacity()` consecutive slots of `T` that stay valid
+/// and exclusively owned by this storage for as long as it lives, that may be
+/// read and written through `&self`, and that `capacity()` is a power of two
+/// no greater than [`MAX_CAPACITY`] and never changes.
+pub unsafe trait Storage<T> {
+    /// The number of slots; a power of two.
+    fn capacity(&self) -> usize;
+
+    /// A pointer to the first slot.
+    fn slots(&self) -> *mut T;
+
+    /// Touches every slot so that its page is mapped and its cache line
+    /// fetched before the first push.
+    fn warm(&self) {
+        // SAFETY: the trait guarantees `capacity()` writable slots at
+        // `slots()`; writing bytes into a slot that holds no item yet is
+        // allowed, and `warm` is only called before any item is stored.
+        unsafe { core::ptr::write_bytes(self.slots(), 0, self.capacity()) }
+    }
+}
+
+/// Slots inside the ring itself; the capacity `N` is a compile-time
+/// constant.
+pub struct Inline<T, const N: usize> {
+    slots: UnsafeCell<[MaybeUninit<T>; N]>,
+}
+
+impl<T, const N: usize> Inline<T, N> {
+    /// Fails the build when `N` is not a valid capacity.
+    const VALID: () = assert!(
+        N > 0 && N.is_power_of_two() && N <= MAX_CAPACITY,
+        "ring capacity must be a power of two, greater than zero and at most 1,048,576"
+    );
+
+    /// Creates `N` empty slots.
+    pub const fn new() -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::VALID;
+        Inline {
+            slots: UnsafeCell::new([const { MaybeUninit::uninit() }; N]),
+        }
+    }
+}
+
+impl<T, const N: usize> Default for Inline<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// SAFETY: `slots` is an array of `N` slots owned by `self`, writable through
+// the `UnsafeCell`; `N` was checked at compile time in `new`, the only
+// constructor.
+unsafe impl<T, const N: usize> Storage<T> for Inline<T, N> {
+    #[inline(always)]
+    fn capacity(&self) -> usize {
+        N
+    }
+
+    #[inline(always)]
+    fn slots(&self) -> *mut T {
+        self.slots.get().cast()
+    }
+}
+
+/// Slots allocated once on the heap; the capacity is chosen at run time.
+#[cfg(feature = "alloc")]
+pub struct HeapStorage<T> {
+    slots: NonNull<T>,
+    capacity: usize,
+}
+
+#[cfg(feature = "alloc")]
+impl<T> HeapStorage<T> {
+    /// Allocates `capacity` empty slots. Zero-sized `T` allocates nothing.
+    pub fn new(capacity: usize) -> Result<Self, CapacityError> {
+        check_capacity(capacity)?;
+        let layout = core::alloc::Layout::array::<T>(capacity)
+            .map_err(|_| CapacityError::OutOfMemory(capacity))?;
+        let slots = if layout.size() == 0 {
+            NonNull::dangling()
+        } else {
+            // SAFETY: the layout has a non-zero size.
+            let raw = unsafe { alloc::alloc::alloc(layout) };
+            NonNull::new(raw.cast()).ok_or(CapacityError::OutOfMemory(capacity))?
+        };
+        Ok(HeapStorage { slots, capacity })
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T> Drop for HeapStorage<T> {
+    fn drop(&mut self) {
+        let layout = core::alloc::Layout::array::<T>(self.capacity)
+            .expect("layout was valid when allocated");
+        if layout.size() != 0 {
+            // SAFETY: `slots` came from `alloc` with this very layout and is
+            // freed once, here.
+            unsafe { alloc::alloc::dealloc(self.slots.as_ptr().cast(), layout) }
+        }
+    }
+}
+
+// SAFETY: `new` allocated `capacity` slots aligned for `T` (or, for a zero
+// size, a dangling aligned pointer, valid for zero-sized accesses), owned
+// until `drop`; `capacity` was checked by `check_capacity` and never changes.
+#[cfg(feature = "alloc")]
+unsafe impl<T> Storage<T> for HeapStorage<T> {
+    #[inline(always)]
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    #[inline(always)]
+    fn slots(&self) -> *mut T {
+        self.slots.as_ptr()
+    }
+}
+
+// SAFETY: the storage owns its slots like a `Box<[T]>` does; the items in them
+// move with it.
+#[cfg(feature = "alloc")]
+unsafe impl<T: Send> Send for HeapStorage<T> {}
+
+/// Slots in memory that the caller owns (an engine's arena, a shared
+/// segment). The storage never frees them.
+pub struct RawStorage<T> {
+    slots: NonNull<T>,
+    capacity: usize,
+}
+
+impl<T> RawStorage<T> {
+    /// Uses the `capacity` slots at `slots`.
+    ///
+    /// Returns `None` when `capacity` is not a valid ring capacity (a power
+    /// of two, greater than zero, at most [`MAX_CAPACITY`]).
+    ///
+    /// # Safety
+    ///
+    /// `slots` must be aligned for `T` and point to `capacity` slots of `T`
+    /// that stay valid, and are accessed only through this storage, until it
+    /// is dropped.
+    pub unsafe fn from_raw_parts(slots: NonNull<T>, capacity: usize) -> Option<Self> {
+        if capacity == 0 || !capacity.is_power_of_two() || capacity > MAX_CAPACITY {
+            return None;
+        }
+        Some(RawStorage { slots, capacity })
+    }
+}
+
+// SAFETY: `from_raw_parts` checked the capacity and its caller promised that
+// the slots are valid, aligned and exclusively ours while we live.
+unsafe impl<T> Storage<T> for RawStorage<T> {
+    #[inline(always)]
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    #[inline(always)]
+    fn slots(&self) -> *mut T {
+        self.slots.as_ptr()
+    }
+}
+
+// SAFETY: the caller handed these slots over exclusively (see
+// `from_raw_parts`), so they move between threads with the storage.
+unsafe impl<T: Send> Send for RawStorage<T> {}

@@ -1,0 +1,107 @@
+//! The [`Spout`] trait.
+
+/// A push-based sink for items of type `T`.
+///
+/// Items handed to [`send`](Spout::send) belong to the spout from then on,
+/// whether it succeeds or not: a spout that fails decides what happens to the
+/// item (it may return it inside its error).
+///
+/// # Batches
+///
+/// [`send_all`](Spout::send_all) and [`send_slice`](Spout::send_slice) deliver
+/// many items at once, oldest first. Their defaults call `send` once per
+/// item; a spout that can take a batch more cheaply should override them.
+/// Callers that need to know exactly which items were taken when a batch
+/// fails (the C ABI's "ring unchanged on failure" guarantee relies on this)
+/// use `send_slice`: a spout whose `send_slice` is *all-or-nothing* (it takes
+/// every item or none) should say so in its documentation.
+pub trait Spout<T> {
+    /// What a failed send or flush reports. Spouts that cannot fail use
+    /// [`core::convert::Infallible`].
+    type Error;
+
+    /// Takes one item.
+    fn send(&mut self, item: T) -> Result<(), Self::Error>;
+
+    /// Takes every item of `items`, in order.
+    ///
+    /// The default sends them one by one and stops at the first error.
+    fn send_all<I>(&mut self, items: I) -> Result<(), Self::Error>
+    where
+        I: IntoIterator<Item = T>,
+        Self: Sized,
+    {
+        for item in items {
+            self.send(item)?;
+        }
+        Ok(())
+    }
+
+    /// Takes a copy of every item of `items`, in order.
+    ///
+    /// The default clones and sends them one by one and stops at the first
+    /// error, so on failure a prefix of `items` may already have been taken.
+    /// Spouts that forward whole slices (a C callback, a `memcpy` into a
+    /// buffer) override it and are typically all-or-nothing.
+    fn send_slice(&mut self, items: &[T]) -> Result<(), Self::Error>
+    where
+        T: Clone,
+    {
+        for item in items {
+            self.send(item.clone())?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything sent so far durable or visible downstream.
+    ///
+    /// The default does nothing.
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+impl<T, S: Spout<T> + ?Sized> Spout<T> for &mut S {
+    type Error = S::Error;
+
+    #[inline]
+    fn send(&mut self, item: T) -> Result<(), Self::Error> {
+        (**self).send(item)
+    }
+
+    #[inline]
+    fn send_slice(&mut self, items: &[T]) -> Result<(), Self::Error>
+    where
+        T: Clone,
+    {
+        (**self).send_slice(items)
+    }
+
+    #[inline]
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        (**self).flush()
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T, S: Spout<T> + ?Sized> Spout<T> for alloc::boxed::Box<S> {
+    type Error = S::Error;
+
+    #[inline]
+    fn send(&mut self, item: T) -> Result<(), Self::Error> {
+        (**self).send(item)
+    }
+
+    #[inline]
+    fn send_slice(&mut self, items: &[T]) -> Result<(), Self::Error>
+    where
+        T: Clone,
+    {
+        (**self).send_slice(items)
+    }
+
+    #[inline]
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        (**self).flush()
+    }
+}
