@@ -7,3 +7,23 @@
 
 pub use spill_ring_core::*;
 pub use spout;
+
+// The C ABI layer: one module per exported family...
+mod bytes;
+mod c_spout;
+mod file_spout;
+mod last_error;
+mod limits;
+mod ring_family;
+mod status;
+mod version;
+// ...and the helpers they share.
+mod block;
+mod entry;
+mod handle;
+mod lifecycle;
+mod ptr_args;
+mod ring_ops;
+mod ring_value;
+
+pub mod ffi;

@@ -17,12 +17,23 @@ extern crate alloc;
 
 mod capacity;
 mod error;
+#[cfg(feature = "alloc")]
+mod mpsc;
+#[cfg(feature = "std")]
+mod pool;
 mod ring;
 mod storage;
 mod traits;
 
 pub use capacity::{check_capacity, CapacityError, MAX_CAPACITY};
 pub use error::{Actionability, Actionable, BatchError, PushError, Refused};
+#[cfg(feature = "alloc")]
+pub use mpsc::{collect, Consumer, MpscRing, Producer};
+#[cfg(feature = "std")]
+pub use pool::{
+    BatchInfo, Collector, FanInSpout, MergerHandle, PoolBuilder, PoolError, SequencedCollector,
+    UnorderedCollector, WorkerPanic, WorkerPool,
+};
 #[cfg(feature = "alloc")]
 pub use ring::HeapCapacity;
 pub use ring::{Drain, Iter, IterMut, Ring, RingBuilder};

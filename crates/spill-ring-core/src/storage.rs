@@ -5,6 +5,7 @@
 //! written; the storage never drops the items in it (the ring does).
 
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
@@ -38,8 +39,32 @@ pub unsafe trait Storage<T> {
     }
 }
 
+/// Makes a storage invariant in `T`, as its slots are written through `&self`
+/// (like a `Cell`'s); `NonNull<T>` alone would make it covariant.
+type Writable<T> = PhantomData<*mut T>;
+
 /// Slots inside the ring itself; the capacity `N` is a compile-time
 /// constant.
+///
+/// `N` must be a power of two, greater than zero and at most
+/// [`MAX_CAPACITY`]; anything else fails to build:
+///
+/// ```compile_fail,E0080
+/// let ring: spill_ring_core::SpillRing<u8, 3> = spill_ring_core::SpillRing::new();
+/// ```
+///
+/// ```compile_fail,E0080
+/// let ring: spill_ring_core::SpillRing<u8, 0> = spill_ring_core::SpillRing::new();
+/// ```
+///
+/// ```compile_fail,E0080
+/// let storage = spill_ring_core::Inline::<u8, { spill_ring_core::MAX_CAPACITY * 2 }>::new();
+/// ```
+///
+/// ```
+/// let ring: spill_ring_core::SpillRing<u8, 4> = spill_ring_core::SpillRing::new();
+/// let storage = spill_ring_core::Inline::<u8, { spill_ring_core::MAX_CAPACITY }>::new();
+/// ```
 pub struct Inline<T, const N: usize> {
     slots: UnsafeCell<[MaybeUninit<T>; N]>,
 }
@@ -87,6 +112,7 @@ unsafe impl<T, const N: usize> Storage<T> for Inline<T, N> {
 pub struct HeapStorage<T> {
     slots: NonNull<T>,
     capacity: usize,
+    _writable: Writable<T>,
 }
 
 #[cfg(feature = "alloc")]
@@ -103,7 +129,11 @@ impl<T> HeapStorage<T> {
             let raw = unsafe { alloc::alloc::alloc(layout) };
             NonNull::new(raw.cast()).ok_or(CapacityError::OutOfMemory(capacity))?
         };
-        Ok(HeapStorage { slots, capacity })
+        Ok(HeapStorage {
+            slots,
+            capacity,
+            _writable: PhantomData,
+        })
     }
 }
 
@@ -146,6 +176,7 @@ unsafe impl<T: Send> Send for HeapStorage<T> {}
 pub struct RawStorage<T> {
     slots: NonNull<T>,
     capacity: usize,
+    _writable: Writable<T>,
 }
 
 impl<T> RawStorage<T> {
@@ -163,7 +194,11 @@ impl<T> RawStorage<T> {
         if capacity == 0 || !capacity.is_power_of_two() || capacity > MAX_CAPACITY {
             return None;
         }
-        Some(RawStorage { slots, capacity })
+        Some(RawStorage {
+            slots,
+            capacity,
+            _writable: PhantomData,
+        })
     }
 }
 

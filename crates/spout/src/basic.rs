@@ -110,3 +110,52 @@ impl<T, F: FnMut(T), G: FnMut()> Spout<T> for FnFlushSpout<F, G> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drop_spout_takes_everything_and_drops_it() {
+        let dropped = core::cell::Cell::new(0);
+        struct Counted<'a>(&'a core::cell::Cell<u32>);
+        impl Drop for Counted<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() + 1);
+            }
+        }
+        let mut spout = DropSpout::new();
+        spout.send(Counted(&dropped)).unwrap();
+        spout
+            .send_all([Counted(&dropped), Counted(&dropped)])
+            .unwrap();
+        assert_eq!(dropped.get(), 3);
+        Spout::<u8>::send_slice(&mut spout, &[1, 2]).unwrap();
+        Spout::<u8>::flush(&mut spout).unwrap();
+    }
+
+    #[test]
+    fn fn_spout_calls_the_closure_per_item_in_order() {
+        let mut seen = [0u8; 4];
+        let mut next = 0;
+        let mut spout = FnSpout::new(|x: u8| {
+            seen[next] = x;
+            next += 1;
+        });
+        spout.send(1).unwrap();
+        spout.send_slice(&[2, 3]).unwrap();
+        spout.send_all([4]).unwrap();
+        spout.flush().unwrap();
+        assert_eq!(seen, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn fn_flush_spout_calls_flush_only_on_flush() {
+        let (mut sent, mut flushed) = (0, 0);
+        let mut spout = FnFlushSpout::new(|x: u32| sent += x, || flushed += 1);
+        spout.send_all([1, 2, 3]).unwrap();
+        spout.flush().unwrap();
+        spout.flush().unwrap();
+        assert_eq!((sent, flushed), (6, 2));
+    }
+}

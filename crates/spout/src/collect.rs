@@ -90,3 +90,32 @@ impl<T> Spout<T> for CollectSpout<T> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use super::*;
+
+    #[test]
+    fn keeps_arrival_order_across_every_method() {
+        let mut spout = CollectSpout::with_capacity(8);
+        spout.send(1).unwrap();
+        spout.send_all([2, 3]).unwrap();
+        spout.send_slice(&[4, 5]).unwrap();
+        spout.flush().unwrap();
+        assert_eq!(spout.len(), 5);
+        assert_eq!(spout.items(), &[1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn take_empties_the_spout() {
+        let mut spout = CollectSpout::default();
+        assert!(spout.is_empty());
+        spout.send_all(0..3).unwrap();
+        assert_eq!(spout.take(), vec![0, 1, 2]);
+        assert!(spout.is_empty());
+        spout.send(9).unwrap();
+        assert_eq!(spout.into_items(), vec![9]);
+    }
+}

@@ -105,3 +105,76 @@ impl<T, S: Spout<T> + ?Sized> Spout<T> for alloc::boxed::Box<S> {
         (**self).flush()
     }
 }
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use alloc::boxed::Box;
+    use alloc::vec;
+
+    use super::*;
+    use crate::test_support::{Limited, Refused};
+
+    /// Only `send` implemented: every other method is the trait's default.
+    struct SendOnly(Limited<u32>);
+
+    impl Spout<u32> for SendOnly {
+        type Error = Refused;
+
+        fn send(&mut self, item: u32) -> Result<(), Refused> {
+            self.0.send(item)
+        }
+    }
+
+    #[test]
+    fn default_send_all_stops_at_the_first_error() {
+        let mut spout = SendOnly(Limited::new(2));
+        let mut pulled = 0;
+        let result = spout.send_all([1, 2, 3, 4].into_iter().inspect(|_| pulled += 1));
+        assert_eq!(result, Err(Refused));
+        assert_eq!(spout.0.items, vec![1, 2]);
+        assert_eq!(pulled, 3, "nothing is pulled after the refused item");
+    }
+
+    #[test]
+    fn default_send_slice_sends_clones_in_order_and_stops_at_the_first_error() {
+        let mut spout = SendOnly(Limited::new(3));
+        spout.send_slice(&[1, 2]).unwrap();
+        assert_eq!(spout.send_slice(&[3, 4]), Err(Refused));
+        assert_eq!(spout.0.items, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn default_flush_succeeds_without_calling_anything() {
+        let mut spout = SendOnly(Limited::new(0));
+        assert_eq!(spout.flush(), Ok(()));
+        assert_eq!(spout.0.flushes, 0);
+    }
+
+    #[test]
+    fn mutable_references_and_boxes_forward_every_method() {
+        fn exercise<S: Spout<u32, Error = Refused>>(mut spout: S) {
+            spout.send(1).unwrap();
+            spout.send_all([2, 3]).unwrap();
+            spout.send_slice(&[4]).unwrap();
+            spout.flush().unwrap();
+        }
+        let mut inner = Limited::new(usize::MAX);
+        exercise(&mut inner);
+        assert_eq!(
+            (inner.items.as_slice(), inner.flushes),
+            (&[1, 2, 3, 4][..], 1)
+        );
+
+        let mut inner = Limited::new(usize::MAX);
+        exercise(Box::new(&mut inner));
+        assert_eq!(
+            (inner.items.as_slice(), inner.flushes),
+            (&[1, 2, 3, 4][..], 1)
+        );
+
+        let mut dynamic: Box<dyn Spout<u32, Error = Refused>> = Box::new(Limited::new(1));
+        dynamic.send(1).unwrap();
+        assert_eq!(dynamic.send_slice(&[2]), Err(Refused));
+        assert_eq!(dynamic.flush(), Ok(()));
+    }
+}

@@ -1,11 +1,17 @@
-//! Batch operations for `Copy` items: slice push and pop with at most two
-//! `memcpy`s, and the *checked* operations that leave the ring unchanged when
-//! the spout refuses a batch.
+//! Batch operations: slice push and pop of `Copy` items with at most two
+//! `memcpy`s, the *checked* operations that leave the ring unchanged when
+//! the spout refuses a batch, and the all-or-nothing slice push that a ring
+//! performs as another ring's spout.
 //!
 //! Evicted items reach the spout as slices borrowed straight from the ring's
 //! slots (at most two per call, split at the wrap-around point), through
 //! [`Spout::send_slice`]. The ring is busy while the spout holds them, so
-//! nothing can overwrite them.
+//! nothing can overwrite them; a slice leaves the ring only once the spout
+//! accepted it. The guarantees of the checked operations ("the ring is
+//! unchanged", "nothing is lost or duplicated") hold for spouts whose
+//! `send_slice` is all-or-nothing, as the spout trait documents; a spout
+//! that takes part of a slice before it fails keeps copies of that part
+//! while the ring keeps the originals.
 
 use core::ptr;
 use core::slice;
@@ -16,7 +22,7 @@ use super::Ring;
 use crate::storage::Storage;
 use crate::{BatchError, Refused};
 
-impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
+impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// The `count` oldest items as at most two slices, oldest first.
     ///
     /// # Safety
@@ -39,7 +45,8 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     }
 
     /// Hands the `count` oldest items to `send` as at most two slices, with
-    /// the ring busy, and removes each slice once `send` accepted it.
+    /// the ring busy. Once `send` accepted a slice (it took copies), its
+    /// items leave the ring and are dropped (a no-op for `Copy` items).
     ///
     /// On failure returns how many items left the ring before it.
     fn spill_front<E>(
@@ -55,13 +62,19 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
                 // ring is busy (nothing can change it) while `send` reads
                 // them.
                 let (run, _) = unsafe { self.front_slices(count - done) };
-                send(run).map(|()| run.len())
+                send(run)?;
+                let taken = run.len();
+                let first = self.slot(self.head.get());
+                self.head.set(self.head.get().wrapping_add(taken));
+                // SAFETY: these `taken` slots held items that have just left
+                // the ring (the spout took copies), so each is dropped once,
+                // here; the ring stays busy, so their destructors cannot
+                // reuse the slots meanwhile.
+                unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(first, taken)) };
+                Ok(taken)
             });
             match sent {
-                Ok(n) => {
-                    self.head.set(self.head.get().wrapping_add(n));
-                    done += n;
-                }
+                Ok(taken) => done += taken,
                 Err(error) => {
                     return Err(BatchError {
                         completed: done,
@@ -73,6 +86,84 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         Ok(())
     }
 
+    /// Appends every item of `items`, oldest first, storing the part that
+    /// fits with `store`. Whatever cannot fit goes to the spout oldest-first
+    /// through [`Spout::send_slice`]: first the ring's oldest items (each
+    /// slice leaves the ring only once the spout accepted it), then, when
+    /// `items` is longer than the ring, the front of `items`, which never
+    /// touches the storage.
+    ///
+    /// If the spout refuses a slice, no item of `items` was taken
+    /// (`completed` is 0) and every item is where it was or with the spout.
+    fn spill_and_store(
+        &self,
+        items: &[T],
+        store: impl FnOnce(&[T]),
+    ) -> Result<(), BatchError<S::Error>>
+    where
+        T: Clone,
+    {
+        self.enter();
+        let len = self.len();
+        // Never `len + items.len()`: a slice of zero-sized items can be as
+        // long as `usize::MAX`.
+        let overflow = items.len().saturating_sub(self.capacity() - len);
+        let mut rest = items;
+        if overflow > 0 {
+            let from_ring = overflow.min(len);
+            let refused = |error| BatchError {
+                completed: 0,
+                error,
+            };
+            // SAFETY: `spill_front` calls this inside its busy sections.
+            self.spill_front(from_ring, |run| {
+                unsafe { self.busy_spout() }.send_slice(run)
+            })
+            .map_err(|e| refused(e.error))?;
+            let (skipped, kept) = rest.split_at(overflow - from_ring);
+            if !skipped.is_empty() {
+                self.on_spout(|spout| spout.send_slice(skipped))
+                    .map_err(refused)?;
+            }
+            rest = kept;
+        }
+        store(rest);
+        Ok(())
+    }
+
+    /// Appends clones of `items` after the newest item. The ring must have
+    /// room for them. It is busy meanwhile, since `clone` may be user code;
+    /// each clone is counted as soon as it is stored, so a panicking `clone`
+    /// leaves the ring consistent.
+    fn clone_in(&self, items: &[T])
+    where
+        T: Clone,
+    {
+        debug_assert!(items.len() <= self.capacity() - self.len());
+        self.busy_while(|| {
+            for item in items {
+                let tail = self.tail.get();
+                // SAFETY: the ring has room for `items`, so the slot of
+                // `tail` is free.
+                unsafe { self.slot(tail).write(item.clone()) };
+                self.tail.set(tail.wrapping_add(1));
+            }
+        })
+    }
+
+    /// The slice push behind [`Spout::send_slice`] for a ring: clones of
+    /// `items`, all-or-nothing as long as this ring's own spout's
+    /// `send_slice` is.
+    pub(super) fn send_slice_clones(&self, items: &[T]) -> Result<(), S::Error>
+    where
+        T: Clone,
+    {
+        self.spill_and_store(items, |rest| self.clone_in(rest))
+            .map_err(|e| e.error)
+    }
+}
+
+impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// Copies `items` in after the newest item with at most two `memcpy`s.
     /// The ring must have room for them.
     #[inline(always)]
@@ -126,36 +217,13 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// the ring's oldest items, then (when `items` is longer than the ring)
     /// the front of `items`, which never touches the storage.
     ///
-    /// If the spout refuses a batch, the error says how many of `items` were
-    /// taken; everything not taken is still in the ring or was never read.
+    /// If the spout refuses a batch, no item of `items` is stored (the
+    /// error's `completed` is 0); the ring's own items are each either
+    /// still in the ring or with the spout, which took them in whole slices.
+    /// With a spout whose `send_slice` is all-or-nothing, nothing is lost
+    /// or duplicated.
     pub fn checked_push_slice(&self, items: &[T]) -> Result<(), BatchError<S::Error>> {
-        self.enter();
-        let capacity = self.capacity();
-        let overflow = (self.len() + items.len()).saturating_sub(capacity);
-        let mut rest = items;
-        if overflow > 0 {
-            let from_ring = overflow.min(self.len());
-            // SAFETY: `spill_front` calls this inside its busy sections.
-            self.spill_front(from_ring, |run| {
-                unsafe { self.busy_spout() }.send_slice(run)
-            })
-            .map_err(|e| BatchError {
-                completed: 0,
-                error: e.error,
-            })?;
-            let from_items = overflow - from_ring;
-            if from_items > 0 {
-                let (skipped, kept) = rest.split_at(from_items);
-                self.on_spout(|spout| spout.send_slice(skipped))
-                    .map_err(|error| BatchError {
-                        completed: 0,
-                        error,
-                    })?;
-                rest = kept;
-            }
-        }
-        self.copy_in(rest);
-        Ok(())
+        self.spill_and_store(items, |rest| self.copy_in(rest))
     }
 
     /// Appends every item of `items`; the same as

@@ -29,14 +29,16 @@ impl<T, B: Storage<T>, S: Spout<T>> Spout<T> for Ring<T, B, S> {
         self.push_mut(item)
     }
 
+    /// Pushes clones of `items`, all-or-nothing as far as this ring's own
+    /// spout's `send_slice` is: the items that cannot fit are first sent on
+    /// oldest-first (this ring's oldest items, then the front of `items`),
+    /// and if the spout refuses them no item of `items` is stored, so a
+    /// checked operation upstream keeps its items and nothing is duplicated.
     fn send_slice(&mut self, items: &[T]) -> Result<(), S::Error>
     where
         T: Clone,
     {
-        for item in items {
-            self.push_mut(item.clone())?;
-        }
-        Ok(())
+        self.send_slice_clones(items)
     }
 
     /// Flushes the next tier's spout; the items in this ring stay here.

@@ -43,14 +43,45 @@ use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 ///
 /// Dropping a ring sends its remaining items to the spout, oldest first,
 /// then flushes the spout; errors the spout reports at that point are
-/// ignored (call [`try_flush`](Ring::try_flush) first to see them).
+/// ignored (call [`try_flush`](Ring::try_flush) first to see them). If the
+/// thread is already unwinding (with the `std` feature), a spout that
+/// panics again is caught and the items it did not take are dropped.
+///
+/// A ring can move to another thread (it is `Send` when `T` and `S` are),
+/// but it is never `Sync`, since `push` and `pop` take `&self`:
+///
+/// ```compile_fail,E0277
+/// fn share<R: Sync>(_: &R) {}
+/// let ring: spill_ring_core::SpillRing<u64, 4> = spill_ring_core::SpillRing::new();
+/// share(&ring);
+/// ```
+///
+/// A ring is invariant in `T`, like a `Cell`: a ring of `&'static str` cannot
+/// be used as a ring of shorter-lived references, which would let a
+/// short-lived reference be popped as a `&'static str`:
+///
+/// ```compile_fail,E0597
+/// use spill_ring_core::HeapRing;
+///
+/// let ring: HeapRing<&'static str> = HeapRing::with_capacity(2).unwrap();
+/// {
+///     let text = String::from("short-lived");
+///     let shortened: &HeapRing<&str> = &ring;
+///     shortened.push(&text);
+/// }
+/// let dangling: &'static str = ring.pop().unwrap();
+/// ```
 pub struct Ring<T, B: Storage<T>, S: Spout<T> = DropSpout> {
     head: Cell<usize>,
     tail: Cell<usize>,
     busy: Cell<bool>,
     spout: UnsafeCell<S>,
     storage: B,
-    _items: PhantomData<T>,
+    /// The ring owns its items and writes them through `&self`, as a
+    /// `Cell` does, so it must be invariant in `T`: a covariant ring would
+    /// let `&Ring<&'static str>` be used as `&Ring<&'short str>` to push a
+    /// short-lived reference that is later popped as `&'static str`.
+    _items: PhantomData<Cell<T>>,
 }
 
 impl<T, const N: usize> Ring<T, Inline<T, N>, DropSpout> {
@@ -180,6 +211,20 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
             ptr::drop_in_place(&mut this.storage);
             spout
         }
+    }
+
+    /// Makes an empty ring count its indices from `index`, so that tests can
+    /// cross the point where the indices wrap around `usize::MAX` without
+    /// pushing `usize::MAX` items first. Not part of the stable API.
+    ///
+    /// # Panics
+    ///
+    /// When the ring is not empty.
+    #[doc(hidden)]
+    pub fn start_indices_at(&mut self, index: usize) {
+        assert!(self.is_empty(), "start_indices_at needs an empty ring");
+        self.head.set(index);
+        self.tail.set(index);
     }
 
     // ----- internals --------------------------------------------------------
@@ -422,10 +467,11 @@ fn reentered() -> ! {
     panic!("spill-ring: the ring was used from inside its own spout while it was evicting")
 }
 
-impl<T, B: Storage<T>, S: Spout<T>> Drop for Ring<T, B, S> {
-    fn drop(&mut self) {
-        /// Drops whatever the flush could not deliver, even if the spout
-        /// panicked.
+impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
+    /// Sends every item to the spout and flushes it, then drops whatever
+    /// the spout did not take, even if it panicked.
+    fn flush_then_clear(&self) {
+        /// Drops the items left in the ring when it goes out of scope.
         struct Leftovers<'a, T, B: Storage<T>, S: Spout<T>>(&'a Ring<T, B, S>);
         impl<T, B: Storage<T>, S: Spout<T>> Drop for Leftovers<'_, T, B, S> {
             fn drop(&mut self) {
@@ -435,6 +481,22 @@ impl<T, B: Storage<T>, S: Spout<T>> Drop for Ring<T, B, S> {
         }
         let leftovers = Leftovers(self);
         let _ = leftovers.0.try_flush();
+    }
+}
+
+impl<T, B: Storage<T>, S: Spout<T>> Drop for Ring<T, B, S> {
+    fn drop(&mut self) {
+        // A ring dropped while its thread unwinds (often because its own
+        // spout panicked) still hands its items on, but a second panic out
+        // of a destructor during unwinding would abort the process: catch
+        // it, and drop what the spout did not take.
+        #[cfg(feature = "std")]
+        if std::thread::panicking() {
+            let flush = core::panic::AssertUnwindSafe(|| self.flush_then_clear());
+            let _ = std::panic::catch_unwind(flush);
+            return;
+        }
+        self.flush_then_clear();
     }
 }
 
@@ -471,5 +533,397 @@ impl<T, B: Storage<T>, S: Spout<T>> core::fmt::Debug for Ring<T, B, S> {
             .field("len", &self.len())
             .field("capacity", &self.capacity())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::boxed::Box;
+    use std::cell::RefCell;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::rc::Rc;
+    use std::string::{String, ToString};
+    use std::vec::Vec;
+
+    use core::convert::Infallible;
+
+    use spout::{CollectSpout, DropSpout, FnFlushSpout, FnSpout, Spout};
+
+    use crate::{HeapRing, PushError, RingConsumer, RingInfo, RingProducer, SpillRing};
+
+    /// Compiles only for types that are *not* `Sync`: for a `Sync` type both
+    /// impls apply and the marker cannot be inferred.
+    trait NotSync<Marker> {
+        fn assert_not_sync() {}
+    }
+    impl<T: ?Sized> NotSync<()> for T {}
+    struct WhenSync;
+    impl<T: ?Sized + Sync> NotSync<WhenSync> for T {}
+
+    fn assert_send<T: Send>() {}
+
+    #[test]
+    fn rings_are_send_but_never_sync() {
+        <SpillRing<u64, 4> as NotSync<_>>::assert_not_sync();
+        <HeapRing<u64> as NotSync<_>>::assert_not_sync();
+        <crate::RawRing<u64> as NotSync<_>>::assert_not_sync();
+        assert_send::<SpillRing<u64, 4>>();
+        assert_send::<HeapRing<u64, CollectSpout<u64>>>();
+        assert_send::<crate::RawRing<u64>>();
+    }
+
+    fn contents<B: crate::Storage<u32>, S: Spout<u32>>(
+        ring: &mut super::Ring<u32, B, S>,
+    ) -> Vec<u32> {
+        ring.iter().copied().collect()
+    }
+
+    #[test]
+    fn a_new_ring_is_empty() {
+        let ring: SpillRing<u32, 8> = SpillRing::new();
+        assert_eq!((ring.len(), ring.capacity()), (0, 8));
+        assert!(ring.is_empty() && !ring.is_full());
+        assert_eq!(ring.pop(), None);
+        let ring: SpillRing<u32, 8> = SpillRing::default();
+        assert!(ring.is_empty());
+    }
+
+    #[test]
+    fn push_evicts_the_oldest_item_to_the_spout() {
+        let mut ring: SpillRing<u32, 4, _> = SpillRing::with_spout(CollectSpout::new());
+        for i in 1..=10 {
+            ring.push(i).unwrap();
+            assert_eq!(ring.len(), i.min(4) as usize);
+        }
+        assert!(ring.is_full());
+        assert_eq!(contents(&mut ring), [7, 8, 9, 10]);
+        assert_eq!(ring.spout().items(), &[1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn push_mut_behaves_as_push() {
+        let mut ring: SpillRing<u32, 2, _> = SpillRing::with_spout(CollectSpout::new());
+        for i in 0..5 {
+            ring.push_mut(i).unwrap();
+        }
+        assert_eq!(contents(&mut ring), [3, 4]);
+        assert_eq!(ring.spout().items(), &[0, 1, 2]);
+        assert_eq!(ring.pop_mut(), Some(3));
+        assert_eq!(ring.pop_mut(), Some(4));
+        assert_eq!(ring.pop_mut(), None);
+    }
+
+    #[test]
+    fn try_push_hands_the_item_back_when_full() {
+        let mut ring: SpillRing<String, 2, _> = SpillRing::with_spout(CollectSpout::new());
+        ring.try_push("a".to_string()).unwrap();
+        ring.try_push("b".to_string()).unwrap();
+        let refused = ring.try_push("c".to_string()).unwrap_err();
+        assert_eq!(refused, PushError::Full("c".to_string()));
+        assert_eq!(refused.into_inner(), "c");
+        assert!(ring.spout().is_empty(), "try_push never evicts");
+        assert_eq!(ring.pop().as_deref(), Some("a"));
+        ring.try_push("d".to_string()).unwrap();
+        let items: Vec<&str> = ring.iter().map(String::as_str).collect();
+        assert_eq!(items, ["b", "d"]);
+    }
+
+    #[test]
+    fn peek_shows_both_ends_without_removing() {
+        let mut ring: SpillRing<u32, 4> = SpillRing::new();
+        assert_eq!(ring.peek(), None);
+        assert_eq!(ring.peek_newest(), None);
+        for i in 0..6 {
+            ring.push(i);
+        }
+        assert_eq!(ring.peek(), Some(&2));
+        assert_eq!(ring.peek_newest(), Some(&5));
+        assert_eq!(ring.len(), 4);
+    }
+
+    #[test]
+    fn clear_drops_items_without_sending_them() {
+        let mut ring: SpillRing<u32, 4, _> = SpillRing::with_spout(CollectSpout::new());
+        for i in 0..6 {
+            ring.push(i).unwrap();
+        }
+        ring.clear();
+        assert!(ring.is_empty());
+        assert_eq!(ring.spout().items(), &[0, 1]);
+        ring.push(9).unwrap();
+        assert_eq!(contents(&mut ring), [9]);
+    }
+
+    #[test]
+    fn flush_sends_everything_oldest_first_then_flushes_the_spout() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let flushes = Rc::new(RefCell::new(0));
+        let (sent, flushed) = (Rc::clone(&log), Rc::clone(&flushes));
+        let ring: SpillRing<u32, 4, _> = SpillRing::with_spout(FnFlushSpout::new(
+            move |x| sent.borrow_mut().push(x),
+            move || *flushed.borrow_mut() += 1,
+        ));
+        for i in 0..6 {
+            ring.push(i);
+        }
+        assert_eq!(ring.flush(), 4);
+        assert!(ring.is_empty());
+        assert_eq!(*log.borrow(), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(*flushes.borrow(), 1);
+        assert_eq!(ring.try_flush(), Ok(0));
+        assert_eq!(*flushes.borrow(), 2);
+    }
+
+    #[test]
+    fn drain_into_moves_every_item_to_another_spout() {
+        let ring: SpillRing<u32, 4> = SpillRing::new();
+        for i in 0..3 {
+            ring.push(i);
+        }
+        let mut dst = CollectSpout::new();
+        assert_eq!(ring.drain_into(&mut dst), Ok(3));
+        assert_eq!(dst.items(), &[0, 1, 2]);
+        assert!(ring.is_empty());
+    }
+
+    #[test]
+    fn dropping_a_ring_flushes_its_items_then_the_spout() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let flushes = Rc::new(RefCell::new(Vec::new()));
+        let (sent, flushed) = (Rc::clone(&log), Rc::clone(&flushes));
+        let ring: SpillRing<u32, 2, _> = SpillRing::with_spout(FnFlushSpout::new(
+            move |x| sent.borrow_mut().push(x),
+            // The flush sees every item already sent.
+            move || flushed.borrow_mut().push(0),
+        ));
+        for i in 0..5 {
+            ring.push(i);
+        }
+        drop(ring);
+        assert_eq!(*log.borrow(), [0, 1, 2, 3, 4]);
+        assert_eq!(flushes.borrow().len(), 1);
+    }
+
+    #[test]
+    fn into_spout_flushes_and_returns_the_spout() {
+        let ring: HeapRing<u32, _> =
+            HeapRing::with_capacity_and_spout(4, CollectSpout::new()).unwrap();
+        for i in 0..7 {
+            ring.push(i);
+        }
+        assert_eq!(ring.into_spout().into_items(), [0, 1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn spout_mut_can_replace_the_spout() {
+        let mut ring: SpillRing<u32, 1, _> = SpillRing::with_spout(CollectSpout::new());
+        ring.push(1).unwrap();
+        ring.push(2).unwrap();
+        let old = core::mem::take(ring.spout_mut());
+        assert_eq!(old.items(), &[1]);
+        ring.push(3).unwrap();
+        assert_eq!(ring.spout().items(), &[2]);
+    }
+
+    /// Runs `hook` from inside the ring's spout, once the ring exists.
+    type Hook = Rc<RefCell<Option<Box<dyn Fn()>>>>;
+
+    type Hooked = SpillRing<u32, 2, FnSpout<Box<dyn FnMut(u32)>>>;
+
+    /// A full ring whose spout runs the hook; the hook starts empty.
+    fn hooked_ring() -> (Rc<Hooked>, Hook) {
+        let hook: Hook = Rc::new(RefCell::new(None));
+        let inner = Rc::clone(&hook);
+        let spout: Box<dyn FnMut(u32)> = Box::new(move |_evicted| {
+            if let Some(hook) = inner.borrow().as_ref() {
+                hook();
+            }
+        });
+        let ring = Rc::new(SpillRing::with_spout(FnSpout::new(spout)));
+        ring.push(1);
+        ring.push(2);
+        (ring, hook)
+    }
+
+    /// Every call that changes a ring through `&self`.
+    fn mutations() -> [(&'static str, fn(&Hooked)); 11] {
+        [
+            ("push", |r| {
+                let _ = r.push(0);
+            }),
+            ("try_push", |r| {
+                let _ = r.try_push(0);
+            }),
+            ("pop", |r| {
+                r.pop();
+            }),
+            ("clear", |r| r.clear()),
+            ("try_flush", |r| {
+                let _ = r.try_flush();
+            }),
+            ("drain_into", |r| {
+                let _ = r.drain_into(&mut DropSpout);
+            }),
+            ("push_slice", |r| {
+                let _ = r.push_slice(&[0]);
+            }),
+            ("checked_push", |r| {
+                let _ = r.checked_push(0);
+            }),
+            ("pop_slice", |r| {
+                r.pop_slice(&mut [0]);
+            }),
+            ("checked_flush", |r| {
+                let _ = r.checked_flush();
+            }),
+            ("checked_drain_into", |r| {
+                let _ = r.checked_drain_into(&mut DropSpout);
+            }),
+        ]
+    }
+
+    fn panic_message(payload: &(dyn core::any::Any + Send)) -> String {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn mutating_a_ring_from_inside_its_spout_panics_and_leaves_it_usable() {
+        for (name, mutate) in mutations() {
+            let (ring, hook) = hooked_ring();
+            let weak = Rc::downgrade(&ring);
+            *hook.borrow_mut() = Some(Box::new(move || mutate(&weak.upgrade().unwrap())));
+            let caught = catch_unwind(AssertUnwindSafe(|| ring.push(3)));
+            let message = panic_message(&*caught.expect_err(name));
+            assert!(
+                message.contains("inside its own spout"),
+                "{name}: {message}"
+            );
+            // The evicted item went to the spout, the pushed item was
+            // dropped by the unwinding, and the ring is consistent.
+            assert_eq!(ring.len(), 1, "{name}");
+            *hook.borrow_mut() = None;
+            ring.push(4);
+            assert_eq!(ring.pop(), Some(2), "{name}");
+            assert_eq!(ring.pop(), Some(4), "{name}");
+            assert_eq!(ring.pop(), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn reading_a_ring_from_inside_its_spout_is_allowed() {
+        let (ring, hook) = hooked_ring();
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let (weak, log) = (Rc::downgrade(&ring), Rc::clone(&seen));
+        *hook.borrow_mut() = Some(Box::new(move || {
+            // The ring is gone when its drop flushes the rest.
+            if let Some(ring) = weak.upgrade() {
+                log.borrow_mut()
+                    .push((ring.len(), ring.is_full(), ring.is_empty()));
+            }
+        }));
+        ring.push(3);
+        ring.push(4);
+        // The oldest item has left the ring when the spout sees it.
+        assert_eq!(*seen.borrow(), [(1, false, false), (1, false, false)]);
+    }
+
+    #[test]
+    fn indices_wrap_around_usize_max() {
+        let mut ring: SpillRing<u32, 4, _> = SpillRing::with_spout(CollectSpout::new());
+        ring.start_indices_at(usize::MAX - 5);
+        let mut expected = std::collections::VecDeque::new();
+        for i in 0..20 {
+            ring.push(i).unwrap();
+            expected.push_back(i);
+            if expected.len() > 4 {
+                expected.pop_front();
+            }
+            assert_eq!(ring.len(), expected.len());
+            assert_eq!(contents(&mut ring), Vec::from(expected.clone()));
+            if i % 3 == 0 {
+                assert_eq!(ring.pop(), expected.pop_front());
+            }
+        }
+        assert_eq!(ring.peek_newest(), Some(&19));
+    }
+
+    #[test]
+    #[should_panic(expected = "empty ring")]
+    fn start_indices_at_needs_an_empty_ring() {
+        let mut ring: SpillRing<u32, 4> = SpillRing::new();
+        ring.push(1);
+        ring.start_indices_at(7);
+    }
+
+    std::thread_local! {
+        static UNIT_DROPS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+    }
+
+    /// A zero-sized item that counts its drops (per thread).
+    #[derive(Debug, PartialEq)]
+    struct Unit;
+    impl Drop for Unit {
+        fn drop(&mut self) {
+            UNIT_DROPS.with(|d| d.set(d.get() + 1));
+        }
+    }
+
+    #[test]
+    fn zero_sized_items_are_counted_and_dropped_once() {
+        let evicted = Rc::new(RefCell::new(0));
+        let count = Rc::clone(&evicted);
+        {
+            let ring: SpillRing<Unit, 4, _> =
+                SpillRing::with_spout(FnSpout::new(move |_: Unit| *count.borrow_mut() += 1));
+            for _ in 0..10 {
+                ring.push(Unit);
+            }
+            assert_eq!(ring.len(), 4);
+            assert_eq!(*evicted.borrow(), 6);
+            assert_eq!(ring.pop(), Some(Unit));
+            assert_eq!(UNIT_DROPS.with(|d| d.get()), 6 + 2, "6 evicted, 2 compared");
+        }
+        assert_eq!(*evicted.borrow(), 9, "drop flushed the 3 left");
+        assert_eq!(UNIT_DROPS.with(|d| d.get()), 11);
+        let ring: HeapRing<()> = HeapRing::with_capacity(2).unwrap();
+        for _ in 0..5 {
+            ring.push(());
+        }
+        assert_eq!(ring.len(), 2);
+    }
+
+    #[test]
+    fn ring_traits_work_generically() {
+        fn fill<R: RingProducer<u32, SpoutError = Infallible> + RingConsumer<u32>>(
+            ring: &R,
+        ) -> Option<u32> {
+            for i in 0..ring.capacity() as u32 + 1 {
+                ring.push(i).unwrap();
+            }
+            assert!(ring.is_full() && !ring.is_empty());
+            assert_eq!(ring.try_push(99), Err(PushError::Full(99)));
+            ring.pop()
+        }
+        assert_eq!(fill(&SpillRing::<u32, 4>::new()), Some(1));
+        assert_eq!(fill(&HeapRing::<u32>::with_capacity(8).unwrap()), Some(1));
+        let ring = SpillRing::<u32, 2>::new();
+        assert_eq!(RingInfo::len(&ring), 0);
+    }
+
+    #[test]
+    fn debug_shows_length_and_capacity() {
+        let ring: SpillRing<u32, 4> = SpillRing::new();
+        ring.push(1);
+        let text = std::format!("{ring:?}");
+        assert!(
+            text.contains("len: 1") && text.contains("capacity: 4"),
+            "{text}"
+        );
     }
 }

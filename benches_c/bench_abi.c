@@ -1,0 +1,342 @@
+/*
+ * bench_abi.c - what the C ABI costs per element.
+ *
+ * Measures push (evicting, into a full ring), push with room, try_push, pop,
+ * bulk push / bulk pop (64 per call) and drain through the exported
+ * functions, for u64 rings and for bytes rings of exact (8, 64) and padded
+ * (24, 100) element sizes. Each figure is the best of several repetitions
+ * and prints as a Markdown table row: ns per element and million elements
+ * per second.
+ *
+ * Usage: bench_abi [--quick]
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <spill_ring.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CAPACITY 1024
+#define BATCH 64
+#define MAX_ELEM 128
+
+static size_t g_elements = (size_t)1 << 22; /* per repetition */
+static int g_repetitions = 7;
+static unsigned long long g_checksum;       /* keeps results observable */
+
+static double now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void die(const char *what) {
+    fprintf(stderr, "%s failed: %s\n", what, spill_last_error());
+    exit(1);
+}
+
+/* A spout that counts what it receives (the cheapest real C spout). */
+static int count_send(void *ctx, const void *items, size_t count) {
+    (void)items;
+    *(size_t *)ctx += count;
+    return 0;
+}
+
+/* One measured operation: runs `elements` elements' worth of work on `ring`
+ * and returns the nanoseconds spent in the measured part. */
+typedef double (*bench_fn)(void *ring, size_t elements);
+
+/* The best ns/element of g_repetitions runs, each on a fresh ring. */
+static double best_ns_per_elem(void *(*make)(size_t *spilled), void (*destroy)(void *),
+                               bench_fn run) {
+    double best = -1.0;
+    int r;
+    for (r = 0; r < g_repetitions; r++) {
+        size_t spilled = 0;
+        void *ring = make(&spilled);
+        double ns = run(ring, g_elements) / (double)g_elements;
+        destroy(ring);
+        g_checksum += spilled;
+        if (best < 0.0 || ns < best) best = ns;
+    }
+    return best;
+}
+
+static void row(const char *op, const char *family, double ns) {
+    printf("| %-34s | %-9s | %8.2f | %9.1f |\n", op, family, ns, 1e3 / ns);
+}
+
+/* ---------------------------------------------------------------- u64 --- */
+
+static void *u64_make_nospout(size_t *spilled) {
+    spill_ring_u64 *ring = spill_ring_u64_new(CAPACITY, NULL);
+    (void)spilled;
+    if (ring == NULL) die("spill_ring_u64_new");
+    return ring;
+}
+
+static void *u64_make_counting(size_t *spilled) {
+    spill_spout spout;
+    spill_ring_u64 *ring;
+    spout.send = count_send;
+    spout.flush = NULL;
+    spout.ctx = spilled;
+    ring = spill_ring_u64_new(CAPACITY, &spout);
+    if (ring == NULL) die("spill_ring_u64_new");
+    return ring;
+}
+
+static void u64_destroy(void *ring) { spill_ring_u64_free((spill_ring_u64 *)ring); }
+
+static void u64_fill(spill_ring_u64 *ring) {
+    uint64_t i;
+    for (i = 0; i < CAPACITY; i++)
+        if (spill_ring_u64_push(ring, i) != SPILL_OK) die("spill_ring_u64_push");
+}
+
+static double u64_push_evicting(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    double t0;
+    size_t i;
+    u64_fill(ring);
+    t0 = now_ns();
+    for (i = 0; i < n; i++) spill_ring_u64_push(ring, (uint64_t)i);
+    return now_ns() - t0;
+}
+
+static double u64_push_room(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    double total = 0.0;
+    size_t done = 0, i;
+    while (done < n) {
+        double t0 = now_ns();
+        for (i = 0; i < CAPACITY; i++) spill_ring_u64_push(ring, (uint64_t)i);
+        total += now_ns() - t0;
+        spill_ring_u64_clear(ring);
+        done += CAPACITY;
+    }
+    return total * (double)n / (double)done;
+}
+
+static double u64_try_push_room(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    double total = 0.0;
+    size_t done = 0, i;
+    while (done < n) {
+        double t0 = now_ns();
+        for (i = 0; i < CAPACITY; i++) spill_ring_u64_try_push(ring, (uint64_t)i);
+        total += now_ns() - t0;
+        spill_ring_u64_clear(ring);
+        done += CAPACITY;
+    }
+    return total * (double)n / (double)done;
+}
+
+static double u64_pop(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    double total = 0.0;
+    size_t done = 0, i;
+    uint64_t v, sum = 0;
+    while (done < n) {
+        double t0;
+        u64_fill(ring);
+        t0 = now_ns();
+        for (i = 0; i < CAPACITY; i++) {
+            spill_ring_u64_pop(ring, &v);
+            sum += v;
+        }
+        total += now_ns() - t0;
+        done += CAPACITY;
+    }
+    g_checksum += sum;
+    return total * (double)n / (double)done;
+}
+
+static double u64_push_bulk_evicting(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    uint64_t batch[BATCH];
+    double t0;
+    size_t i;
+    for (i = 0; i < BATCH; i++) batch[i] = i;
+    u64_fill(ring);
+    t0 = now_ns();
+    for (i = 0; i < n; i += BATCH) spill_ring_u64_push_bulk(ring, batch, BATCH, NULL);
+    return now_ns() - t0;
+}
+
+static double u64_pop_bulk(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    uint64_t batch[BATCH];
+    double total = 0.0;
+    size_t done = 0, i, got;
+    while (done < n) {
+        double t0;
+        u64_fill(ring);
+        t0 = now_ns();
+        for (i = 0; i < CAPACITY; i += BATCH) spill_ring_u64_pop_bulk(ring, batch, BATCH, &got);
+        total += now_ns() - t0;
+        g_checksum += batch[BATCH - 1];
+        done += CAPACITY;
+    }
+    return total * (double)n / (double)done;
+}
+
+static double u64_drain(void *r, size_t n) {
+    spill_ring_u64 *ring = (spill_ring_u64 *)r;
+    size_t received = 0, done = 0, drained = 0;
+    spill_spout dst;
+    double total = 0.0;
+    dst.send = count_send;
+    dst.flush = NULL;
+    dst.ctx = &received;
+    while (done < n) {
+        double t0;
+        u64_fill(ring);
+        t0 = now_ns();
+        spill_ring_u64_drain(ring, &dst, &drained);
+        total += now_ns() - t0;
+        done += CAPACITY;
+    }
+    if (received != done) die("spill_ring_u64_drain (lost items)");
+    return total * (double)n / (double)done;
+}
+
+/* -------------------------------------------------------------- bytes --- */
+
+static size_t g_elem_size;
+
+static void *bytes_make(size_t *spilled) {
+    spill_ring_bytes *ring = spill_ring_bytes_new(g_elem_size, CAPACITY, NULL);
+    (void)spilled;
+    if (ring == NULL) die("spill_ring_bytes_new");
+    return ring;
+}
+
+static void bytes_destroy(void *ring) { spill_ring_bytes_free((spill_ring_bytes *)ring); }
+
+static void bytes_fill(spill_ring_bytes *ring, const unsigned char *item) {
+    size_t i;
+    for (i = 0; i < CAPACITY; i++)
+        if (spill_ring_bytes_push(ring, item) != SPILL_OK) die("spill_ring_bytes_push");
+}
+
+static double bytes_push_evicting(void *r, size_t n) {
+    spill_ring_bytes *ring = (spill_ring_bytes *)r;
+    unsigned char item[MAX_ELEM];
+    double t0;
+    size_t i;
+    memset(item, 7, sizeof item);
+    bytes_fill(ring, item);
+    t0 = now_ns();
+    for (i = 0; i < n; i++) {
+        item[0] = (unsigned char)i;
+        spill_ring_bytes_push(ring, item);
+    }
+    return now_ns() - t0;
+}
+
+static double bytes_pop(void *r, size_t n) {
+    spill_ring_bytes *ring = (spill_ring_bytes *)r;
+    unsigned char item[MAX_ELEM];
+    double total = 0.0;
+    size_t done = 0, i;
+    memset(item, 7, sizeof item);
+    while (done < n) {
+        double t0;
+        bytes_fill(ring, item);
+        t0 = now_ns();
+        for (i = 0; i < CAPACITY; i++) spill_ring_bytes_pop(ring, item);
+        total += now_ns() - t0;
+        g_checksum += item[0];
+        done += CAPACITY;
+    }
+    return total * (double)n / (double)done;
+}
+
+static double bytes_push_bulk_evicting(void *r, size_t n) {
+    spill_ring_bytes *ring = (spill_ring_bytes *)r;
+    static unsigned char batch[BATCH * MAX_ELEM];
+    double t0;
+    size_t i;
+    memset(batch, 3, sizeof batch);
+    bytes_fill(ring, batch);
+    t0 = now_ns();
+    for (i = 0; i < n; i += BATCH) spill_ring_bytes_push_bulk(ring, batch, BATCH, NULL);
+    return now_ns() - t0;
+}
+
+static double bytes_pop_bulk(void *r, size_t n) {
+    spill_ring_bytes *ring = (spill_ring_bytes *)r;
+    static unsigned char batch[BATCH * MAX_ELEM];
+    double total = 0.0;
+    size_t done = 0, i, got;
+    memset(batch, 3, sizeof batch);
+    while (done < n) {
+        double t0;
+        bytes_fill(ring, batch);
+        t0 = now_ns();
+        for (i = 0; i < CAPACITY; i += BATCH) spill_ring_bytes_pop_bulk(ring, batch, BATCH, &got);
+        total += now_ns() - t0;
+        g_checksum += batch[0];
+        done += CAPACITY;
+    }
+    return total * (double)n / (double)done;
+}
+
+int main(int argc, char **argv) {
+    static const size_t sizes[] = {8, 64, 24, 100};
+    double push, bulk;
+    size_t s;
+
+    if (argc > 1 && strcmp(argv[1], "--quick") == 0) {
+        g_elements = (size_t)1 << 16;
+        g_repetitions = 2;
+    } else if (argc > 1) {
+        fprintf(stderr, "usage: %s [--quick]\n", argv[0]);
+        return 2;
+    }
+
+    printf("spill_ring %u.%u.%u C ABI, capacity %d, bulk batches of %d, best of %d x %zu elements\n\n",
+           (unsigned)(spill_version() >> 16), (unsigned)((spill_version() >> 8) & 0xff),
+           (unsigned)(spill_version() & 0xff), CAPACITY, BATCH, g_repetitions, g_elements);
+    printf("| %-34s | %-9s | %8s | %9s |\n", "operation (through the C ABI)", "family", "ns/elem",
+           "Melem/s");
+    printf("|%s|%s|%s|%s|\n", "------------------------------------", "-----------",
+           "---------:", "----------:");
+
+    push = best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_evicting);
+    row("push, full ring (evicts, no spout)", "u64", push);
+    row("push, full ring (evicts to C spout)", "u64",
+        best_ns_per_elem(u64_make_counting, u64_destroy, u64_push_evicting));
+    row("push, ring with room", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_room));
+    row("try_push, ring with room", "u64",
+        best_ns_per_elem(u64_make_nospout, u64_destroy, u64_try_push_room));
+    row("pop", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_pop));
+    bulk = best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_bulk_evicting);
+    row("push_bulk x64, full ring (no spout)", "u64", bulk);
+    row("push_bulk x64, full ring (C spout)", "u64",
+        best_ns_per_elem(u64_make_counting, u64_destroy, u64_push_bulk_evicting));
+    row("pop_bulk x64", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_pop_bulk));
+    row("drain 1024 to a C spout", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_drain));
+
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        char family[16];
+        g_elem_size = sizes[s];
+        snprintf(family, sizeof family, "bytes%zu", g_elem_size);
+        row("push, full ring (evicts, no spout)", family,
+            best_ns_per_elem(bytes_make, bytes_destroy, bytes_push_evicting));
+        row("pop", family, best_ns_per_elem(bytes_make, bytes_destroy, bytes_pop));
+        row("push_bulk x64, full ring (no spout)", family,
+            best_ns_per_elem(bytes_make, bytes_destroy, bytes_push_bulk_evicting));
+        row("pop_bulk x64", family, best_ns_per_elem(bytes_make, bytes_destroy, bytes_pop_bulk));
+    }
+
+    printf("\nu64 bulk push is %.1fx per-element push (per element). checksum %llu\n",
+           push / bulk, g_checksum);
+    return 0;
+}

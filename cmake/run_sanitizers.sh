@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs the C test suite under the sanitizers:
+#
+#   asan      AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on):
+#             every C test and example
+#   tsan      ThreadSanitizer: the threaded C tests (ctest label "threads")
+#   helgrind  valgrind's helgrind on the threaded C tests
+#   drd       valgrind's drd on the threaded C tests
+#
+# Usage: cmake/run_sanitizers.sh [asan|tsan|helgrind|drd ...]   (default: all)
+#
+# The sanitizers instrument the C code; the Rust library is built once (into
+# a cargo target directory shared by the build trees) and is not
+# instrumented. Build trees go to $SPILL_SANITIZE_DIR (default:
+# <repo>/build-sanitize).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="${SPILL_SANITIZE_DIR:-$repo/build-sanitize}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+cargo_dir="$work/cargo"
+supp="$repo/cmake/valgrind-rust-std.supp"
+
+log() { printf '\n==> %s\n' "$*"; }
+
+# configure <name> <cmake args...>: configures and builds one tree.
+configure() {
+    local name="$1"
+    shift
+    cmake -S "$repo" -B "$work/$name" -DSPILL_BUILD_BENCHMARKS=OFF \
+        "-DSPILL_CARGO_TARGET_DIR=$cargo_dir" "$@" >/dev/null
+    cmake --build "$work/$name" -j"$jobs"
+}
+
+run_asan() {
+    log "AddressSanitizer + UndefinedBehaviorSanitizer: C tests and examples"
+    configure asan -DCMAKE_BUILD_TYPE=Debug -DSPILL_SANITIZE=address,undefined
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir "$work/asan" --output-on-failure -j"$jobs" -L 'c|example' -LE install
+}
+
+run_tsan() {
+    log "ThreadSanitizer: threaded C tests"
+    configure tsan -DCMAKE_BUILD_TYPE=Debug -DSPILL_SANITIZE=thread
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+        ctest --test-dir "$work/tsan" --output-on-failure -L threads
+}
+
+# valgrind_tool <tool>: runs the threaded tests of a plain build under it.
+valgrind_tool() {
+    local tool="$1"
+    command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+    log "valgrind --tool=$tool: threaded C tests"
+    configure plain -DCMAKE_BUILD_TYPE=Debug
+    local tests
+    tests="$(ctest --test-dir "$work/plain" -N -L threads | sed -n 's/^ *Test *#[0-9]*: c_//p')"
+    [ -n "$tests" ] || { echo "no threaded tests found" >&2; exit 1; }
+    for t in $tests; do
+        log "$tool: $t"
+        SPILL_TEST_TMPDIR="$work/plain" valgrind --tool="$tool" --error-exitcode=1 \
+            --suppressions="$supp" "$work/plain/c_tests/$t"
+    done
+}
+
+steps=("$@")
+[ "${#steps[@]}" -gt 0 ] || steps=(asan tsan helgrind drd)
+for step in "${steps[@]}"; do
+    case "$step" in
+        asan) run_asan ;;
+        tsan) run_tsan ;;
+        helgrind | drd) valgrind_tool "$step" ;;
+        *) echo "unknown step '$step' (asan, tsan, helgrind, drd)" >&2; exit 2 ;;
+    esac
+done
+log "sanitizer runs passed: ${steps[*]}"

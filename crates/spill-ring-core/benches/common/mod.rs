@@ -1,0 +1,63 @@
+//! Settings shared by every benchmark of this crate.
+//!
+//! The figures are meant to be compared within one run (a ring against its
+//! peers in the same group), so each case is measured briefly: the whole
+//! suite finishes in a few minutes on a small machine.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
+
+/// Criterion settings for every group: short warm-up and measurement, few
+/// samples.
+pub fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(700))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+}
+
+/// Pushes `count` items (0, 1, 2, ...) through `push`, so that a ring of
+/// `count` slots ends up full, and returns the ring.
+pub fn filled<R>(mut ring: R, count: usize, mut push: impl FnMut(&mut R, u64)) -> R {
+    for i in 0..count as u64 {
+        push(&mut ring, i);
+    }
+    ring
+}
+
+/// The items a timed iteration pushes: `count` distinct values. Benchmarks
+/// read them through `black_box`, so the compiler knows nothing about them.
+pub fn items(count: usize) -> Vec<u64> {
+    (0..count as u64)
+        .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .collect()
+}
+
+/// Times pushing `pushes` items into `ring`, which is filled with `fill`
+/// items first so that every timed push evicts.
+///
+/// Each iteration reads the items from a buffer hidden behind `black_box`
+/// and hands the ring to `black_box` at the end, so no push can be folded
+/// away, while the loop itself is compiled as a caller's loop would be.
+pub fn bench_push<R>(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    id: &str,
+    pushes: usize,
+    fill: usize,
+    ring: R,
+    mut push: impl FnMut(&mut R, u64),
+) {
+    let mut ring = filled(ring, fill, &mut push);
+    let items = items(pushes);
+    g.bench_function(id, |b| {
+        b.iter(|| {
+            for &item in black_box(&items[..]) {
+                push(&mut ring, item);
+            }
+            black_box(&mut ring);
+        })
+    });
+}

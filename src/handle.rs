@@ -1,0 +1,263 @@
+//! [`Handle`]: what every opaque C handle holds, and the checked ways in.
+//!
+//! A handle carries a liveness marker, who owns its memory, and an
+//! *active* flag set while a call that may reach a spout runs. The flag
+//! makes re-entrant calls (a spout that calls back into the ring feeding
+//! it) fail with `SPILL_BUSY` instead of reaching the ring mid-operation.
+//!
+//! Access goes field by field through the raw handle pointer, never
+//! through a reference to the whole handle, so that a re-entrant read-only
+//! call (`len` from inside a spout) never aliases an exclusive borrow.
+
+use core::cell::Cell;
+use core::ptr::NonNull;
+use std::alloc::Layout;
+
+use crate::block;
+use crate::last_error::Error;
+use crate::status::spill_status;
+
+/// Marks a live handle ("spillrng").
+const LIVE: u64 = u64::from_le_bytes(*b"spillrng");
+/// Marks a handle that was freed, or is being freed.
+const DEAD: u64 = u64::from_le_bytes(*b"freedrng");
+
+/// The state around a handle's payload.
+pub(crate) struct Handle<P> {
+    marker: Cell<u64>,
+    /// The allocation to free with the handle, for handles from `*_new`.
+    owner: Option<Layout>,
+    active: Cell<bool>,
+    payload: P,
+}
+
+impl<P> Handle<P> {
+    /// A live, idle handle around `payload`.
+    pub(crate) fn new(payload: P, owner: Option<Layout>) -> Self {
+        Handle {
+            marker: Cell::new(LIVE),
+            owner,
+            active: Cell::new(false),
+            payload,
+        }
+    }
+}
+
+/// What a handle's payload does before it is dropped by a free call.
+pub(crate) trait Release {
+    /// Hands remaining items on (batched), before `Drop` runs; errors are
+    /// reported to the caller of free, which frees anyway.
+    fn release(&self) -> Result<(), Error>;
+}
+
+/// An opaque C type that is a [`Handle`].
+///
+/// # Safety
+///
+/// `project` must return a pointer to the `Handle` inside `*this`, derived
+/// from `this` without creating a reference.
+pub(crate) unsafe trait Opaque: Sized {
+    /// What the handle holds.
+    type Payload;
+    /// The name used in messages ("ring", "pool", ...).
+    const WHAT: &'static str;
+
+    /// Wraps a handle into the C type.
+    fn wrap(handle: Handle<Self::Payload>) -> Self;
+
+    /// The handle inside `*this`.
+    ///
+    /// # Safety
+    ///
+    /// `this` points to a live allocation of `Self`.
+    unsafe fn project(this: *mut Self) -> *mut Handle<Self::Payload>;
+}
+
+/// Implements [`Opaque`] for the opaque C type `$name`, a tuple struct
+/// around a `Handle<$payload>`. (The struct itself is written out where it
+/// is documented: cbindgen does not see types that macros declare.)
+macro_rules! impl_opaque {
+    ($name:ident($payload:ty)) => {
+        // SAFETY: `project` returns the address of the tuple field without
+        // creating a reference.
+        unsafe impl $crate::handle::Opaque for $name {
+            type Payload = $payload;
+            const WHAT: &'static str = stringify!($name);
+
+            fn wrap(handle: $crate::handle::Handle<$payload>) -> Self {
+                $name(handle)
+            }
+
+            unsafe fn project(this: *mut Self) -> *mut $crate::handle::Handle<$payload> {
+                // SAFETY: the caller promised `this` points to a `Self`.
+                unsafe { core::ptr::addr_of_mut!((*this).0) }
+            }
+        }
+    };
+}
+pub(crate) use impl_opaque;
+
+/// Writes a new handle for `payload` into `mem` and returns it.
+///
+/// # Safety
+///
+/// `mem` is valid for writes of `F`, aligned for it, and not in use.
+pub(crate) unsafe fn emplace<F: Opaque>(
+    mem: NonNull<u8>,
+    payload: F::Payload,
+    owner: Option<Layout>,
+) -> *mut F {
+    let this = mem.as_ptr().cast::<F>();
+    // SAFETY: the caller's contract.
+    unsafe { this.write(F::wrap(Handle::new(payload, owner))) };
+    this
+}
+
+/// Checks a handle argument: not NULL, and live.
+///
+/// # Safety
+///
+/// `this` is NULL or points to memory that holds, or held, an `F` (a
+/// freed heap handle may not be passed: its memory is gone).
+unsafe fn resolve<F: Opaque>(this: *const F) -> Result<*mut Handle<F::Payload>, Error> {
+    if this.is_null() {
+        return Err(Error::null(F::WHAT));
+    }
+    // SAFETY: not NULL; the caller promised it points to an `F`.
+    let handle = unsafe { F::project(this.cast_mut()) };
+    // SAFETY: `handle` points into that `F`; only the marker field is
+    // borrowed.
+    if unsafe { &(*handle).marker }.get() != LIVE {
+        return Err(Error::invalid(format!(
+            "the {} handle is not live (freed, being freed, or never created)",
+            F::WHAT
+        )));
+    }
+    Ok(handle)
+}
+
+/// Refuses re-entry, then marks the handle active until dropped.
+struct Active<'a>(&'a Cell<bool>);
+
+impl<'a> Active<'a> {
+    fn enter(active: &'a Cell<bool>, what: &str) -> Result<Self, Error> {
+        if active.get() {
+            return Err(Error::new(
+                spill_status::SPILL_BUSY,
+                format!("the {what} is busy: called from inside one of its own spout callbacks"),
+            ));
+        }
+        active.set(true);
+        Ok(Active(active))
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+/// Runs a read-only `f` on the payload (allowed from inside the handle's
+/// own spout callbacks).
+///
+/// # Safety
+///
+/// As for [`resolve`].
+#[inline(always)]
+pub(crate) unsafe fn read<F: Opaque, R>(
+    this: *const F,
+    f: impl FnOnce(&F::Payload) -> R,
+) -> Result<R, Error> {
+    // SAFETY: the caller's contract.
+    let handle = unsafe { resolve(this)? };
+    // SAFETY: live handle; a shared borrow of the payload only, which any
+    // concurrent borrow up the stack (from a call in progress) is too.
+    Ok(f(unsafe { &(*handle).payload }))
+}
+
+/// Runs `f` on the payload with the handle active: a call from inside
+/// `f`'s spout callbacks gets `SPILL_BUSY`.
+///
+/// # Safety
+///
+/// As for [`resolve`].
+#[inline(always)]
+pub(crate) unsafe fn enter<F: Opaque, R>(
+    this: *const F,
+    f: impl FnOnce(&F::Payload) -> Result<R, Error>,
+) -> Result<R, Error> {
+    // SAFETY: the caller's contract.
+    let handle = unsafe { resolve(this)? };
+    // SAFETY: live handle; field borrows only.
+    let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+    // SAFETY: as above; the payload is only borrowed shared.
+    f(unsafe { &(*handle).payload })
+}
+
+/// Runs `f` on the payload exclusively. `f` must not call any spout (no
+/// other borrow of the payload may start while it runs).
+///
+/// # Safety
+///
+/// As for [`resolve`].
+pub(crate) unsafe fn enter_exclusive<F: Opaque, R>(
+    this: *mut F,
+    f: impl FnOnce(&mut F::Payload) -> Result<R, Error>,
+) -> Result<R, Error> {
+    // SAFETY: the caller's contract.
+    let handle = unsafe { resolve(this)? };
+    // SAFETY: live handle; field borrows only.
+    let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+    // SAFETY: the handle was idle, so no call up the stack borrows the
+    // payload (calls on one handle come from one thread at a time, and a
+    // call borrows only while it runs); `f` calls no spout, so no borrow
+    // can start before it returns.
+    f(unsafe { &mut (*handle).payload })
+}
+
+/// Frees a handle: releases the payload's items, drops it, and frees the
+/// memory if the handle allocated it. Re-entrant calls during the free
+/// get `SPILL_BUSY` (while items are released) or `SPILL_INVALID_ARGUMENT`
+/// (while the payload drops).
+///
+/// NULL is accepted and does nothing. Returns the release error, if any:
+/// the handle is freed either way.
+///
+/// # Safety
+///
+/// As for [`resolve`]; the handle must not be used after this returns
+/// `Ok` or a release error.
+pub(crate) unsafe fn free<F: Opaque>(this: *mut F) -> Result<(), Error>
+where
+    F::Payload: Release,
+{
+    if this.is_null() {
+        return Ok(());
+    }
+    // SAFETY: the caller's contract.
+    let handle = unsafe { resolve(this)? };
+    let released = {
+        // SAFETY: live handle; field borrows only.
+        let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+        // SAFETY: shared borrow of the payload while it is active.
+        unsafe { &(*handle).payload }.release()
+    };
+    // SAFETY: live handle; field borrows only.
+    unsafe { &(*handle).active }.set(true);
+    // SAFETY: as above.
+    unsafe { &(*handle).marker }.set(DEAD);
+    // SAFETY: as above.
+    let owner = unsafe { (*handle).owner };
+    // SAFETY: the handle is marked dead and active, so no call can borrow
+    // its payload any more; it is dropped once, here. The other fields
+    // need no drop.
+    unsafe { core::ptr::drop_in_place(core::ptr::addr_of_mut!((*handle).payload)) };
+    if let Some(layout) = owner {
+        // SAFETY: handles with an owner were written at the start of a
+        // block from `block::allocate` with that layout (see
+        // `lifecycle::new`), and a dead handle is never freed again.
+        unsafe { block::deallocate(NonNull::new_unchecked(this.cast()), layout) };
+    }
+    released
+}

@@ -1,0 +1,84 @@
+//! The by-value ring families: `spill_ring_u8`, `spill_ring_u16`,
+//! `spill_ring_u32`, `spill_ring_u64`, `spill_ring_f32`, `spill_ring_f64`.
+//!
+//! Each family's exported functions come from one template,
+//! `src/ring_family.rs.in`, which build.rs instantiates per family into
+//! `$OUT_DIR/ring_families.rs` (also handed to cbindgen, which cannot see
+//! macro-generated functions). The logic is in
+//! [`ring_value`](crate::ring_value).
+#![allow(non_camel_case_types)]
+
+use core::ffi::c_void;
+use core::ptr::NonNull;
+use std::alloc::Layout;
+
+use crate::block::BlockLayout;
+use crate::c_spout::{spill_spout, CSpout};
+use crate::handle::{impl_opaque, Handle};
+use crate::last_error::Error;
+use crate::lifecycle::{self, Family};
+use crate::ring_value::{self, ValueFamily, ValuePlan, ValueRing};
+use crate::status::spill_status;
+
+/// The exported functions of one by-value family, for Rust code that is
+/// generic over families (the crate's own tests, or Rust code driving C
+/// rings). Each constant is the family's `extern "C"` function of that
+/// name: `spill_ring_u64::PUSH` is `spill_ring_u64_push`.
+pub trait RingFamily: Sized {
+    /// The element type.
+    type Elem: Copy;
+    /// `spill_ring_FAM_new`.
+    const NEW: unsafe extern "C" fn(usize, *const spill_spout) -> *mut Self;
+    /// `spill_ring_FAM_memsize`.
+    const MEMSIZE: unsafe extern "C" fn(usize, *mut usize) -> spill_status;
+    /// `spill_ring_FAM_init`.
+    const INIT: unsafe extern "C" fn(
+        *mut c_void,
+        usize,
+        usize,
+        *const spill_spout,
+        *mut *mut Self,
+    ) -> spill_status;
+    /// `spill_ring_FAM_free`.
+    const FREE: unsafe extern "C" fn(*mut Self) -> spill_status;
+    /// `spill_ring_FAM_push`.
+    const PUSH: unsafe extern "C" fn(*mut Self, Self::Elem) -> spill_status;
+    /// `spill_ring_FAM_try_push`.
+    const TRY_PUSH: unsafe extern "C" fn(*mut Self, Self::Elem) -> spill_status;
+    /// `spill_ring_FAM_push_bulk`.
+    const PUSH_BULK: unsafe extern "C" fn(
+        *mut Self,
+        *const Self::Elem,
+        usize,
+        *mut usize,
+    ) -> spill_status;
+    /// `spill_ring_FAM_pop`.
+    const POP: unsafe extern "C" fn(*mut Self, *mut Self::Elem) -> spill_status;
+    /// `spill_ring_FAM_pop_bulk`.
+    const POP_BULK: unsafe extern "C" fn(
+        *mut Self,
+        *mut Self::Elem,
+        usize,
+        *mut usize,
+    ) -> spill_status;
+    /// `spill_ring_FAM_peek`.
+    const PEEK: unsafe extern "C" fn(*const Self, *mut Self::Elem) -> spill_status;
+    /// `spill_ring_FAM_len`.
+    const LEN: unsafe extern "C" fn(*const Self) -> usize;
+    /// `spill_ring_FAM_capacity`.
+    const CAPACITY: unsafe extern "C" fn(*const Self) -> usize;
+    /// `spill_ring_FAM_is_empty`.
+    const IS_EMPTY: unsafe extern "C" fn(*const Self) -> bool;
+    /// `spill_ring_FAM_is_full`.
+    const IS_FULL: unsafe extern "C" fn(*const Self) -> bool;
+    /// `spill_ring_FAM_flush`.
+    const FLUSH: unsafe extern "C" fn(*mut Self, *mut usize) -> spill_status;
+    /// `spill_ring_FAM_drain`.
+    const DRAIN: unsafe extern "C" fn(*mut Self, *const spill_spout, *mut usize) -> spill_status;
+    /// `spill_ring_FAM_clear`.
+    const CLEAR: unsafe extern "C" fn(*mut Self) -> spill_status;
+    /// `spill_ring_FAM_as_spout`.
+    const AS_SPOUT: unsafe extern "C" fn(*mut Self) -> spill_spout;
+}
+
+include!(concat!(env!("OUT_DIR"), "/ring_families.rs"));

@@ -1,0 +1,125 @@
+//! The ring operations behind every family's calls, written once over the
+//! core's checked operations: a spout that refuses leaves the ring
+//! unchanged (single push) or loses nothing (batches), and the error says
+//! how far a batch got.
+
+use spill_ring_core::{BatchError, RawRing};
+use spout::Spout;
+
+use crate::c_spout::SpoutRefused;
+use crate::last_error::Error;
+use crate::ptr_args::{write_opt, Out};
+use crate::status::spill_status;
+
+/// The error of a pop or peek on an empty ring.
+pub(crate) const EMPTY: Error = Error::fixed(spill_status::SPILL_EMPTY, "the ring is empty");
+/// The error of a try_push on a full ring.
+pub(crate) const FULL: Error = Error::fixed(spill_status::SPILL_FULL, "the ring is full");
+
+/// What a batch call did: how many items it completed, and whether it
+/// failed after that.
+pub(crate) struct Counted {
+    /// Items completed (taken, popped, sent), also on failure.
+    pub(crate) count: usize,
+    /// The failure, if any.
+    pub(crate) result: Result<(), Error>,
+}
+
+impl Counted {
+    /// Writes the count through `out` (if any) and returns the failure.
+    pub(crate) fn report(self, out: &Option<Out<usize>>) -> Result<(), Error> {
+        write_opt(out, self.count);
+        self.result
+    }
+
+    fn of<E: Into<Error>>(total: usize, result: Result<(), BatchError<E>>) -> Self {
+        match result {
+            Ok(()) => Counted {
+                count: total,
+                result: Ok(()),
+            },
+            Err(e) => Counted {
+                count: e.completed,
+                result: Err(e.error.into()),
+            },
+        }
+    }
+}
+
+/// Pushes `item`, evicting the oldest item to the spout when full; if the
+/// spout refuses it, the ring is unchanged.
+#[inline(always)]
+pub(crate) fn push<T, S>(ring: &RawRing<T, S>, item: T) -> Result<(), Error>
+where
+    T: Copy,
+    S: Spout<T, Error = SpoutRefused>,
+{
+    ring.checked_push(item)
+        .map_err(|refused| refused.error.into())
+}
+
+/// Pushes `item` only if there is room.
+#[inline(always)]
+pub(crate) fn try_push<T, S: Spout<T>>(ring: &RawRing<T, S>, item: T) -> Result<(), Error> {
+    ring.try_push(item).map_err(|_| FULL)
+}
+
+/// Pushes every item of `items` (at most two copies); what cannot fit
+/// goes to the spout oldest first. All-or-nothing for `items`: on failure
+/// none of them was taken.
+pub(crate) fn push_slice<T, S>(ring: &RawRing<T, S>, items: &[T]) -> Counted
+where
+    T: Copy,
+    S: Spout<T, Error = SpoutRefused>,
+{
+    Counted::of(items.len(), ring.checked_push_slice(items))
+}
+
+/// Removes the oldest item.
+#[inline(always)]
+pub(crate) fn pop<T, S: Spout<T>>(ring: &RawRing<T, S>) -> Result<T, Error> {
+    ring.pop().ok_or(EMPTY)
+}
+
+/// Moves up to `out.len()` oldest items into `out` (at most two copies).
+/// Fails with EMPTY when the ring is empty and `out` is not.
+pub(crate) fn pop_slice<T: Copy, S: Spout<T>>(ring: &RawRing<T, S>, out: &mut [T]) -> Counted {
+    if !out.is_empty() && ring.is_empty() {
+        return Counted {
+            count: 0,
+            result: Err(EMPTY),
+        };
+    }
+    Counted {
+        count: ring.pop_slice(out),
+        result: Ok(()),
+    }
+}
+
+/// The oldest item, left in place.
+pub(crate) fn peek<T: Copy, S: Spout<T>>(ring: &mut RawRing<T, S>) -> Result<T, Error> {
+    ring.peek().copied().ok_or(EMPTY)
+}
+
+/// Sends every item to the ring's own spout (at most two batches), then
+/// flushes it.
+pub(crate) fn flush<T, S>(ring: &RawRing<T, S>) -> Counted
+where
+    T: Copy,
+    S: Spout<T, Error = SpoutRefused>,
+{
+    let total = ring.len();
+    Counted::of(total, ring.checked_flush().map(|_| ()))
+}
+
+/// Sends every item to `dst` (at most two batches, oldest first); `dst` is
+/// not flushed.
+pub(crate) fn drain<T, S, D>(ring: &RawRing<T, S>, dst: &mut D) -> Counted
+where
+    T: Copy,
+    S: Spout<T>,
+    D: Spout<T, Error = SpoutRefused>,
+{
+    let total = ring.len();
+    Counted::of(total, ring.checked_drain_into(dst).map(|_| ()))
+}

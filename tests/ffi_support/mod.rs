@@ -1,0 +1,165 @@
+//! Spouts written against the C ABI for the ffi tests: they record the
+//! batches they receive, and can be told to refuse.
+#![allow(dead_code)]
+
+use std::ffi::{c_int, c_void, CStr};
+
+use spill_ring::ffi::{spill_last_error, spill_spout, spill_status};
+
+/// Records every batch of `T` it receives; refuses while `refuse` is set.
+#[derive(Debug, Default)]
+pub struct Recorder<T> {
+    pub batches: Vec<Vec<T>>,
+    pub flushes: usize,
+    pub refuse: bool,
+    pub refused: usize,
+    pub fail_flush: bool,
+}
+
+impl<T: Copy> Recorder<T> {
+    pub fn new() -> Box<Self> {
+        Box::new(Recorder {
+            batches: Vec::new(),
+            flushes: 0,
+            refuse: false,
+            refused: 0,
+            fail_flush: false,
+        })
+    }
+
+    /// A spout that feeds this recorder (which must outlive it).
+    pub fn spout(self: &mut Box<Self>) -> spill_spout {
+        spill_spout {
+            send: Some(record_send::<T>),
+            flush: Some(record_flush::<T>),
+            ctx: (&mut **self as *mut Self).cast(),
+        }
+    }
+
+    /// Every item received, in order.
+    pub fn items(&self) -> Vec<T> {
+        self.batches.concat()
+    }
+}
+
+unsafe extern "C" fn record_send<T: Copy>(
+    ctx: *mut c_void,
+    items: *const c_void,
+    count: usize,
+) -> c_int {
+    // SAFETY: `ctx` is the recorder `spout()` was called on.
+    let recorder = unsafe { &mut *ctx.cast::<Recorder<T>>() };
+    if recorder.refuse {
+        recorder.refused += 1;
+        return 42;
+    }
+    // SAFETY: the ring passes `count` items of `T`.
+    let batch = unsafe { std::slice::from_raw_parts(items.cast::<T>(), count) };
+    recorder.batches.push(batch.to_vec());
+    0
+}
+
+unsafe extern "C" fn record_flush<T: Copy>(ctx: *mut c_void) -> c_int {
+    // SAFETY: `ctx` is the recorder `spout()` was called on.
+    let recorder = unsafe { &mut *ctx.cast::<Recorder<T>>() };
+    recorder.flushes += 1;
+    c_int::from(recorder.fail_flush)
+}
+
+/// Records batches of packed byte elements.
+#[derive(Debug)]
+pub struct BytesRecorder {
+    pub elem_size: usize,
+    pub batches: Vec<Vec<Vec<u8>>>,
+    pub flushes: usize,
+    pub refuse: bool,
+    /// Refuses every batch once this many were accepted.
+    pub accept_only: Option<usize>,
+}
+
+impl BytesRecorder {
+    pub fn new(elem_size: usize) -> Box<Self> {
+        Box::new(BytesRecorder {
+            elem_size,
+            batches: Vec::new(),
+            flushes: 0,
+            refuse: false,
+            accept_only: None,
+        })
+    }
+
+    pub fn spout(self: &mut Box<Self>) -> spill_spout {
+        spill_spout {
+            send: Some(bytes_send),
+            flush: Some(bytes_flush),
+            ctx: (&mut **self as *mut Self).cast(),
+        }
+    }
+
+    pub fn items(&self) -> Vec<Vec<u8>> {
+        self.batches.concat()
+    }
+}
+
+unsafe extern "C" fn bytes_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
+    // SAFETY: `ctx` is the recorder.
+    let recorder = unsafe { &mut *ctx.cast::<BytesRecorder>() };
+    if recorder.refuse || recorder.accept_only == Some(recorder.batches.len()) {
+        return 7;
+    }
+    // SAFETY: the ring passes `count` packed elements.
+    let bytes =
+        unsafe { std::slice::from_raw_parts(items.cast::<u8>(), count * recorder.elem_size) };
+    recorder.batches.push(
+        bytes
+            .chunks_exact(recorder.elem_size)
+            .map(<[u8]>::to_vec)
+            .collect(),
+    );
+    0
+}
+
+unsafe extern "C" fn bytes_flush(ctx: *mut c_void) -> c_int {
+    // SAFETY: `ctx` is the recorder.
+    unsafe { &mut *ctx.cast::<BytesRecorder>() }.flushes += 1;
+    0
+}
+
+/// The calling thread's last error message.
+pub fn last_error() -> String {
+    // SAFETY: spill_last_error returns a valid C string.
+    unsafe { CStr::from_ptr(spill_last_error()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Asserts a status, showing the last error when it differs.
+#[track_caller]
+pub fn expect(status: spill_status, expected: spill_status) {
+    assert_eq!(status, expected, "last error: {}", last_error());
+}
+
+/// A buffer aligned to SPILL_RING_ALIGN with at least `size` bytes.
+pub struct AlignedBuf {
+    storage: Vec<u8>,
+    offset: usize,
+    pub size: usize,
+}
+
+impl AlignedBuf {
+    pub fn new(size: usize) -> Self {
+        let storage = vec![0xAB; size + spill_ring::ffi::SPILL_RING_ALIGN];
+        let offset = storage
+            .as_ptr()
+            .align_offset(spill_ring::ffi::SPILL_RING_ALIGN);
+        AlignedBuf {
+            storage,
+            offset,
+            size,
+        }
+    }
+
+    pub fn ptr(&mut self) -> *mut c_void {
+        self.storage[self.offset..].as_mut_ptr().cast()
+    }
+}
