@@ -1,7 +1,8 @@
 /*
  * File spout (the disk tier): items evicted into a file spout persist, in
- * order, and spill_file_read hands them back to a spout. Reopening appends.
- * Bad paths, sizes and files are reported with their status.
+ * order, and spill_file_read hands them back to a spout in batches of at
+ * most 64 KiB. Reopening appends. Bad paths, sizes and files (not a record
+ * file, another record size, a cut record) are reported with their status.
  */
 #include "support/check.h"
 #include "support/families.h"
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Creates an empty temporary file and writes its path to `path`. */
@@ -78,52 +80,124 @@ static void empty_file_reads_nothing(void) {
     CHECK_EQ(unlink(path), 0);
 }
 
-static void file_errors(void) {
+static void large_file_reads_in_bounded_batches(void) {
+    /* 20000 u64 (160 KB) come back in batches of at most 64 KiB. */
+    const struct family *f = family_bytes(8);
+    char path[512];
+    struct collector back;
+    spill_spout spout;
+    size_t count = 0;
+
+    temp_path(path, sizeof path);
+    write_through_ring(f, path, 0, 20000);
+    collector_init(&back, 8);
+    spout = collector_spout(&back);
+    CHECK_OK(spill_file_read(path, 8, &spout, &count));
+    CHECK_EQ(count, 20000);
+    CHECK(back.batches >= 3);
+    CHECK(back.largest_batch * 8 <= 64 * 1024);
+    family_check_items(f, back.data, 0, 20000);
+
+    /* out_count may be NULL. */
+    collector_reset(&back);
+    CHECK_OK(spill_file_read(path, 8, &spout, NULL));
+    CHECK_EQ(back.count, 20000);
+    collector_free(&back);
+    CHECK_EQ(unlink(path), 0);
+}
+
+static void bad_arguments(void) {
     char path[512], missing[600];
     struct collector back;
     spill_spout spout, no_send;
-    size_t count = 0;
-    FILE *raw;
+    size_t count = 99;
 
     collector_init(&back, 8);
     spout = collector_spout(&back);
     no_send = spout;
     no_send.send = NULL;
+    temp_path(path, sizeof path);
+    write_through_ring(family_bytes(8), path, 0, 3);
 
+    CHECK(spill_file_spout_open(NULL, 8) == NULL);
+    CHECK(spill_last_error()[0] != '\0');
+    CHECK(spill_file_spout_open(path, 0) == NULL);
+    CHECK(spill_file_spout_open(path, SPILL_RING_MAX_ELEM_SIZE + 1) == NULL);
     CHECK(snprintf(missing, sizeof missing, "%s/no/such/dir/spill.bin", check_tmpdir()) > 0);
     CHECK(spill_file_spout_open(missing, 8) == NULL);
     CHECK(spill_last_error()[0] != '\0');
-    CHECK(spill_file_spout_open(NULL, 8) == NULL);
-    CHECK_STATUS(spill_file_read(missing, 8, &spout, &count), SPILL_IO_ERROR);
-    CHECK(spill_last_error()[0] != '\0');
-
-    temp_path(path, sizeof path);
-    CHECK(spill_file_spout_open(path, 0) == NULL);
-    CHECK(spill_file_spout_open(path, SPILL_RING_MAX_ELEM_SIZE + 1) == NULL);
-
-    /* 10 bytes are not a whole number of 8-byte items. */
-    raw = fopen(path, "wb");
-    CHECK(raw != NULL);
-    CHECK_EQ(fwrite("0123456789", 1, 10, raw), 10);
-    CHECK_EQ(fclose(raw), 0);
-    CHECK_STATUS(spill_file_read(path, 8, &spout, &count), SPILL_INVALID_ARGUMENT);
-    CHECK_OK(spill_file_read(path, 5, &spout, &count));
-    CHECK_EQ(count, 2);
-
-    /* A refusing destination: SPILL_SPOUT_FAILED, nothing counted as read. */
-    back.accept_sends = 0;
-    back.elem_size = 5;
-    CHECK_STATUS(spill_file_read(path, 5, &spout, &count), SPILL_SPOUT_FAILED);
-    CHECK_EQ(count, 0);
 
     CHECK_STATUS(spill_file_read(NULL, 8, &spout, &count), SPILL_NULL_ARGUMENT);
-    CHECK_STATUS(spill_file_read(path, 5, NULL, &count), SPILL_NULL_ARGUMENT);
-    CHECK_STATUS(spill_file_read(path, 5, &spout, NULL), SPILL_NULL_ARGUMENT);
-    CHECK_STATUS(spill_file_read(path, 5, &no_send, &count), SPILL_INVALID_ARGUMENT);
+    CHECK_EQ(count, 0);
+    CHECK_STATUS(spill_file_read(path, 8, NULL, &count), SPILL_NULL_ARGUMENT);
+    CHECK_STATUS(spill_file_read(path, 8, &no_send, &count), SPILL_INVALID_ARGUMENT);
     CHECK_STATUS(spill_file_read(path, 0, &spout, &count), SPILL_INVALID_ARGUMENT);
+    CHECK_STATUS(spill_file_read(path, SPILL_RING_MAX_ELEM_SIZE + 1, &spout, &count),
+                 SPILL_INVALID_ARGUMENT);
+    CHECK_STATUS(spill_file_read(missing, 8, &spout, &count), SPILL_IO_ERROR);
+    CHECK(spill_last_error()[0] != '\0');
+    CHECK_EQ(back.count, 0);
+
+    /* A spout made from a NULL file has no send. */
+    CHECK(spill_file_spout_as_spout(NULL).send == NULL);
     CHECK_OK(spill_file_spout_close(NULL));
     collector_free(&back);
     CHECK_EQ(unlink(path), 0);
 }
 
-CHECK_MAIN(CHECK_CASE(round_trip), CHECK_CASE(empty_file_reads_nothing), CHECK_CASE(file_errors))
+static void bad_files(void) {
+    char path[512];
+    struct collector back;
+    spill_spout spout;
+    size_t count = 0;
+    FILE *raw;
+
+    collector_init(&back, 8);
+    spout = collector_spout(&back);
+
+    /* Not a record file: refused by open and read. */
+    temp_path(path, sizeof path);
+    raw = fopen(path, "wb");
+    CHECK(raw != NULL);
+    CHECK_EQ(fwrite("not a record file at all", 1, 24, raw), 24);
+    CHECK_EQ(fclose(raw), 0);
+    CHECK(spill_file_spout_open(path, 8) == NULL);
+    CHECK_STATUS(spill_file_read(path, 8, &spout, &count), SPILL_IO_ERROR);
+    CHECK_EQ(back.count, 0);
+    CHECK_EQ(unlink(path), 0);
+
+    /* Records of another size: refused by open and read. */
+    temp_path(path, sizeof path);
+    write_through_ring(family_bytes(8), path, 0, 4);
+    CHECK(spill_file_spout_open(path, 16) == NULL);
+    CHECK_STATUS(spill_file_read(path, 16, &spout, &count), SPILL_IO_ERROR);
+    CHECK_EQ(back.count, 0);
+
+    /* A file cut inside its last record: the whole records arrive, then
+     * SPILL_IO_ERROR. */
+    {
+        struct stat st;
+        CHECK_EQ(stat(path, &st), 0);
+        CHECK_EQ(truncate(path, st.st_size - 3), 0);
+    }
+    CHECK_STATUS(spill_file_read(path, 8, &spout, &count), SPILL_IO_ERROR);
+    CHECK_EQ(count, 3);
+    CHECK_EQ(back.count, 3);
+    family_check_items(family_bytes(8), back.data, 0, 3);
+
+    /* A refusing destination: SPILL_SPOUT_FAILED, nothing counted. */
+    collector_reset(&back);
+    back.accept_sends = 0;
+    CHECK_STATUS(spill_file_read(path, 8, &spout, &count), SPILL_SPOUT_FAILED);
+    CHECK_EQ(count, 0);
+    CHECK_EQ(back.count, 0);
+    CHECK_EQ(unlink(path), 0);
+
+    /* A device that takes no data cannot become a record file. */
+    if (access("/dev/full", W_OK) == 0) CHECK(spill_file_spout_open("/dev/full", 8) == NULL);
+    collector_free(&back);
+}
+
+CHECK_MAIN(CHECK_CASE(round_trip), CHECK_CASE(empty_file_reads_nothing),
+           CHECK_CASE(large_file_reads_in_bounded_batches), CHECK_CASE(bad_arguments),
+           CHECK_CASE(bad_files))

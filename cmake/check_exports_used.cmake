@@ -5,6 +5,8 @@
 # cmake -DHEADER=<spill_ring.h> -DNM=<nm> -DOBJECTS=<file.o>|<file.o>|...
 #       -P check_exports_used.cmake
 
+cmake_minimum_required(VERSION 3.19)
+
 foreach(required HEADER NM OBJECTS)
   if(NOT DEFINED ${required} OR "${${required}}" STREQUAL "")
     message(FATAL_ERROR "check_exports_used.cmake: -D${required}=... is required")

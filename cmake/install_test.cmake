@@ -10,6 +10,8 @@
 # cmake -DSTEP=<step> -DBUILD_DIR=... -DWORK_DIR=... -DPREFIX=... -DLIBDIR=...
 #       -DVERSION=<x.y.z> -DSOVERSION=<major> -DCONSUMER_SOURCE=... -DC_COMPILER=... -DGENERATOR=... -P install_test.cmake
 
+cmake_minimum_required(VERSION 3.19)
+
 foreach(required STEP BUILD_DIR WORK_DIR PREFIX LIBDIR VERSION SOVERSION CONSUMER_SOURCE
                  C_COMPILER GENERATOR)
   if(NOT DEFINED ${required})

@@ -12,6 +12,8 @@
 # cmake -DCARGO_OUT=<dir> -DSTAGE=<dir> -DVERSION=<x.y.z> -DSOVERSION=<major>
 #       -P stage_libraries.cmake
 
+cmake_minimum_required(VERSION 3.19)
+
 foreach(required CARGO_OUT STAGE VERSION SOVERSION)
   if(NOT DEFINED ${required})
     message(FATAL_ERROR "stage_libraries.cmake: -D${required}=... is required")

@@ -123,6 +123,78 @@ typedef enum spill_status {
 } spill_status;
 
 /**
+ * Where collected batches of `float` items go (opaque): unordered (batches
+ * as they come, each worker's items in order) or sequenced (batches in
+ * dispatch order: round 1 worker by worker, then round 2, ..., across
+ * collections). A collector keeps its state across collections and pools;
+ * a batch its spout refused is kept and offered again first.
+ *
+ * Thread-safety: one thread at a time (a merger thread while
+ * spill_pool_f32_merge runs).
+ */
+typedef struct spill_collector_f32 spill_collector_f32;
+
+/**
+ * Where collected batches of `double` items go (opaque): unordered (batches
+ * as they come, each worker's items in order) or sequenced (batches in
+ * dispatch order: round 1 worker by worker, then round 2, ..., across
+ * collections). A collector keeps its state across collections and pools;
+ * a batch its spout refused is kept and offered again first.
+ *
+ * Thread-safety: one thread at a time (a merger thread while
+ * spill_pool_f64_merge runs).
+ */
+typedef struct spill_collector_f64 spill_collector_f64;
+
+/**
+ * Where collected batches of `uint16_t` items go (opaque): unordered (batches
+ * as they come, each worker's items in order) or sequenced (batches in
+ * dispatch order: round 1 worker by worker, then round 2, ..., across
+ * collections). A collector keeps its state across collections and pools;
+ * a batch its spout refused is kept and offered again first.
+ *
+ * Thread-safety: one thread at a time (a merger thread while
+ * spill_pool_u16_merge runs).
+ */
+typedef struct spill_collector_u16 spill_collector_u16;
+
+/**
+ * Where collected batches of `uint32_t` items go (opaque): unordered (batches
+ * as they come, each worker's items in order) or sequenced (batches in
+ * dispatch order: round 1 worker by worker, then round 2, ..., across
+ * collections). A collector keeps its state across collections and pools;
+ * a batch its spout refused is kept and offered again first.
+ *
+ * Thread-safety: one thread at a time (a merger thread while
+ * spill_pool_u32_merge runs).
+ */
+typedef struct spill_collector_u32 spill_collector_u32;
+
+/**
+ * Where collected batches of `uint64_t` items go (opaque): unordered (batches
+ * as they come, each worker's items in order) or sequenced (batches in
+ * dispatch order: round 1 worker by worker, then round 2, ..., across
+ * collections). A collector keeps its state across collections and pools;
+ * a batch its spout refused is kept and offered again first.
+ *
+ * Thread-safety: one thread at a time (a merger thread while
+ * spill_pool_u64_merge runs).
+ */
+typedef struct spill_collector_u64 spill_collector_u64;
+
+/**
+ * Where collected batches of `uint8_t` items go (opaque): unordered (batches
+ * as they come, each worker's items in order) or sequenced (batches in
+ * dispatch order: round 1 worker by worker, then round 2, ..., across
+ * collections). A collector keeps its state across collections and pools;
+ * a batch its spout refused is kept and offered again first.
+ *
+ * Thread-safety: one thread at a time (a merger thread while
+ * spill_pool_u8_merge runs).
+ */
+typedef struct spill_collector_u8 spill_collector_u8;
+
+/**
  * A spout that appends every element it receives to a record file, so
  * that evicted items persist (opaque). Open it with
  * spill_file_spout_open(), pass spill_file_spout_as_spout() to a ring,
@@ -132,6 +204,204 @@ typedef enum spill_status {
  * Thread-safety: one thread at a time (the thread of the ring it serves).
  */
 typedef struct spill_file_spout spill_file_spout;
+
+/**
+ * A set of producers of `float` items (opaque): each producer is a
+ * spill_ring_f32 of its own, to be used by one thread, with no lock and
+ * no atomic operation on push; once the producers are done, the set drains
+ * their items, producer by producer, into a spout.
+ *
+ * Thread-safety:
+ * - spill_mpsc_f32_producer() and spill_mpsc_f32_producers(): any
+ *   thread, at any time (they only read).
+ * - each producer ring: one thread at a time; different producers may be
+ *   used by different threads at the same time. A producer's spout is
+ *   called on that producer's thread.
+ * - spill_mpsc_f32_len(), spill_mpsc_f32_drain() and
+ *   spill_mpsc_f32_free(): one thread, only while no producer ring is
+ *   in use (after the producer threads were joined).
+ */
+typedef struct spill_mpsc_f32 spill_mpsc_f32;
+
+/**
+ * A set of producers of `double` items (opaque): each producer is a
+ * spill_ring_f64 of its own, to be used by one thread, with no lock and
+ * no atomic operation on push; once the producers are done, the set drains
+ * their items, producer by producer, into a spout.
+ *
+ * Thread-safety:
+ * - spill_mpsc_f64_producer() and spill_mpsc_f64_producers(): any
+ *   thread, at any time (they only read).
+ * - each producer ring: one thread at a time; different producers may be
+ *   used by different threads at the same time. A producer's spout is
+ *   called on that producer's thread.
+ * - spill_mpsc_f64_len(), spill_mpsc_f64_drain() and
+ *   spill_mpsc_f64_free(): one thread, only while no producer ring is
+ *   in use (after the producer threads were joined).
+ */
+typedef struct spill_mpsc_f64 spill_mpsc_f64;
+
+/**
+ * A set of producers of `uint16_t` items (opaque): each producer is a
+ * spill_ring_u16 of its own, to be used by one thread, with no lock and
+ * no atomic operation on push; once the producers are done, the set drains
+ * their items, producer by producer, into a spout.
+ *
+ * Thread-safety:
+ * - spill_mpsc_u16_producer() and spill_mpsc_u16_producers(): any
+ *   thread, at any time (they only read).
+ * - each producer ring: one thread at a time; different producers may be
+ *   used by different threads at the same time. A producer's spout is
+ *   called on that producer's thread.
+ * - spill_mpsc_u16_len(), spill_mpsc_u16_drain() and
+ *   spill_mpsc_u16_free(): one thread, only while no producer ring is
+ *   in use (after the producer threads were joined).
+ */
+typedef struct spill_mpsc_u16 spill_mpsc_u16;
+
+/**
+ * A set of producers of `uint32_t` items (opaque): each producer is a
+ * spill_ring_u32 of its own, to be used by one thread, with no lock and
+ * no atomic operation on push; once the producers are done, the set drains
+ * their items, producer by producer, into a spout.
+ *
+ * Thread-safety:
+ * - spill_mpsc_u32_producer() and spill_mpsc_u32_producers(): any
+ *   thread, at any time (they only read).
+ * - each producer ring: one thread at a time; different producers may be
+ *   used by different threads at the same time. A producer's spout is
+ *   called on that producer's thread.
+ * - spill_mpsc_u32_len(), spill_mpsc_u32_drain() and
+ *   spill_mpsc_u32_free(): one thread, only while no producer ring is
+ *   in use (after the producer threads were joined).
+ */
+typedef struct spill_mpsc_u32 spill_mpsc_u32;
+
+/**
+ * A set of producers of `uint64_t` items (opaque): each producer is a
+ * spill_ring_u64 of its own, to be used by one thread, with no lock and
+ * no atomic operation on push; once the producers are done, the set drains
+ * their items, producer by producer, into a spout.
+ *
+ * Thread-safety:
+ * - spill_mpsc_u64_producer() and spill_mpsc_u64_producers(): any
+ *   thread, at any time (they only read).
+ * - each producer ring: one thread at a time; different producers may be
+ *   used by different threads at the same time. A producer's spout is
+ *   called on that producer's thread.
+ * - spill_mpsc_u64_len(), spill_mpsc_u64_drain() and
+ *   spill_mpsc_u64_free(): one thread, only while no producer ring is
+ *   in use (after the producer threads were joined).
+ */
+typedef struct spill_mpsc_u64 spill_mpsc_u64;
+
+/**
+ * A set of producers of `uint8_t` items (opaque): each producer is a
+ * spill_ring_u8 of its own, to be used by one thread, with no lock and
+ * no atomic operation on push; once the producers are done, the set drains
+ * their items, producer by producer, into a spout.
+ *
+ * Thread-safety:
+ * - spill_mpsc_u8_producer() and spill_mpsc_u8_producers(): any
+ *   thread, at any time (they only read).
+ * - each producer ring: one thread at a time; different producers may be
+ *   used by different threads at the same time. A producer's spout is
+ *   called on that producer's thread.
+ * - spill_mpsc_u8_len(), spill_mpsc_u8_drain() and
+ *   spill_mpsc_u8_free(): one thread, only while no producer ring is
+ *   in use (after the producer threads were joined).
+ */
+typedef struct spill_mpsc_u8 spill_mpsc_u8;
+
+/**
+ * A pool of persistent worker threads (opaque), each owning a warmed ring
+ * of `float` items, that run a work function in rounds. At the end of a
+ * round each worker publishes its ring's items as a batch, which a
+ * collector takes (spill_pool_f32_collect, spill_pool_f32_merge).
+ * When batches are not collected, workers fold new items into them and
+ * overflow goes to the overflow spout (backpressure, nothing lost).
+ *
+ * Thread-safety: every spill_pool_f32 function must be called from one
+ * thread at a time (the thread that drives the pool), never from a work
+ * function (SPILL_BUSY). Work functions run on the worker threads;
+ * merger threads call collectors' spouts (see spill_pool_f32_merge).
+ */
+typedef struct spill_pool_f32 spill_pool_f32;
+
+/**
+ * A pool of persistent worker threads (opaque), each owning a warmed ring
+ * of `double` items, that run a work function in rounds. At the end of a
+ * round each worker publishes its ring's items as a batch, which a
+ * collector takes (spill_pool_f64_collect, spill_pool_f64_merge).
+ * When batches are not collected, workers fold new items into them and
+ * overflow goes to the overflow spout (backpressure, nothing lost).
+ *
+ * Thread-safety: every spill_pool_f64 function must be called from one
+ * thread at a time (the thread that drives the pool), never from a work
+ * function (SPILL_BUSY). Work functions run on the worker threads;
+ * merger threads call collectors' spouts (see spill_pool_f64_merge).
+ */
+typedef struct spill_pool_f64 spill_pool_f64;
+
+/**
+ * A pool of persistent worker threads (opaque), each owning a warmed ring
+ * of `uint16_t` items, that run a work function in rounds. At the end of a
+ * round each worker publishes its ring's items as a batch, which a
+ * collector takes (spill_pool_u16_collect, spill_pool_u16_merge).
+ * When batches are not collected, workers fold new items into them and
+ * overflow goes to the overflow spout (backpressure, nothing lost).
+ *
+ * Thread-safety: every spill_pool_u16 function must be called from one
+ * thread at a time (the thread that drives the pool), never from a work
+ * function (SPILL_BUSY). Work functions run on the worker threads;
+ * merger threads call collectors' spouts (see spill_pool_u16_merge).
+ */
+typedef struct spill_pool_u16 spill_pool_u16;
+
+/**
+ * A pool of persistent worker threads (opaque), each owning a warmed ring
+ * of `uint32_t` items, that run a work function in rounds. At the end of a
+ * round each worker publishes its ring's items as a batch, which a
+ * collector takes (spill_pool_u32_collect, spill_pool_u32_merge).
+ * When batches are not collected, workers fold new items into them and
+ * overflow goes to the overflow spout (backpressure, nothing lost).
+ *
+ * Thread-safety: every spill_pool_u32 function must be called from one
+ * thread at a time (the thread that drives the pool), never from a work
+ * function (SPILL_BUSY). Work functions run on the worker threads;
+ * merger threads call collectors' spouts (see spill_pool_u32_merge).
+ */
+typedef struct spill_pool_u32 spill_pool_u32;
+
+/**
+ * A pool of persistent worker threads (opaque), each owning a warmed ring
+ * of `uint64_t` items, that run a work function in rounds. At the end of a
+ * round each worker publishes its ring's items as a batch, which a
+ * collector takes (spill_pool_u64_collect, spill_pool_u64_merge).
+ * When batches are not collected, workers fold new items into them and
+ * overflow goes to the overflow spout (backpressure, nothing lost).
+ *
+ * Thread-safety: every spill_pool_u64 function must be called from one
+ * thread at a time (the thread that drives the pool), never from a work
+ * function (SPILL_BUSY). Work functions run on the worker threads;
+ * merger threads call collectors' spouts (see spill_pool_u64_merge).
+ */
+typedef struct spill_pool_u64 spill_pool_u64;
+
+/**
+ * A pool of persistent worker threads (opaque), each owning a warmed ring
+ * of `uint8_t` items, that run a work function in rounds. At the end of a
+ * round each worker publishes its ring's items as a batch, which a
+ * collector takes (spill_pool_u8_collect, spill_pool_u8_merge).
+ * When batches are not collected, workers fold new items into them and
+ * overflow goes to the overflow spout (backpressure, nothing lost).
+ *
+ * Thread-safety: every spill_pool_u8 function must be called from one
+ * thread at a time (the thread that drives the pool), never from a work
+ * function (SPILL_BUSY). Work functions run on the worker threads;
+ * merger threads call collectors' spouts (see spill_pool_u8_merge).
+ */
+typedef struct spill_pool_u8 spill_pool_u8;
 
 /**
  * A ring of fixed-size byte elements (opaque): each element is
@@ -253,6 +523,90 @@ typedef struct spill_spout {
      */
     void *ctx;
 } spill_spout;
+
+/**
+ * The work function of a spill_pool_u8: called on every worker thread
+ * for every round with the worker's ring (push into it; valid only during
+ * the call), the worker's id (0 ≤ id < workers), the round's `args` and
+ * the pool's `ctx`. Return 0; nonzero marks this worker's round as failed
+ * (join and run then return SPILL_WORKER_PANICKED naming the worker). It
+ * must not call spill_pool_u8 or spill_collector_u8 functions (they
+ * return SPILL_BUSY) and must not unwind.
+ */
+typedef int (*spill_pool_u8_work_fn)(struct spill_ring_u8 *ring,
+                                     size_t worker_id,
+                                     const void *args,
+                                     void *ctx);
+
+/**
+ * The work function of a spill_pool_u16: called on every worker thread
+ * for every round with the worker's ring (push into it; valid only during
+ * the call), the worker's id (0 ≤ id < workers), the round's `args` and
+ * the pool's `ctx`. Return 0; nonzero marks this worker's round as failed
+ * (join and run then return SPILL_WORKER_PANICKED naming the worker). It
+ * must not call spill_pool_u16 or spill_collector_u16 functions (they
+ * return SPILL_BUSY) and must not unwind.
+ */
+typedef int (*spill_pool_u16_work_fn)(struct spill_ring_u16 *ring,
+                                      size_t worker_id,
+                                      const void *args,
+                                      void *ctx);
+
+/**
+ * The work function of a spill_pool_u32: called on every worker thread
+ * for every round with the worker's ring (push into it; valid only during
+ * the call), the worker's id (0 ≤ id < workers), the round's `args` and
+ * the pool's `ctx`. Return 0; nonzero marks this worker's round as failed
+ * (join and run then return SPILL_WORKER_PANICKED naming the worker). It
+ * must not call spill_pool_u32 or spill_collector_u32 functions (they
+ * return SPILL_BUSY) and must not unwind.
+ */
+typedef int (*spill_pool_u32_work_fn)(struct spill_ring_u32 *ring,
+                                      size_t worker_id,
+                                      const void *args,
+                                      void *ctx);
+
+/**
+ * The work function of a spill_pool_u64: called on every worker thread
+ * for every round with the worker's ring (push into it; valid only during
+ * the call), the worker's id (0 ≤ id < workers), the round's `args` and
+ * the pool's `ctx`. Return 0; nonzero marks this worker's round as failed
+ * (join and run then return SPILL_WORKER_PANICKED naming the worker). It
+ * must not call spill_pool_u64 or spill_collector_u64 functions (they
+ * return SPILL_BUSY) and must not unwind.
+ */
+typedef int (*spill_pool_u64_work_fn)(struct spill_ring_u64 *ring,
+                                      size_t worker_id,
+                                      const void *args,
+                                      void *ctx);
+
+/**
+ * The work function of a spill_pool_f32: called on every worker thread
+ * for every round with the worker's ring (push into it; valid only during
+ * the call), the worker's id (0 ≤ id < workers), the round's `args` and
+ * the pool's `ctx`. Return 0; nonzero marks this worker's round as failed
+ * (join and run then return SPILL_WORKER_PANICKED naming the worker). It
+ * must not call spill_pool_f32 or spill_collector_f32 functions (they
+ * return SPILL_BUSY) and must not unwind.
+ */
+typedef int (*spill_pool_f32_work_fn)(struct spill_ring_f32 *ring,
+                                      size_t worker_id,
+                                      const void *args,
+                                      void *ctx);
+
+/**
+ * The work function of a spill_pool_f64: called on every worker thread
+ * for every round with the worker's ring (push into it; valid only during
+ * the call), the worker's id (0 ≤ id < workers), the round's `args` and
+ * the pool's `ctx`. Return 0; nonzero marks this worker's round as failed
+ * (join and run then return SPILL_WORKER_PANICKED naming the worker). It
+ * must not call spill_pool_f64 or spill_collector_f64 functions (they
+ * return SPILL_BUSY) and must not unwind.
+ */
+typedef int (*spill_pool_f64_work_fn)(struct spill_ring_f64 *ring,
+                                      size_t worker_id,
+                                      const void *args,
+                                      void *ctx);
 
 #ifdef __cplusplus
 extern "C" {
@@ -2004,6 +2358,1644 @@ enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
  * `ring` is NULL or a live ring.
  */
 struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
+
+/**
+ * Creates `producers` (at least 1) producer rings of `capacity` items
+ * each. Evicted items go to `spouts`: `spout_count` is 0 (dropped), 1 (one
+ * spout for every producer: it is called from the producer threads, at
+ * the same time, so it must be thread-safe) or `producers` (one each).
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
+ * bad capacity, a bad spout count or spout, or when memory runs out.
+ *
+ * # Safety
+ *
+ * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
+ * spouts, whose callbacks may be called from the producer threads.
+ */
+struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count);
+
+/**
+ * The ring of producer `id` (0 ≤ id < producers): use it with the
+ * spill_ring_u8_* functions from one thread. It belongs to the set:
+ * spill_ring_u8_free() refuses it. NULL for a bad `id` or handle.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
+
+/**
+ * How many producers the set has (0 for NULL).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
+
+/**
+ * How many items all producers hold (0 for NULL). Only while no producer
+ * is in use.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
+
+/**
+ * Sends every producer's items to `dst`: producer by producer in id
+ * order, each producer's items oldest first, in at most two batches per
+ * producer. `*out_drained` (may be NULL) counts the items that left,
+ * also on failure. Only while no producer is in use.
+ *
+ * Returns SPILL_SPOUT_FAILED when `dst` refuses a batch (it and the items
+ * after it stay in the producers).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
+                                      const struct spill_spout *dst,
+                                      size_t *out_drained);
+
+/**
+ * Frees the set: each producer's remaining items go to its spout, the
+ * spouts are flushed, the rings are released. NULL does nothing. Only
+ * while no producer is in use; the producer rings die with the set.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set, not used again once freed.
+ */
+enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
+
+/**
+ * Creates `producers` (at least 1) producer rings of `capacity` items
+ * each. Evicted items go to `spouts`: `spout_count` is 0 (dropped), 1 (one
+ * spout for every producer: it is called from the producer threads, at
+ * the same time, so it must be thread-safe) or `producers` (one each).
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
+ * bad capacity, a bad spout count or spout, or when memory runs out.
+ *
+ * # Safety
+ *
+ * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
+ * spouts, whose callbacks may be called from the producer threads.
+ */
+struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
+                                          size_t capacity,
+                                          const struct spill_spout *spouts,
+                                          size_t spout_count);
+
+/**
+ * The ring of producer `id` (0 ≤ id < producers): use it with the
+ * spill_ring_u16_* functions from one thread. It belongs to the set:
+ * spill_ring_u16_free() refuses it. NULL for a bad `id` or handle.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
+
+/**
+ * How many producers the set has (0 for NULL).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
+
+/**
+ * How many items all producers hold (0 for NULL). Only while no producer
+ * is in use.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
+
+/**
+ * Sends every producer's items to `dst`: producer by producer in id
+ * order, each producer's items oldest first, in at most two batches per
+ * producer. `*out_drained` (may be NULL) counts the items that left,
+ * also on failure. Only while no producer is in use.
+ *
+ * Returns SPILL_SPOUT_FAILED when `dst` refuses a batch (it and the items
+ * after it stay in the producers).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
+
+/**
+ * Frees the set: each producer's remaining items go to its spout, the
+ * spouts are flushed, the rings are released. NULL does nothing. Only
+ * while no producer is in use; the producer rings die with the set.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set, not used again once freed.
+ */
+enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
+
+/**
+ * Creates `producers` (at least 1) producer rings of `capacity` items
+ * each. Evicted items go to `spouts`: `spout_count` is 0 (dropped), 1 (one
+ * spout for every producer: it is called from the producer threads, at
+ * the same time, so it must be thread-safe) or `producers` (one each).
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
+ * bad capacity, a bad spout count or spout, or when memory runs out.
+ *
+ * # Safety
+ *
+ * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
+ * spouts, whose callbacks may be called from the producer threads.
+ */
+struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
+                                          size_t capacity,
+                                          const struct spill_spout *spouts,
+                                          size_t spout_count);
+
+/**
+ * The ring of producer `id` (0 ≤ id < producers): use it with the
+ * spill_ring_u32_* functions from one thread. It belongs to the set:
+ * spill_ring_u32_free() refuses it. NULL for a bad `id` or handle.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
+
+/**
+ * How many producers the set has (0 for NULL).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
+
+/**
+ * How many items all producers hold (0 for NULL). Only while no producer
+ * is in use.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
+
+/**
+ * Sends every producer's items to `dst`: producer by producer in id
+ * order, each producer's items oldest first, in at most two batches per
+ * producer. `*out_drained` (may be NULL) counts the items that left,
+ * also on failure. Only while no producer is in use.
+ *
+ * Returns SPILL_SPOUT_FAILED when `dst` refuses a batch (it and the items
+ * after it stay in the producers).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
+
+/**
+ * Frees the set: each producer's remaining items go to its spout, the
+ * spouts are flushed, the rings are released. NULL does nothing. Only
+ * while no producer is in use; the producer rings die with the set.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set, not used again once freed.
+ */
+enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
+
+/**
+ * Creates `producers` (at least 1) producer rings of `capacity` items
+ * each. Evicted items go to `spouts`: `spout_count` is 0 (dropped), 1 (one
+ * spout for every producer: it is called from the producer threads, at
+ * the same time, so it must be thread-safe) or `producers` (one each).
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
+ * bad capacity, a bad spout count or spout, or when memory runs out.
+ *
+ * # Safety
+ *
+ * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
+ * spouts, whose callbacks may be called from the producer threads.
+ */
+struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
+                                          size_t capacity,
+                                          const struct spill_spout *spouts,
+                                          size_t spout_count);
+
+/**
+ * The ring of producer `id` (0 ≤ id < producers): use it with the
+ * spill_ring_u64_* functions from one thread. It belongs to the set:
+ * spill_ring_u64_free() refuses it. NULL for a bad `id` or handle.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
+
+/**
+ * How many producers the set has (0 for NULL).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
+
+/**
+ * How many items all producers hold (0 for NULL). Only while no producer
+ * is in use.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
+
+/**
+ * Sends every producer's items to `dst`: producer by producer in id
+ * order, each producer's items oldest first, in at most two batches per
+ * producer. `*out_drained` (may be NULL) counts the items that left,
+ * also on failure. Only while no producer is in use.
+ *
+ * Returns SPILL_SPOUT_FAILED when `dst` refuses a batch (it and the items
+ * after it stay in the producers).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
+
+/**
+ * Frees the set: each producer's remaining items go to its spout, the
+ * spouts are flushed, the rings are released. NULL does nothing. Only
+ * while no producer is in use; the producer rings die with the set.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set, not used again once freed.
+ */
+enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
+
+/**
+ * Creates `producers` (at least 1) producer rings of `capacity` items
+ * each. Evicted items go to `spouts`: `spout_count` is 0 (dropped), 1 (one
+ * spout for every producer: it is called from the producer threads, at
+ * the same time, so it must be thread-safe) or `producers` (one each).
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
+ * bad capacity, a bad spout count or spout, or when memory runs out.
+ *
+ * # Safety
+ *
+ * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
+ * spouts, whose callbacks may be called from the producer threads.
+ */
+struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
+                                          size_t capacity,
+                                          const struct spill_spout *spouts,
+                                          size_t spout_count);
+
+/**
+ * The ring of producer `id` (0 ≤ id < producers): use it with the
+ * spill_ring_f32_* functions from one thread. It belongs to the set:
+ * spill_ring_f32_free() refuses it. NULL for a bad `id` or handle.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
+
+/**
+ * How many producers the set has (0 for NULL).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
+
+/**
+ * How many items all producers hold (0 for NULL). Only while no producer
+ * is in use.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
+
+/**
+ * Sends every producer's items to `dst`: producer by producer in id
+ * order, each producer's items oldest first, in at most two batches per
+ * producer. `*out_drained` (may be NULL) counts the items that left,
+ * also on failure. Only while no producer is in use.
+ *
+ * Returns SPILL_SPOUT_FAILED when `dst` refuses a batch (it and the items
+ * after it stay in the producers).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
+
+/**
+ * Frees the set: each producer's remaining items go to its spout, the
+ * spouts are flushed, the rings are released. NULL does nothing. Only
+ * while no producer is in use; the producer rings die with the set.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set, not used again once freed.
+ */
+enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
+
+/**
+ * Creates `producers` (at least 1) producer rings of `capacity` items
+ * each. Evicted items go to `spouts`: `spout_count` is 0 (dropped), 1 (one
+ * spout for every producer: it is called from the producer threads, at
+ * the same time, so it must be thread-safe) or `producers` (one each).
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
+ * bad capacity, a bad spout count or spout, or when memory runs out.
+ *
+ * # Safety
+ *
+ * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
+ * spouts, whose callbacks may be called from the producer threads.
+ */
+struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
+                                          size_t capacity,
+                                          const struct spill_spout *spouts,
+                                          size_t spout_count);
+
+/**
+ * The ring of producer `id` (0 ≤ id < producers): use it with the
+ * spill_ring_f64_* functions from one thread. It belongs to the set:
+ * spill_ring_f64_free() refuses it. NULL for a bad `id` or handle.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
+
+/**
+ * How many producers the set has (0 for NULL).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
+
+/**
+ * How many items all producers hold (0 for NULL). Only while no producer
+ * is in use.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set.
+ */
+size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
+
+/**
+ * Sends every producer's items to `dst`: producer by producer in id
+ * order, each producer's items oldest first, in at most two batches per
+ * producer. `*out_drained` (may be NULL) counts the items that left,
+ * also on failure. Only while no producer is in use.
+ *
+ * Returns SPILL_SPOUT_FAILED when `dst` refuses a batch (it and the items
+ * after it stay in the producers).
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
+
+/**
+ * Frees the set: each producer's remaining items go to its spout, the
+ * spouts are flushed, the rings are released. NULL does nothing. Only
+ * while no producer is in use; the producer rings die with the set.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live set, not used again once freed.
+ */
+enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
+
+/**
+ * Starts a pool of `workers` threads (at least 1), each with a ring of
+ * `capacity` items (and a spare ring for the handoff), running `work` with
+ * `ctx`. Items the rings evict go to `overflow` (NULL: dropped), which is
+ * called from the worker threads at the same time and must be
+ * thread-safe. The rings are built and warmed before this returns.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
+ * bad capacity, a NULL `work`, a bad spout, or when threads or memory
+ * cannot be had.
+ *
+ * # Safety
+ *
+ * `work` and `ctx` may be used from the worker threads until the pool is
+ * freed; `overflow` is NULL or a valid, thread-safe spout.
+ */
+struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u8_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow);
+
+/**
+ * Starts a round on every worker with `args` and returns at once (waiting
+ * first for a round still in flight). `args` is passed as is: it must stay
+ * valid and unchanged until the round is joined.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` as above (may be NULL).
+ */
+enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
+
+/**
+ * Waits for the round in flight to end on every worker.
+ *
+ * Returns SPILL_WORKER_PANICKED when a work function failed (returned
+ * nonzero) since the last join; spill_last_error() names the worker and
+ * round. The pool stays usable.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
+
+/**
+ * Runs a round with `args` and waits for it: dispatch, then join (`args`
+ * need only live for the call).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` is valid for the call (may be
+ * NULL).
+ */
+enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
+
+/**
+ * Fan-in: takes every batch the workers published (without waiting for a
+ * round) into `collector`, on the calling thread, and writes how many
+ * items it took to `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when the collector's spout refused a batch:
+ * the refused batch stays in the collector (spill_collector_u8_pending)
+ * and is offered again first; batches not taken stay published.
+ *
+ * # Safety
+ *
+ * `pool` and `collector` are NULL or live; `out_collected` is NULL or
+ * writable.
+ */
+enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
+                                        struct spill_collector_u8 *collector,
+                                        size_t *out_collected);
+
+/**
+ * Mergers: `mergers` threads (one per collector; all distinct) drain the
+ * workers in parallel, merger j taking workers i with i % mergers == j
+ * into `collectors[j]`, whose spout is called on that merger's thread.
+ * Waits for every merger; writes the items taken in all to
+ * `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when a collector's spout refused a batch (as
+ * for spill_pool_u8_collect), SPILL_INVALID_ARGUMENT for 0 mergers or
+ * a collector given twice.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or live; `collectors` is NULL or points to `mergers`
+ * collector pointers (each NULL or live), whose spouts may be called from
+ * the merger threads; `out_collected` is NULL or writable.
+ */
+enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
+                                      struct spill_collector_u8 *const *collectors,
+                                      size_t mergers,
+                                      size_t *out_collected);
+
+/**
+ * The number of workers (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
+
+/**
+ * The capacity of each worker's ring (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
+
+/**
+ * How many evicted items the overflow spout refused while workers folded
+ * new items into uncollected batches (the pool cannot return those
+ * errors to anyone, so it counts them). 0 for NULL.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
+
+/**
+ * Frees the pool: waits for the round in flight, stops and joins every
+ * thread, and drops the rings, whose items (uncollected batches included)
+ * go to the overflow spout. NULL does nothing.
+ *
+ * Returns SPILL_WORKER_PANICKED when the last round failed (freed
+ * anyway); SPILL_BUSY from a work function (not freed).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool, not used again once freed.
+ */
+enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
+
+/**
+ * A collector that forwards batches to `out` as they come.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
+
+/**
+ * A collector that forwards batches to `out` in dispatch order: a batch
+ * waits until every worker's batch of its round was collected.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
+
+/**
+ * How many items the collector holds: batches waiting for their round
+ * (sequenced) plus a refused batch (0 for NULL).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live.
+ */
+size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
+
+/**
+ * Sends everything the collector holds to its spout now (a refused batch
+ * first, then waiting batches in order even if their round is not
+ * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
+ * items sent.
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live; `out_sent` is NULL or writable.
+ */
+enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
+                                             size_t *out_sent);
+
+/**
+ * Frees the collector after sending what it holds to its spout (as
+ * spill_collector_u8_release). NULL does nothing. Returns
+ * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
+ * lost).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live, not used again once freed.
+ */
+enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
+
+/**
+ * Starts a pool of `workers` threads (at least 1), each with a ring of
+ * `capacity` items (and a spare ring for the handoff), running `work` with
+ * `ctx`. Items the rings evict go to `overflow` (NULL: dropped), which is
+ * called from the worker threads at the same time and must be
+ * thread-safe. The rings are built and warmed before this returns.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
+ * bad capacity, a NULL `work`, a bad spout, or when threads or memory
+ * cannot be had.
+ *
+ * # Safety
+ *
+ * `work` and `ctx` may be used from the worker threads until the pool is
+ * freed; `overflow` is NULL or a valid, thread-safe spout.
+ */
+struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
+                                          size_t capacity,
+                                          spill_pool_u16_work_fn work,
+                                          void *ctx,
+                                          const struct spill_spout *overflow);
+
+/**
+ * Starts a round on every worker with `args` and returns at once (waiting
+ * first for a round still in flight). `args` is passed as is: it must stay
+ * valid and unchanged until the round is joined.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` as above (may be NULL).
+ */
+enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
+
+/**
+ * Waits for the round in flight to end on every worker.
+ *
+ * Returns SPILL_WORKER_PANICKED when a work function failed (returned
+ * nonzero) since the last join; spill_last_error() names the worker and
+ * round. The pool stays usable.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
+
+/**
+ * Runs a round with `args` and waits for it: dispatch, then join (`args`
+ * need only live for the call).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` is valid for the call (may be
+ * NULL).
+ */
+enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
+
+/**
+ * Fan-in: takes every batch the workers published (without waiting for a
+ * round) into `collector`, on the calling thread, and writes how many
+ * items it took to `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when the collector's spout refused a batch:
+ * the refused batch stays in the collector (spill_collector_u16_pending)
+ * and is offered again first; batches not taken stay published.
+ *
+ * # Safety
+ *
+ * `pool` and `collector` are NULL or live; `out_collected` is NULL or
+ * writable.
+ */
+enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
+                                         struct spill_collector_u16 *collector,
+                                         size_t *out_collected);
+
+/**
+ * Mergers: `mergers` threads (one per collector; all distinct) drain the
+ * workers in parallel, merger j taking workers i with i % mergers == j
+ * into `collectors[j]`, whose spout is called on that merger's thread.
+ * Waits for every merger; writes the items taken in all to
+ * `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when a collector's spout refused a batch (as
+ * for spill_pool_u16_collect), SPILL_INVALID_ARGUMENT for 0 mergers or
+ * a collector given twice.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or live; `collectors` is NULL or points to `mergers`
+ * collector pointers (each NULL or live), whose spouts may be called from
+ * the merger threads; `out_collected` is NULL or writable.
+ */
+enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
+                                       struct spill_collector_u16 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
+
+/**
+ * The number of workers (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
+
+/**
+ * The capacity of each worker's ring (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
+
+/**
+ * How many evicted items the overflow spout refused while workers folded
+ * new items into uncollected batches (the pool cannot return those
+ * errors to anyone, so it counts them). 0 for NULL.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
+
+/**
+ * Frees the pool: waits for the round in flight, stops and joins every
+ * thread, and drops the rings, whose items (uncollected batches included)
+ * go to the overflow spout. NULL does nothing.
+ *
+ * Returns SPILL_WORKER_PANICKED when the last round failed (freed
+ * anyway); SPILL_BUSY from a work function (not freed).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool, not used again once freed.
+ */
+enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
+
+/**
+ * A collector that forwards batches to `out` as they come.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
+
+/**
+ * A collector that forwards batches to `out` in dispatch order: a batch
+ * waits until every worker's batch of its round was collected.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
+
+/**
+ * How many items the collector holds: batches waiting for their round
+ * (sequenced) plus a refused batch (0 for NULL).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live.
+ */
+size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
+
+/**
+ * Sends everything the collector holds to its spout now (a refused batch
+ * first, then waiting batches in order even if their round is not
+ * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
+ * items sent.
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live; `out_sent` is NULL or writable.
+ */
+enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
+                                              size_t *out_sent);
+
+/**
+ * Frees the collector after sending what it holds to its spout (as
+ * spill_collector_u16_release). NULL does nothing. Returns
+ * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
+ * lost).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live, not used again once freed.
+ */
+enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
+
+/**
+ * Starts a pool of `workers` threads (at least 1), each with a ring of
+ * `capacity` items (and a spare ring for the handoff), running `work` with
+ * `ctx`. Items the rings evict go to `overflow` (NULL: dropped), which is
+ * called from the worker threads at the same time and must be
+ * thread-safe. The rings are built and warmed before this returns.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
+ * bad capacity, a NULL `work`, a bad spout, or when threads or memory
+ * cannot be had.
+ *
+ * # Safety
+ *
+ * `work` and `ctx` may be used from the worker threads until the pool is
+ * freed; `overflow` is NULL or a valid, thread-safe spout.
+ */
+struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
+                                          size_t capacity,
+                                          spill_pool_u32_work_fn work,
+                                          void *ctx,
+                                          const struct spill_spout *overflow);
+
+/**
+ * Starts a round on every worker with `args` and returns at once (waiting
+ * first for a round still in flight). `args` is passed as is: it must stay
+ * valid and unchanged until the round is joined.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` as above (may be NULL).
+ */
+enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
+
+/**
+ * Waits for the round in flight to end on every worker.
+ *
+ * Returns SPILL_WORKER_PANICKED when a work function failed (returned
+ * nonzero) since the last join; spill_last_error() names the worker and
+ * round. The pool stays usable.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
+
+/**
+ * Runs a round with `args` and waits for it: dispatch, then join (`args`
+ * need only live for the call).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` is valid for the call (may be
+ * NULL).
+ */
+enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
+
+/**
+ * Fan-in: takes every batch the workers published (without waiting for a
+ * round) into `collector`, on the calling thread, and writes how many
+ * items it took to `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when the collector's spout refused a batch:
+ * the refused batch stays in the collector (spill_collector_u32_pending)
+ * and is offered again first; batches not taken stay published.
+ *
+ * # Safety
+ *
+ * `pool` and `collector` are NULL or live; `out_collected` is NULL or
+ * writable.
+ */
+enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
+                                         struct spill_collector_u32 *collector,
+                                         size_t *out_collected);
+
+/**
+ * Mergers: `mergers` threads (one per collector; all distinct) drain the
+ * workers in parallel, merger j taking workers i with i % mergers == j
+ * into `collectors[j]`, whose spout is called on that merger's thread.
+ * Waits for every merger; writes the items taken in all to
+ * `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when a collector's spout refused a batch (as
+ * for spill_pool_u32_collect), SPILL_INVALID_ARGUMENT for 0 mergers or
+ * a collector given twice.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or live; `collectors` is NULL or points to `mergers`
+ * collector pointers (each NULL or live), whose spouts may be called from
+ * the merger threads; `out_collected` is NULL or writable.
+ */
+enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
+                                       struct spill_collector_u32 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
+
+/**
+ * The number of workers (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
+
+/**
+ * The capacity of each worker's ring (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
+
+/**
+ * How many evicted items the overflow spout refused while workers folded
+ * new items into uncollected batches (the pool cannot return those
+ * errors to anyone, so it counts them). 0 for NULL.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
+
+/**
+ * Frees the pool: waits for the round in flight, stops and joins every
+ * thread, and drops the rings, whose items (uncollected batches included)
+ * go to the overflow spout. NULL does nothing.
+ *
+ * Returns SPILL_WORKER_PANICKED when the last round failed (freed
+ * anyway); SPILL_BUSY from a work function (not freed).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool, not used again once freed.
+ */
+enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
+
+/**
+ * A collector that forwards batches to `out` as they come.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
+
+/**
+ * A collector that forwards batches to `out` in dispatch order: a batch
+ * waits until every worker's batch of its round was collected.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
+
+/**
+ * How many items the collector holds: batches waiting for their round
+ * (sequenced) plus a refused batch (0 for NULL).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live.
+ */
+size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
+
+/**
+ * Sends everything the collector holds to its spout now (a refused batch
+ * first, then waiting batches in order even if their round is not
+ * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
+ * items sent.
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live; `out_sent` is NULL or writable.
+ */
+enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
+                                              size_t *out_sent);
+
+/**
+ * Frees the collector after sending what it holds to its spout (as
+ * spill_collector_u32_release). NULL does nothing. Returns
+ * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
+ * lost).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live, not used again once freed.
+ */
+enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
+
+/**
+ * Starts a pool of `workers` threads (at least 1), each with a ring of
+ * `capacity` items (and a spare ring for the handoff), running `work` with
+ * `ctx`. Items the rings evict go to `overflow` (NULL: dropped), which is
+ * called from the worker threads at the same time and must be
+ * thread-safe. The rings are built and warmed before this returns.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
+ * bad capacity, a NULL `work`, a bad spout, or when threads or memory
+ * cannot be had.
+ *
+ * # Safety
+ *
+ * `work` and `ctx` may be used from the worker threads until the pool is
+ * freed; `overflow` is NULL or a valid, thread-safe spout.
+ */
+struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
+                                          size_t capacity,
+                                          spill_pool_u64_work_fn work,
+                                          void *ctx,
+                                          const struct spill_spout *overflow);
+
+/**
+ * Starts a round on every worker with `args` and returns at once (waiting
+ * first for a round still in flight). `args` is passed as is: it must stay
+ * valid and unchanged until the round is joined.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` as above (may be NULL).
+ */
+enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
+
+/**
+ * Waits for the round in flight to end on every worker.
+ *
+ * Returns SPILL_WORKER_PANICKED when a work function failed (returned
+ * nonzero) since the last join; spill_last_error() names the worker and
+ * round. The pool stays usable.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
+
+/**
+ * Runs a round with `args` and waits for it: dispatch, then join (`args`
+ * need only live for the call).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` is valid for the call (may be
+ * NULL).
+ */
+enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
+
+/**
+ * Fan-in: takes every batch the workers published (without waiting for a
+ * round) into `collector`, on the calling thread, and writes how many
+ * items it took to `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when the collector's spout refused a batch:
+ * the refused batch stays in the collector (spill_collector_u64_pending)
+ * and is offered again first; batches not taken stay published.
+ *
+ * # Safety
+ *
+ * `pool` and `collector` are NULL or live; `out_collected` is NULL or
+ * writable.
+ */
+enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
+                                         struct spill_collector_u64 *collector,
+                                         size_t *out_collected);
+
+/**
+ * Mergers: `mergers` threads (one per collector; all distinct) drain the
+ * workers in parallel, merger j taking workers i with i % mergers == j
+ * into `collectors[j]`, whose spout is called on that merger's thread.
+ * Waits for every merger; writes the items taken in all to
+ * `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when a collector's spout refused a batch (as
+ * for spill_pool_u64_collect), SPILL_INVALID_ARGUMENT for 0 mergers or
+ * a collector given twice.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or live; `collectors` is NULL or points to `mergers`
+ * collector pointers (each NULL or live), whose spouts may be called from
+ * the merger threads; `out_collected` is NULL or writable.
+ */
+enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
+                                       struct spill_collector_u64 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
+
+/**
+ * The number of workers (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
+
+/**
+ * The capacity of each worker's ring (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
+
+/**
+ * How many evicted items the overflow spout refused while workers folded
+ * new items into uncollected batches (the pool cannot return those
+ * errors to anyone, so it counts them). 0 for NULL.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
+
+/**
+ * Frees the pool: waits for the round in flight, stops and joins every
+ * thread, and drops the rings, whose items (uncollected batches included)
+ * go to the overflow spout. NULL does nothing.
+ *
+ * Returns SPILL_WORKER_PANICKED when the last round failed (freed
+ * anyway); SPILL_BUSY from a work function (not freed).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool, not used again once freed.
+ */
+enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
+
+/**
+ * A collector that forwards batches to `out` as they come.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
+
+/**
+ * A collector that forwards batches to `out` in dispatch order: a batch
+ * waits until every worker's batch of its round was collected.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
+
+/**
+ * How many items the collector holds: batches waiting for their round
+ * (sequenced) plus a refused batch (0 for NULL).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live.
+ */
+size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
+
+/**
+ * Sends everything the collector holds to its spout now (a refused batch
+ * first, then waiting batches in order even if their round is not
+ * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
+ * items sent.
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live; `out_sent` is NULL or writable.
+ */
+enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
+                                              size_t *out_sent);
+
+/**
+ * Frees the collector after sending what it holds to its spout (as
+ * spill_collector_u64_release). NULL does nothing. Returns
+ * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
+ * lost).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live, not used again once freed.
+ */
+enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
+
+/**
+ * Starts a pool of `workers` threads (at least 1), each with a ring of
+ * `capacity` items (and a spare ring for the handoff), running `work` with
+ * `ctx`. Items the rings evict go to `overflow` (NULL: dropped), which is
+ * called from the worker threads at the same time and must be
+ * thread-safe. The rings are built and warmed before this returns.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
+ * bad capacity, a NULL `work`, a bad spout, or when threads or memory
+ * cannot be had.
+ *
+ * # Safety
+ *
+ * `work` and `ctx` may be used from the worker threads until the pool is
+ * freed; `overflow` is NULL or a valid, thread-safe spout.
+ */
+struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
+                                          size_t capacity,
+                                          spill_pool_f32_work_fn work,
+                                          void *ctx,
+                                          const struct spill_spout *overflow);
+
+/**
+ * Starts a round on every worker with `args` and returns at once (waiting
+ * first for a round still in flight). `args` is passed as is: it must stay
+ * valid and unchanged until the round is joined.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` as above (may be NULL).
+ */
+enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
+
+/**
+ * Waits for the round in flight to end on every worker.
+ *
+ * Returns SPILL_WORKER_PANICKED when a work function failed (returned
+ * nonzero) since the last join; spill_last_error() names the worker and
+ * round. The pool stays usable.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
+
+/**
+ * Runs a round with `args` and waits for it: dispatch, then join (`args`
+ * need only live for the call).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` is valid for the call (may be
+ * NULL).
+ */
+enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
+
+/**
+ * Fan-in: takes every batch the workers published (without waiting for a
+ * round) into `collector`, on the calling thread, and writes how many
+ * items it took to `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when the collector's spout refused a batch:
+ * the refused batch stays in the collector (spill_collector_f32_pending)
+ * and is offered again first; batches not taken stay published.
+ *
+ * # Safety
+ *
+ * `pool` and `collector` are NULL or live; `out_collected` is NULL or
+ * writable.
+ */
+enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
+                                         struct spill_collector_f32 *collector,
+                                         size_t *out_collected);
+
+/**
+ * Mergers: `mergers` threads (one per collector; all distinct) drain the
+ * workers in parallel, merger j taking workers i with i % mergers == j
+ * into `collectors[j]`, whose spout is called on that merger's thread.
+ * Waits for every merger; writes the items taken in all to
+ * `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when a collector's spout refused a batch (as
+ * for spill_pool_f32_collect), SPILL_INVALID_ARGUMENT for 0 mergers or
+ * a collector given twice.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or live; `collectors` is NULL or points to `mergers`
+ * collector pointers (each NULL or live), whose spouts may be called from
+ * the merger threads; `out_collected` is NULL or writable.
+ */
+enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
+                                       struct spill_collector_f32 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
+
+/**
+ * The number of workers (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
+
+/**
+ * The capacity of each worker's ring (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
+
+/**
+ * How many evicted items the overflow spout refused while workers folded
+ * new items into uncollected batches (the pool cannot return those
+ * errors to anyone, so it counts them). 0 for NULL.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
+
+/**
+ * Frees the pool: waits for the round in flight, stops and joins every
+ * thread, and drops the rings, whose items (uncollected batches included)
+ * go to the overflow spout. NULL does nothing.
+ *
+ * Returns SPILL_WORKER_PANICKED when the last round failed (freed
+ * anyway); SPILL_BUSY from a work function (not freed).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool, not used again once freed.
+ */
+enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
+
+/**
+ * A collector that forwards batches to `out` as they come.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
+
+/**
+ * A collector that forwards batches to `out` in dispatch order: a batch
+ * waits until every worker's batch of its round was collected.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
+
+/**
+ * How many items the collector holds: batches waiting for their round
+ * (sequenced) plus a refused batch (0 for NULL).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live.
+ */
+size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
+
+/**
+ * Sends everything the collector holds to its spout now (a refused batch
+ * first, then waiting batches in order even if their round is not
+ * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
+ * items sent.
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live; `out_sent` is NULL or writable.
+ */
+enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
+                                              size_t *out_sent);
+
+/**
+ * Frees the collector after sending what it holds to its spout (as
+ * spill_collector_f32_release). NULL does nothing. Returns
+ * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
+ * lost).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live, not used again once freed.
+ */
+enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
+
+/**
+ * Starts a pool of `workers` threads (at least 1), each with a ring of
+ * `capacity` items (and a spare ring for the handoff), running `work` with
+ * `ctx`. Items the rings evict go to `overflow` (NULL: dropped), which is
+ * called from the worker threads at the same time and must be
+ * thread-safe. The rings are built and warmed before this returns.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
+ * bad capacity, a NULL `work`, a bad spout, or when threads or memory
+ * cannot be had.
+ *
+ * # Safety
+ *
+ * `work` and `ctx` may be used from the worker threads until the pool is
+ * freed; `overflow` is NULL or a valid, thread-safe spout.
+ */
+struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
+                                          size_t capacity,
+                                          spill_pool_f64_work_fn work,
+                                          void *ctx,
+                                          const struct spill_spout *overflow);
+
+/**
+ * Starts a round on every worker with `args` and returns at once (waiting
+ * first for a round still in flight). `args` is passed as is: it must stay
+ * valid and unchanged until the round is joined.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` as above (may be NULL).
+ */
+enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
+
+/**
+ * Waits for the round in flight to end on every worker.
+ *
+ * Returns SPILL_WORKER_PANICKED when a work function failed (returned
+ * nonzero) since the last join; spill_last_error() names the worker and
+ * round. The pool stays usable.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
+
+/**
+ * Runs a round with `args` and waits for it: dispatch, then join (`args`
+ * need only live for the call).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool; `args` is valid for the call (may be
+ * NULL).
+ */
+enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
+
+/**
+ * Fan-in: takes every batch the workers published (without waiting for a
+ * round) into `collector`, on the calling thread, and writes how many
+ * items it took to `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when the collector's spout refused a batch:
+ * the refused batch stays in the collector (spill_collector_f64_pending)
+ * and is offered again first; batches not taken stay published.
+ *
+ * # Safety
+ *
+ * `pool` and `collector` are NULL or live; `out_collected` is NULL or
+ * writable.
+ */
+enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
+                                         struct spill_collector_f64 *collector,
+                                         size_t *out_collected);
+
+/**
+ * Mergers: `mergers` threads (one per collector; all distinct) drain the
+ * workers in parallel, merger j taking workers i with i % mergers == j
+ * into `collectors[j]`, whose spout is called on that merger's thread.
+ * Waits for every merger; writes the items taken in all to
+ * `*out_collected` (may be NULL).
+ *
+ * Returns SPILL_SPOUT_FAILED when a collector's spout refused a batch (as
+ * for spill_pool_f64_collect), SPILL_INVALID_ARGUMENT for 0 mergers or
+ * a collector given twice.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or live; `collectors` is NULL or points to `mergers`
+ * collector pointers (each NULL or live), whose spouts may be called from
+ * the merger threads; `out_collected` is NULL or writable.
+ */
+enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
+                                       struct spill_collector_f64 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
+
+/**
+ * The number of workers (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
+
+/**
+ * The capacity of each worker's ring (0 for NULL).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
+
+/**
+ * How many evicted items the overflow spout refused while workers folded
+ * new items into uncollected batches (the pool cannot return those
+ * errors to anyone, so it counts them). 0 for NULL.
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool.
+ */
+uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
+
+/**
+ * Frees the pool: waits for the round in flight, stops and joins every
+ * thread, and drops the rings, whose items (uncollected batches included)
+ * go to the overflow spout. NULL does nothing.
+ *
+ * Returns SPILL_WORKER_PANICKED when the last round failed (freed
+ * anyway); SPILL_BUSY from a work function (not freed).
+ *
+ * # Safety
+ *
+ * `pool` is NULL or a live pool, not used again once freed.
+ */
+enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
+
+/**
+ * A collector that forwards batches to `out` as they come.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
+
+/**
+ * A collector that forwards batches to `out` in dispatch order: a batch
+ * waits until every worker's batch of its round was collected.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout.
+ */
+struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
+
+/**
+ * How many items the collector holds: batches waiting for their round
+ * (sequenced) plus a refused batch (0 for NULL).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live.
+ */
+size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
+
+/**
+ * Sends everything the collector holds to its spout now (a refused batch
+ * first, then waiting batches in order even if their round is not
+ * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
+ * items sent.
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live; `out_sent` is NULL or writable.
+ */
+enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
+                                              size_t *out_sent);
+
+/**
+ * Frees the collector after sending what it holds to its spout (as
+ * spill_collector_f64_release). NULL does nothing. Returns
+ * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
+ * lost).
+ *
+ * # Safety
+ *
+ * `collector` is NULL or live, not used again once freed.
+ */
+enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -211,3 +211,36 @@ impl<T: Copy> Spout<T> for CSpout {
         self.flush_raw()
     }
 }
+
+/// A C spout that rings on several threads use (MPSC producers, pool
+/// workers). Whoever creates one passes on the C caller's promise (in the
+/// header's documentation of those calls) that its callbacks may be called
+/// from those threads, concurrently unless each ring has its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SharedSpout(pub(crate) CSpout);
+
+// SAFETY: the C caller promised the callbacks and `ctx` usable from the
+// threads that use the rings (see the type's documentation); the struct
+// itself is plain data.
+unsafe impl Send for SharedSpout {}
+// SAFETY: as for `Send`; `&SharedSpout` only reads plain data.
+unsafe impl Sync for SharedSpout {}
+
+/// Forwards to the C spout: all-or-nothing per batch.
+impl<T: Copy> Spout<T> for SharedSpout {
+    type Error = SpoutRefused;
+
+    #[inline]
+    fn send(&mut self, item: T) -> Result<(), SpoutRefused> {
+        self.0.send(item)
+    }
+
+    #[inline]
+    fn send_slice(&mut self, items: &[T]) -> Result<(), SpoutRefused> {
+        self.0.send_slice(items)
+    }
+
+    fn flush(&mut self) -> Result<(), SpoutRefused> {
+        self.0.flush_raw()
+    }
+}

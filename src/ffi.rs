@@ -10,6 +10,8 @@ pub use crate::file_spout::{
 };
 pub use crate::last_error::{last_error_message, spill_last_error};
 pub use crate::limits::{SPILL_RING_ALIGN, SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_ELEM_SIZE};
+pub use crate::mpsc_family::*;
+pub use crate::pool_family::*;
 pub use crate::ring_family::*;
 pub use crate::status::{spill_status, spill_status_is_retryable, spill_status_str};
 pub use crate::version::{

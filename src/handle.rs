@@ -22,18 +22,29 @@ const LIVE: u64 = u64::from_le_bytes(*b"spillrng");
 /// Marks a handle that was freed, or is being freed.
 const DEAD: u64 = u64::from_le_bytes(*b"freedrng");
 
+/// Who owns a handle's memory, and so what freeing it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// The library allocated the block (`*_new`): free releases it.
+    Library(Layout),
+    /// The caller provided the block (`*_init`): free leaves it.
+    Caller,
+    /// The handle is part of a bigger handle (an MPSC producer, a pool
+    /// worker's ring), named here: it cannot be freed on its own.
+    Parent(&'static str),
+}
+
 /// The state around a handle's payload.
 pub(crate) struct Handle<P> {
     marker: Cell<u64>,
-    /// The allocation to free with the handle, for handles from `*_new`.
-    owner: Option<Layout>,
+    owner: Owner,
     active: Cell<bool>,
     payload: P,
 }
 
 impl<P> Handle<P> {
     /// A live, idle handle around `payload`.
-    pub(crate) fn new(payload: P, owner: Option<Layout>) -> Self {
+    pub(crate) fn new(payload: P, owner: Owner) -> Self {
         Handle {
             marker: Cell::new(LIVE),
             owner,
@@ -105,7 +116,7 @@ pub(crate) use impl_opaque;
 pub(crate) unsafe fn emplace<F: Opaque>(
     mem: NonNull<u8>,
     payload: F::Payload,
-    owner: Option<Layout>,
+    owner: Owner,
 ) -> *mut F {
     let this = mem.as_ptr().cast::<F>();
     // SAFETY: the caller's contract.
@@ -176,6 +187,34 @@ pub(crate) unsafe fn read<F: Opaque, R>(
     Ok(f(unsafe { &(*handle).payload }))
 }
 
+/// A handle marked active, and its payload; the mark goes when dropped.
+pub(crate) struct Entered<'a, P> {
+    _active: Active<'a>,
+    pub(crate) payload: &'a P,
+}
+
+/// Marks the handle active and borrows its payload (shared): a call from
+/// inside a spout reached while the result lives gets `SPILL_BUSY`.
+///
+/// # Safety
+///
+/// As for [`resolve`]; the result must not outlive the handle.
+#[inline(always)]
+pub(crate) unsafe fn acquire<'a, F: Opaque>(
+    this: *const F,
+) -> Result<Entered<'a, F::Payload>, Error> {
+    // SAFETY: the caller's contract.
+    let handle = unsafe { resolve(this)? };
+    // SAFETY: live handle; field borrows only, for as long as the caller
+    // keeps the handle alive.
+    let active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+    Ok(Entered {
+        _active: active,
+        // SAFETY: as above; the payload is only borrowed shared.
+        payload: unsafe { &(*handle).payload },
+    })
+}
+
 /// Runs `f` on the payload with the handle active: a call from inside
 /// `f`'s spout callbacks gets `SPILL_BUSY`.
 ///
@@ -187,12 +226,9 @@ pub(crate) unsafe fn enter<F: Opaque, R>(
     this: *const F,
     f: impl FnOnce(&F::Payload) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    // SAFETY: the caller's contract.
-    let handle = unsafe { resolve(this)? };
-    // SAFETY: live handle; field borrows only.
-    let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
-    // SAFETY: as above; the payload is only borrowed shared.
-    f(unsafe { &(*handle).payload })
+    // SAFETY: the caller's contract; the borrow ends before we return.
+    let entered = unsafe { acquire(this)? };
+    f(entered.payload)
 }
 
 /// Runs `f` on the payload exclusively. `f` must not call any spout (no
@@ -237,6 +273,14 @@ where
     }
     // SAFETY: the caller's contract.
     let handle = unsafe { resolve(this)? };
+    // SAFETY: live handle; field reads only.
+    let owner = unsafe { (*handle).owner };
+    if let Owner::Parent(parent) = owner {
+        return Err(Error::invalid(format!(
+            "this {} belongs to a {parent}: free the {parent} instead",
+            F::WHAT
+        )));
+    }
     let released = {
         // SAFETY: live handle; field borrows only.
         let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
@@ -247,13 +291,11 @@ where
     unsafe { &(*handle).active }.set(true);
     // SAFETY: as above.
     unsafe { &(*handle).marker }.set(DEAD);
-    // SAFETY: as above.
-    let owner = unsafe { (*handle).owner };
     // SAFETY: the handle is marked dead and active, so no call can borrow
     // its payload any more; it is dropped once, here. The other fields
     // need no drop.
     unsafe { core::ptr::drop_in_place(core::ptr::addr_of_mut!((*handle).payload)) };
-    if let Some(layout) = owner {
+    if let Owner::Library(layout) = owner {
         // SAFETY: handles with an owner were written at the start of a
         // block from `block::allocate` with that layout (see
         // `lifecycle::new`), and a dead handle is never freed again.

@@ -14,16 +14,22 @@ mod c_spout;
 mod file_spout;
 mod last_error;
 mod limits;
+mod mpsc_family;
+mod pool_family;
 mod ring_family;
 mod status;
 mod version;
 // ...and the helpers they share.
 mod block;
+mod collector;
 mod entry;
 mod handle;
 mod lifecycle;
+mod mpsc;
+mod pool;
 mod ptr_args;
 mod ring_ops;
 mod ring_value;
+mod value_payload;
 
 pub mod ffi;

@@ -4,12 +4,11 @@
 
 use core::ffi::c_void;
 use core::ptr::NonNull;
-use std::alloc::Layout;
 
 use crate::block::{self, BlockLayout};
 use crate::c_spout::{spill_spout, CSpout};
 use crate::entry;
-use crate::handle::{self, Opaque, Release};
+use crate::handle::{self, Opaque, Owner, Release};
 use crate::last_error::Error;
 use crate::ptr_args::Out;
 use crate::status::spill_status;
@@ -33,12 +32,7 @@ pub(crate) trait Family: Opaque {
     ///
     /// `mem` is aligned to `SPILL_RING_ALIGN`, valid for reads and writes of
     /// `layout(plan).size()` bytes, and unused until the handle is freed.
-    unsafe fn build(
-        mem: NonNull<u8>,
-        plan: &Self::Plan,
-        spout: CSpout,
-        owner: Option<Layout>,
-    ) -> *mut Self;
+    unsafe fn build(mem: NonNull<u8>, plan: &Self::Plan, spout: CSpout, owner: Owner) -> *mut Self;
 }
 
 /// `*_new`: allocates and builds a handle; NULL (with the reason in
@@ -55,7 +49,7 @@ pub(crate) unsafe fn new<F: Family>(params: F::Params, spout: *const spill_spout
         let (mem, layout) = block::allocate(F::layout(&plan))?;
         // SAFETY: a fresh block of the plan's layout, aligned to
         // SPILL_RING_ALIGN; the handle owns it from now on.
-        Ok(unsafe { F::build(mem, &plan, spout, Some(layout)) })
+        Ok(unsafe { F::build(mem, &plan, spout, Owner::Library(layout)) })
     })
 }
 
@@ -65,7 +59,7 @@ pub(crate) fn allocate<F: Opaque>(payload: F::Payload) -> Result<*mut F, Error> 
     let (mem, layout) = block::allocate(BlockLayout::starting_with::<F>())?;
     // SAFETY: a fresh block with room for `F` at its start, aligned to
     // SPILL_RING_ALIGN; the handle owns it from now on.
-    Ok(unsafe { handle::emplace::<F>(mem, payload, Some(layout)) })
+    Ok(unsafe { handle::emplace::<F>(mem, payload, Owner::Library(layout)) })
 }
 
 /// `*_memsize`: how many bytes `*_init` needs.
@@ -106,7 +100,7 @@ pub(crate) unsafe fn init<F: Family>(
         let mem = block::caller_memory(mem, mem_size, F::layout(&plan))?;
         // SAFETY: `caller_memory` checked alignment and size; the caller
         // gives the block to the handle until it is freed.
-        out.write(unsafe { F::build(mem, &plan, spout, None) });
+        out.write(unsafe { F::build(mem, &plan, spout, Owner::Caller) });
         Ok(())
     })
 }

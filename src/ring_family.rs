@@ -10,15 +10,15 @@
 
 use core::ffi::c_void;
 use core::ptr::NonNull;
-use std::alloc::Layout;
 
 use crate::block::BlockLayout;
 use crate::c_spout::{spill_spout, CSpout};
-use crate::handle::{impl_opaque, Handle};
+use crate::handle::{impl_opaque, Handle, Owner};
 use crate::last_error::Error;
 use crate::lifecycle::{self, Family};
-use crate::ring_value::{self, ValueFamily, ValuePlan, ValueRing};
+use crate::ring_value;
 use crate::status::spill_status;
+use crate::value_payload::{self, ValueFamily, ValuePlan, ValueRing};
 
 /// The exported functions of one by-value family, for Rust code that is
 /// generic over families (the crate's own tests, or Rust code driving C

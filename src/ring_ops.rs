@@ -3,7 +3,7 @@
 //! unchanged (single push) or loses nothing (batches), and the error says
 //! how far a batch got.
 
-use spill_ring_core::{BatchError, RawRing};
+use spill_ring_core::{BatchError, Ring, Storage};
 use spout::Spout;
 
 use crate::c_spout::SpoutRefused;
@@ -49,9 +49,10 @@ impl Counted {
 /// Pushes `item`, evicting the oldest item to the spout when full; if the
 /// spout refuses it, the ring is unchanged.
 #[inline(always)]
-pub(crate) fn push<T, S>(ring: &RawRing<T, S>, item: T) -> Result<(), Error>
+pub(crate) fn push<T, B, S>(ring: &Ring<T, B, S>, item: T) -> Result<(), Error>
 where
     T: Copy,
+    B: Storage<T>,
     S: Spout<T, Error = SpoutRefused>,
 {
     ring.checked_push(item)
@@ -60,16 +61,20 @@ where
 
 /// Pushes `item` only if there is room.
 #[inline(always)]
-pub(crate) fn try_push<T, S: Spout<T>>(ring: &RawRing<T, S>, item: T) -> Result<(), Error> {
+pub(crate) fn try_push<T, B: Storage<T>, S: Spout<T>>(
+    ring: &Ring<T, B, S>,
+    item: T,
+) -> Result<(), Error> {
     ring.try_push(item).map_err(|_| FULL)
 }
 
 /// Pushes every item of `items` (at most two copies); what cannot fit
 /// goes to the spout oldest first. All-or-nothing for `items`: on failure
 /// none of them was taken.
-pub(crate) fn push_slice<T, S>(ring: &RawRing<T, S>, items: &[T]) -> Counted
+pub(crate) fn push_slice<T, B, S>(ring: &Ring<T, B, S>, items: &[T]) -> Counted
 where
     T: Copy,
+    B: Storage<T>,
     S: Spout<T, Error = SpoutRefused>,
 {
     Counted::of(items.len(), ring.checked_push_slice(items))
@@ -77,13 +82,18 @@ where
 
 /// Removes the oldest item.
 #[inline(always)]
-pub(crate) fn pop<T, S: Spout<T>>(ring: &RawRing<T, S>) -> Result<T, Error> {
+pub(crate) fn pop<T, B: Storage<T>, S: Spout<T>>(ring: &Ring<T, B, S>) -> Result<T, Error> {
     ring.pop().ok_or(EMPTY)
 }
 
 /// Moves up to `out.len()` oldest items into `out` (at most two copies).
 /// Fails with EMPTY when the ring is empty and `out` is not.
-pub(crate) fn pop_slice<T: Copy, S: Spout<T>>(ring: &RawRing<T, S>, out: &mut [T]) -> Counted {
+pub(crate) fn pop_slice<T, B, S>(ring: &Ring<T, B, S>, out: &mut [T]) -> Counted
+where
+    T: Copy,
+    B: Storage<T>,
+    S: Spout<T>,
+{
     if !out.is_empty() && ring.is_empty() {
         return Counted {
             count: 0,
@@ -97,15 +107,18 @@ pub(crate) fn pop_slice<T: Copy, S: Spout<T>>(ring: &RawRing<T, S>, out: &mut [T
 }
 
 /// The oldest item, left in place.
-pub(crate) fn peek<T: Copy, S: Spout<T>>(ring: &mut RawRing<T, S>) -> Result<T, Error> {
+pub(crate) fn peek<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+) -> Result<T, Error> {
     ring.peek().copied().ok_or(EMPTY)
 }
 
 /// Sends every item to the ring's own spout (at most two batches), then
 /// flushes it.
-pub(crate) fn flush<T, S>(ring: &RawRing<T, S>) -> Counted
+pub(crate) fn flush<T, B, S>(ring: &Ring<T, B, S>) -> Counted
 where
     T: Copy,
+    B: Storage<T>,
     S: Spout<T, Error = SpoutRefused>,
 {
     let total = ring.len();
@@ -114,9 +127,10 @@ where
 
 /// Sends every item to `dst` (at most two batches, oldest first); `dst` is
 /// not flushed.
-pub(crate) fn drain<T, S, D>(ring: &RawRing<T, S>, dst: &mut D) -> Counted
+pub(crate) fn drain<T, B, S, D>(ring: &Ring<T, B, S>, dst: &mut D) -> Counted
 where
     T: Copy,
+    B: Storage<T>,
     S: Spout<T>,
     D: Spout<T, Error = SpoutRefused>,
 {

@@ -3,86 +3,17 @@
 //! [`ring_family`](crate::ring_family) are one-line calls into here.
 
 use core::ffi::{c_int, c_void};
-use core::ptr::NonNull;
-use std::alloc::Layout;
 
-use spill_ring_core::{check_capacity, RawRing, RawStorage, Ring};
+use spill_ring_core::RingInfo;
 
-use crate::block::BlockLayout;
 use crate::c_spout::{self, spill_spout, CSpout};
 use crate::entry;
-use crate::handle::{self, Opaque, Release};
+use crate::handle;
 use crate::last_error::Error;
 use crate::ptr_args::{self, write_opt, Out};
 use crate::ring_ops;
 use crate::status::spill_status;
-
-/// What a by-value ring handle holds.
-pub(crate) struct ValueRing<T: Copy> {
-    ring: RawRing<T, CSpout>,
-    /// A copy of the ring's spout (it is plain data), for releasing items
-    /// in batches and for flushing when the ring serves as a spout.
-    spout: CSpout,
-}
-
-impl<T: Copy> Release for ValueRing<T> {
-    fn release(&self) -> Result<(), Error> {
-        ring_ops::drain(&self.ring, &mut self.spout.clone()).result
-    }
-}
-
-/// A by-value ring family: an opaque C type around a [`ValueRing`].
-pub(crate) trait ValueFamily: Opaque<Payload = ValueRing<Self::Elem>> {
-    /// The element type.
-    type Elem: Copy;
-}
-
-/// Where a by-value ring's parts go in its block.
-pub(crate) struct ValuePlan {
-    layout: BlockLayout,
-    slots: usize,
-    capacity: usize,
-}
-
-/// [`Family::plan`](crate::lifecycle::Family::plan) for by-value rings: the handle, then the slots.
-pub(crate) fn plan<F: ValueFamily>(capacity: usize) -> Result<ValuePlan, Error> {
-    check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
-    let mut layout = BlockLayout::starting_with::<F>();
-    let slots = layout.array::<F::Elem>(capacity)?;
-    Ok(ValuePlan {
-        layout,
-        slots,
-        capacity,
-    })
-}
-
-/// [`Family::layout`](crate::lifecycle::Family::layout) for by-value rings.
-pub(crate) fn layout(plan: &ValuePlan) -> BlockLayout {
-    plan.layout
-}
-
-/// [`Family::build`](crate::lifecycle::Family::build) for by-value rings.
-///
-/// # Safety
-///
-/// As for [`Family::build`](crate::lifecycle::Family::build).
-pub(crate) unsafe fn build<F: ValueFamily>(
-    mem: NonNull<u8>,
-    plan: &ValuePlan,
-    spout: CSpout,
-    owner: Option<Layout>,
-) -> *mut F {
-    // SAFETY: the plan put `capacity` slots at this offset inside the block.
-    let slots = unsafe { mem.add(plan.slots) }.cast::<F::Elem>();
-    // SAFETY: the slots are aligned (regions are cache-line aligned), inside
-    // the block, and used by nothing else until the handle is freed.
-    let storage = unsafe { RawStorage::from_raw_parts(slots, plan.capacity) }
-        .expect("plan() checked the capacity");
-    let ring = Ring::from_parts(storage, spout, true);
-    // SAFETY: the block starts with room for `F`, aligned (the caller's
-    // contract), and the slots region does not overlap it.
-    unsafe { handle::emplace::<F>(mem, ValueRing { ring, spout }, owner) }
-}
+use crate::value_payload::{on_ring, RingKind, ValueFamily};
 
 /// `spill_ring_FAM_push`.
 ///
@@ -92,7 +23,7 @@ pub(crate) unsafe fn build<F: ValueFamily>(
 #[inline(always)]
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     // SAFETY: the caller's contract.
-    entry::status(|| unsafe { handle::enter(ring, |p| ring_ops::push(&p.ring, item)) })
+    entry::status(|| unsafe { handle::enter(ring, |p| on_ring!(p, r => ring_ops::push(r, item))) })
 }
 
 /// `spill_ring_FAM_try_push`.
@@ -103,7 +34,9 @@ pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_
 #[inline(always)]
 pub(crate) unsafe fn try_push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     // SAFETY: the caller's contract.
-    entry::status(|| unsafe { handle::enter(ring, |p| ring_ops::try_push(&p.ring, item)) })
+    entry::status(|| unsafe {
+        handle::enter(ring, |p| on_ring!(p, r => ring_ops::try_push(r, item)))
+    })
 }
 
 /// `spill_ring_FAM_push_bulk`.
@@ -125,7 +58,11 @@ pub(crate) unsafe fn push_bulk<F: ValueFamily>(
         // SAFETY: the caller's contract.
         let items = unsafe { ptr_args::slice(items, count, "items")? };
         // SAFETY: the caller's contract.
-        let done = unsafe { handle::enter(ring, |p| Ok(ring_ops::push_slice(&p.ring, items)))? };
+        let done = unsafe {
+            handle::enter(ring, |p| {
+                Ok(on_ring!(p, r => ring_ops::push_slice(r, items)))
+            })?
+        };
         done.report(&out)
     })
 }
@@ -141,7 +78,7 @@ pub(crate) unsafe fn pop<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spi
         // SAFETY: the caller's contract.
         let out = unsafe { Out::required(out, "out")? };
         // SAFETY: the caller's contract.
-        out.write(unsafe { handle::enter(ring, |p| ring_ops::pop(&p.ring))? });
+        out.write(unsafe { handle::enter(ring, |p| on_ring!(p, r => ring_ops::pop(r)))? });
         Ok(())
     })
 }
@@ -165,7 +102,8 @@ pub(crate) unsafe fn pop_bulk<F: ValueFamily>(
         // SAFETY: the caller's contract.
         let out = unsafe { ptr_args::slice_mut(out, max, "out")? };
         // SAFETY: the caller's contract.
-        let done = unsafe { handle::enter(ring, |p| Ok(ring_ops::pop_slice(&p.ring, out)))? };
+        let done =
+            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::pop_slice(r, out))))? };
         done.report(&Some(popped))
     })
 }
@@ -180,11 +118,29 @@ pub(crate) unsafe fn peek<F: ValueFamily>(ring: *const F, out: *mut F::Elem) -> 
         // SAFETY: the caller's contract.
         let out = unsafe { Out::required(out, "out")? };
         // SAFETY: the caller's contract; peeking calls no spout.
-        let item =
-            unsafe { handle::enter_exclusive(ring.cast_mut(), |p| ring_ops::peek(&mut p.ring))? };
+        let item = unsafe { handle::enter_exclusive(ring.cast_mut(), peek_payload)? };
         out.write(item);
         Ok(())
     })
+}
+
+/// Peeks at the oldest item of an exclusively borrowed payload. A pool
+/// only lends its worker rings shared, so they cannot be peeked at.
+fn peek_payload<T: Copy>(payload: &mut crate::value_payload::ValueRing<T>) -> Result<T, Error> {
+    match &mut payload.ring {
+        RingKind::Own(r) => ring_ops::peek(r),
+        RingKind::Lent {
+            ring,
+            exclusive: true,
+        } if !ring.get().is_null() => {
+            // SAFETY: exclusive lent rings (MPSC producers) are owned by the
+            // C layer and used by one thread at a time: this one.
+            ring_ops::peek(unsafe { &mut *ring.get().cast_mut() })
+        }
+        RingKind::Lent { .. } => Err(Error::invalid(
+            "peek is not available on a pool worker's ring".to_owned(),
+        )),
+    }
 }
 
 /// `spill_ring_FAM_len`, `_capacity`, `_is_empty`, `_is_full`: a
@@ -196,10 +152,12 @@ pub(crate) unsafe fn peek<F: ValueFamily>(ring: *const F, out: *mut F::Elem) -> 
 pub(crate) unsafe fn query<F: ValueFamily, R>(
     ring: *const F,
     fallback: R,
-    f: impl FnOnce(&RawRing<F::Elem, CSpout>) -> R,
+    f: impl FnOnce(&dyn RingInfo) -> R,
 ) -> R {
     // SAFETY: the caller's contract.
-    entry::value(fallback, || unsafe { handle::read(ring, |p| f(&p.ring)) })
+    entry::value(fallback, || unsafe {
+        handle::read(ring, |p| Ok(on_ring!(p, r => f(r))))?
+    })
 }
 
 /// `spill_ring_FAM_flush`.
@@ -213,7 +171,7 @@ pub(crate) unsafe fn flush<F: ValueFamily>(ring: *mut F, out_flushed: *mut usize
         let out = unsafe { Out::optional(out_flushed, "out_flushed")? };
         write_opt(&out, 0);
         // SAFETY: the caller's contract.
-        let done = unsafe { handle::enter(ring, |p| Ok(ring_ops::flush(&p.ring)))? };
+        let done = unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::flush(r))))? };
         done.report(&out)
     })
 }
@@ -236,7 +194,8 @@ pub(crate) unsafe fn drain<F: ValueFamily>(
         // SAFETY: the caller's contract.
         let mut dst = unsafe { CSpout::required(dst, "dst")? };
         // SAFETY: the caller's contract.
-        let done = unsafe { handle::enter(ring, |p| Ok(ring_ops::drain(&p.ring, &mut dst)))? };
+        let done =
+            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::drain(r, &mut dst))))? };
         done.report(&out)
     })
 }
@@ -251,7 +210,7 @@ pub(crate) unsafe fn clear<F: ValueFamily>(ring: *mut F) -> spill_status {
         // SAFETY: the caller's contract.
         unsafe {
             handle::enter(ring, |p| {
-                p.ring.clear();
+                on_ring!(p, r => r.clear());
                 Ok(())
             })
         }

@@ -25,21 +25,25 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The static library cargo built for this run: the test executable lives
-/// in `<target>/<profile>/deps/`, the library in `<target>/<profile>/`.
+/// The static library cargo built for this run. The test executable lives
+/// in `<target>/<profile>/deps/`; cargo leaves the library it built as this
+/// test's dependency next to it (and copies it to `<target>/<profile>/` only
+/// when the library itself was asked for).
 fn static_library() -> PathBuf {
     let exe = std::env::current_exe().expect("the test executable's path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test executable lives in <target>/<profile>/deps");
-    let lib = profile_dir.join("libspill_ring.a");
-    assert!(
-        lib.is_file(),
-        "{} is missing: the root package must build a staticlib",
-        lib.display()
-    );
-    lib
+    let deps = exe.parent().expect("the test executable's directory");
+    let candidates = [deps.to_path_buf(), deps.parent().unwrap_or(deps).to_path_buf()];
+    candidates
+        .iter()
+        .map(|dir| dir.join("libspill_ring.a"))
+        .find(|lib| lib.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "libspill_ring.a is in neither {} nor its parent: the root package must \
+                 build a staticlib",
+                deps.display()
+            )
+        })
 }
 
 /// Where this test writes its programs and temporary files.
@@ -63,18 +67,44 @@ fn host_triple() -> String {
         .expect("rustc -vV names the host triple")
 }
 
-/// The system C (or C++) compiler as `cc` finds it, with its default flags.
-fn compiler(cpp: bool) -> cc::Tool {
+/// A `cc` build for the host with the suite's settings.
+fn build(cpp: bool) -> cc::Build {
     let triple = host_triple();
-    cc::Build::new()
+    let mut build = cc::Build::new();
+    build
         .cpp(cpp)
         .target(&triple)
         .host(&triple)
         .opt_level(1)
         .debug(true)
         .cargo_metadata(false)
+        .warnings(false)
+        .include(root().join("include"))
+        .include(root().join("c_tests"));
+    build
+}
+
+/// The system C (or C++) compiler as `cc` finds it, with its default flags.
+fn compiler(cpp: bool) -> cc::Tool {
+    build(cpp)
         .try_get_compiler()
         .unwrap_or_else(|e| panic!("no C{} compiler found: {e}", if cpp { "++" } else { "" }))
+}
+
+/// Compiles the suite's support code (c_tests/support/*.c) once, into
+/// `<work>/libspill_test_support.a`.
+fn support_library(work: &Path) -> PathBuf {
+    let support = root().join("c_tests").join("support");
+    let mut build = build(false);
+    for flag in C_FLAGS {
+        build.flag(flag);
+    }
+    build
+        .files(["check.c", "families.c", "spouts.c"].map(|f| support.join(f)))
+        .out_dir(work)
+        .try_compile("spill_test_support")
+        .unwrap_or_else(|e| panic!("compiling c_tests/support: {e}"));
+    work.join("libspill_test_support.a")
 }
 
 /// Runs a command to completion, capturing its output.
@@ -94,34 +124,38 @@ fn failure(what: &str, output: &Output) -> String {
     )
 }
 
-/// One program of the suite: its sources, how to compile it and its name.
+/// One program of the suite: its name, its source and whether it uses the
+/// support library (the test programs) or not (the header checks).
 struct Program {
     name: String,
-    sources: Vec<PathBuf>,
+    source: PathBuf,
     cpp: bool,
+    uses_support: bool,
 }
 
 /// Compiles `program` against the static library, then runs it; returns
 /// the failure report, if any.
-fn build_and_run(program: &Program, lib: &Path, work: &Path) -> Result<String, String> {
-    let c_tests = root().join("c_tests");
+fn build_and_run(
+    program: &Program,
+    support: &Path,
+    lib: &Path,
+    work: &Path,
+) -> Result<String, String> {
     let exe = work.join(&program.name);
     let mut compile = compiler(program.cpp).to_command();
     compile
         .args(if program.cpp { CXX_FLAGS } else { C_FLAGS })
-        .arg("-I")
-        .arg(root().join("include"))
-        .arg("-I")
-        .arg(&c_tests)
         .arg(format!(
             "-DSPILL_EXPECTED_VERSION=\"{}\"",
             env!("CARGO_PKG_VERSION")
         ))
-        .args(&program.sources)
+        .arg(&program.source)
         .arg("-o")
-        .arg(&exe)
-        .arg(lib)
-        .args(SYSTEM_LIBS);
+        .arg(&exe);
+    if program.uses_support {
+        compile.arg(support);
+    }
+    compile.arg(lib).args(SYSTEM_LIBS);
     let compiled = run(&mut compile);
     if !compiled.status.success() {
         return Err(failure(&format!("compiling {}", program.name), &compiled));
@@ -136,14 +170,10 @@ fn build_and_run(program: &Program, lib: &Path, work: &Path) -> Result<String, S
     }
 }
 
-/// Every program of the suite: each `c_tests/test_*.c` with the support
-/// code, and the two header checks.
+/// Every program of the suite: each `c_tests/test_*.c`, and the two header
+/// checks.
 fn programs() -> Vec<Program> {
     let c_tests = root().join("c_tests");
-    let support: Vec<PathBuf> = ["check.c", "families.c", "spouts.c"]
-        .iter()
-        .map(|f| c_tests.join("support").join(f))
-        .collect();
     let mut tests: Vec<PathBuf> = std::fs::read_dir(&c_tests)
         .expect("reading c_tests/")
         .map(|entry| entry.expect("a directory entry").path())
@@ -155,24 +185,22 @@ fn programs() -> Vec<Program> {
     tests.sort();
     assert!(!tests.is_empty(), "no c_tests/test_*.c found");
 
+    let program = |source: PathBuf, cpp: bool, uses_support: bool| Program {
+        name: source
+            .file_stem()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned(),
+        source,
+        cpp,
+        uses_support,
+    };
     let mut programs: Vec<Program> = tests
         .into_iter()
-        .map(|test| Program {
-            name: test.file_stem().unwrap().to_string_lossy().into_owned(),
-            sources: support.iter().cloned().chain([test]).collect(),
-            cpp: false,
-        })
+        .map(|test| program(test, false, true))
         .collect();
-    programs.push(Program {
-        name: "header_c99".into(),
-        sources: vec![c_tests.join("header_c99.c")],
-        cpp: false,
-    });
-    programs.push(Program {
-        name: "header_cxx11".into(),
-        sources: vec![c_tests.join("header_cxx11.cpp")],
-        cpp: true,
-    });
+    programs.push(program(c_tests.join("header_c99.c"), false, false));
+    programs.push(program(c_tests.join("header_cxx11.cpp"), true, false));
     programs
 }
 
@@ -180,6 +208,7 @@ fn programs() -> Vec<Program> {
 fn c_test_suite_passes() {
     let lib = static_library();
     let work = work_dir();
+    let support = support_library(&work);
     let programs = programs();
     let next = AtomicUsize::new(0);
     let jobs = thread::available_parallelism()
@@ -190,7 +219,7 @@ fn c_test_suite_passes() {
         for _ in 0..jobs {
             scope.spawn(|| {
                 while let Some(program) = programs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let result = build_and_run(program, &lib, &work);
+                    let result = build_and_run(program, &support, &lib, &work);
                     results
                         .lock()
                         .expect("no job panicked")

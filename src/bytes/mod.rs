@@ -12,7 +12,6 @@ mod packing;
 
 use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
-use std::alloc::Layout;
 
 use bytes_ring::BytesOps;
 use class::BytesPlan;
@@ -20,7 +19,7 @@ use class::BytesPlan;
 use crate::block::BlockLayout;
 use crate::c_spout::{self, spill_spout, CSpout};
 use crate::entry;
-use crate::handle::{self, impl_opaque, Handle, Release};
+use crate::handle::{self, impl_opaque, Handle, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle::{self, Family};
 use crate::ptr_args::{self, write_opt, Out};
@@ -86,12 +85,7 @@ impl Family for spill_ring_bytes {
         plan.layout()
     }
 
-    unsafe fn build(
-        mem: NonNull<u8>,
-        plan: &BytesPlan,
-        spout: CSpout,
-        owner: Option<Layout>,
-    ) -> *mut Self {
+    unsafe fn build(mem: NonNull<u8>, plan: &BytesPlan, spout: CSpout, owner: Owner) -> *mut Self {
         // SAFETY: `Family::build`'s contract covers the plan's block.
         let ring = unsafe { plan.build(mem, spout) };
         let payload = BytesPayload {

@@ -119,6 +119,32 @@ fn group<'a>(
     g
 }
 
+/// Pushes `items` into `ring` `times` times through `push_slice`.
+#[inline(never)]
+fn push_slices<R>(
+    ring: &mut R,
+    items: &[u64],
+    times: usize,
+    push_slice: &mut impl FnMut(&mut R, &[u64]),
+) {
+    for _ in 0..times {
+        push_slice(ring, items);
+    }
+}
+
+/// Pops `count` items from `ring` and returns their checksum, so that every
+/// popped value is used.
+#[inline(never)]
+fn pop_all<R>(ring: &mut R, count: usize, pop: &mut impl FnMut(&mut R) -> Option<u64>) -> u64 {
+    let mut sum = 0u64;
+    for _ in 0..count {
+        if let Some(item) = pop(ring) {
+            sum = sum.wrapping_add(item);
+        }
+    }
+    sum
+}
+
 /// Times pushing `PUSHES` items in slices of `slice` items into `ring`,
 /// filled to `cap` first.
 fn bench_push_slice<R>(
@@ -134,9 +160,12 @@ fn bench_push_slice<R>(
     let items = common::items(slice);
     g.bench_function(id, |b| {
         b.iter(|| {
-            for _ in 0..PUSHES / slice {
-                push_slice(&mut ring, black_box(&items[..]));
-            }
+            push_slices(
+                &mut ring,
+                black_box(&items[..]),
+                PUSHES / slice,
+                &mut push_slice,
+            );
             black_box(&mut ring);
         })
     });
@@ -154,11 +183,7 @@ fn bench_pop<R>(
     g.bench_function(id, |b| {
         b.iter_batched_ref(
             &make,
-            |ring| {
-                for _ in 0..cap {
-                    black_box(pop(ring));
-                }
-            },
+            |ring| pop_all(ring, cap, &mut pop),
             BatchSize::NumIterations(per_batch),
         )
     });

@@ -108,3 +108,57 @@ impl<E: fmt::Display> fmt::Display for BatchError<E> {
 }
 
 impl<E: fmt::Debug + fmt::Display> core::error::Error for BatchError<E> {}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::boxed::Box;
+    use std::format;
+    use std::string::ToString;
+
+    use super::*;
+
+    #[test]
+    fn a_full_ring_is_a_temporary_condition() {
+        let error = PushError::Full(7);
+        assert_eq!(error.actionability(), Actionability::Temporary);
+        assert!(error.is_retryable());
+        assert_eq!(error.to_string(), "ring is full");
+        assert_eq!(format!("{error:?}"), "Full(..)");
+        assert_eq!(error.into_inner(), 7);
+    }
+
+    #[test]
+    fn errors_work_as_trait_objects() {
+        struct NotDebug;
+        let error: Box<dyn core::error::Error> = Box::new(PushError::Full(NotDebug));
+        assert_eq!(error.to_string(), "ring is full");
+        let refused = Refused {
+            item: 3,
+            error: "disk full",
+        };
+        assert_eq!(
+            refused.to_string(),
+            "the spout refused an evicted item: disk full"
+        );
+        let error: Box<dyn core::error::Error> = Box::new(refused);
+        assert!(error.to_string().contains("disk full"));
+        let batch = BatchError {
+            completed: 2,
+            error: "closed",
+        };
+        assert_eq!(batch.to_string(), "the spout failed after 2 items: closed");
+    }
+
+    #[test]
+    fn permanent_errors_are_not_retryable() {
+        struct Broken;
+        impl Actionable for Broken {
+            fn actionability(&self) -> Actionability {
+                Actionability::Permanent
+            }
+        }
+        assert!(!Broken.is_retryable());
+    }
+}

@@ -1,14 +1,10 @@
-//! The core of spill-ring: fixed-capacity rings that evict their oldest item
-//! to a [`Spout`] instead of dropping it.
-//!
-//! | Type | What it is | Needs |
-//! |---|---|---|
-//! | [`SpillRing<T, N, S>`](SpillRing) | single-threaded ring, capacity fixed at compile time | nothing |
-//! | [`HeapRing<T, S>`](HeapRing) | the same ring, capacity chosen at run time | `alloc` |
-//! | [`RawRing<T, S>`](RawRing) | the same ring in caller-provided memory | nothing |
-//!
-//! All three are one type, [`Ring`], over different [`Storage`]s: they share
-//! every line of ring logic.
+// The crate documentation is the README, whose examples run as doc-tests;
+// they need `std`.
+#![cfg_attr(feature = "std", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "The core of spill-ring: fixed-capacity rings that evict their oldest item to a spout instead of dropping it. See the README for a guide."
+)]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 

@@ -219,3 +219,63 @@ unsafe impl<T> Storage<T> for RawStorage<T> {
 // SAFETY: the caller handed these slots over exclusively (see
 // `from_raw_parts`), so they move between threads with the storage.
 unsafe impl<T: Send> Send for RawStorage<T> {}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use core::mem::MaybeUninit;
+    use core::ptr::NonNull;
+
+    use super::*;
+    use crate::CapacityError;
+
+    #[test]
+    fn inline_storage_has_n_slots_inside_itself() {
+        let storage: Inline<u64, 16> = Inline::default();
+        assert_eq!(Storage::<u64>::capacity(&storage), 16);
+        let start = &storage as *const Inline<u64, 16> as usize;
+        assert_eq!(storage.slots() as usize, start);
+        assert_eq!(core::mem::size_of::<Inline<u64, 16>>(), 16 * 8);
+    }
+
+    #[test]
+    fn heap_storage_checks_its_capacity() {
+        assert_eq!(HeapStorage::<u8>::new(0).err(), Some(CapacityError::Zero));
+        assert_eq!(
+            HeapStorage::<u8>::new(6).err(),
+            Some(CapacityError::NotPowerOfTwo(6))
+        );
+        assert_eq!(
+            HeapStorage::<u8>::new(MAX_CAPACITY + 1).err(),
+            Some(CapacityError::TooLarge(MAX_CAPACITY + 1))
+        );
+        let storage = HeapStorage::<u64>::new(MAX_CAPACITY).unwrap();
+        assert_eq!(storage.capacity(), MAX_CAPACITY);
+        assert_eq!(storage.slots() as usize % core::mem::align_of::<u64>(), 0);
+    }
+
+    #[test]
+    fn heap_storage_of_zero_sized_items_allocates_nothing() {
+        let storage = HeapStorage::<()>::new(1024).unwrap();
+        assert_eq!(storage.slots(), NonNull::dangling().as_ptr());
+        storage.warm();
+    }
+
+    #[test]
+    fn raw_storage_refuses_bad_capacities() {
+        let mut memory = [MaybeUninit::<u32>::uninit(); 8];
+        let slots = NonNull::new(memory.as_mut_ptr().cast::<u32>()).unwrap();
+        for bad in [0, 3, 6, MAX_CAPACITY * 2] {
+            // SAFETY: the pointer is valid for 8 slots; the bad capacities
+            // are refused before any use.
+            assert!(unsafe { RawStorage::from_raw_parts(slots, bad) }.is_none(), "{bad}");
+        }
+        // SAFETY: `memory` holds 8 aligned slots and outlives the storage.
+        let storage = unsafe { RawStorage::from_raw_parts(slots, 8) }.unwrap();
+        assert_eq!((storage.capacity(), storage.slots()), (8, slots.as_ptr()));
+        storage.warm();
+        // SAFETY: `warm` wrote every slot.
+        assert!(memory.iter().all(|slot| unsafe { slot.assume_init() } == 0));
+    }
+}

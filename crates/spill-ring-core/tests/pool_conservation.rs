@@ -26,9 +26,26 @@ fn push_ids(ring: &Ring, worker: usize, &(round, count): &(u64, u64)) {
     }
 }
 
-fn all_ids(workers: usize, rounds: u64, count: u64) -> impl Iterator<Item = u64> {
+fn all_ids(
+    workers: usize,
+    rounds: u64,
+    count: impl Fn(u64) -> u64 + Copy,
+) -> impl Iterator<Item = u64> {
     (0..workers)
-        .flat_map(move |w| (1..=rounds).flat_map(move |r| (0..count).map(move |i| id(w, r, i))))
+        .flat_map(move |w| (1..=rounds).flat_map(move |r| (0..count(r)).map(move |i| id(w, r, i))))
+}
+
+/// A pool of `workers` running `push_ids`, with rings of `capacity` slots
+/// evicting into the returned shared spout.
+fn pool_with_overflow(
+    workers: usize,
+    capacity: usize,
+) -> (WorkerPool<u64, (u64, u64), Shared<u64>>, Shared<u64>) {
+    let overflow = shared();
+    let pool = PoolBuilder::<u64>::new(workers, capacity)
+        .spout(overflow.clone())
+        .spawn(push_ids);
+    (pool, overflow)
 }
 
 /// Whatever the pool still holds, drained worker by worker.
@@ -67,7 +84,7 @@ fn a_slow_consumer_pushes_back_without_losing_an_item() {
     // path ran.
     assert!(!evicted.is_empty());
     let everything = [collected, left, evicted].concat();
-    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, PER_ROUND));
+    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, |_| PER_ROUND));
 }
 
 #[test]
@@ -75,10 +92,7 @@ fn a_slow_consumer_pushes_back_without_losing_an_item() {
 fn a_consumer_draining_while_workers_publish_loses_nothing() {
     const WORKERS: usize = 3;
     const ROUNDS: u64 = 200;
-    let overflow = shared();
-    let mut pool = PoolBuilder::<u64>::new(WORKERS, 16)
-        .spout(overflow.clone())
-        .spawn(push_ids);
+    let (mut pool, overflow) = pool_with_overflow(WORKERS, 16);
     let mut collected = CollectSpout::new();
     for round in 1..=ROUNDS {
         pool.dispatch(&(round, 1 + round % 12));
@@ -90,9 +104,7 @@ fn a_consumer_draining_while_workers_publish_loses_nothing() {
     let collected = collected.into_items();
     assert_in_order_per_worker(&collected);
     let everything = [collected, remaining(pool), taken(&overflow)].concat();
-    let expected = (0..WORKERS)
-        .flat_map(|w| (1..=ROUNDS).flat_map(move |r| (0..1 + r % 12).map(move |i| id(w, r, i))));
-    assert_each_once(&everything, expected);
+    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, |r| 1 + r % 12));
 }
 
 #[test]
@@ -100,14 +112,12 @@ fn a_consumer_draining_while_workers_publish_loses_nothing() {
 fn sequenced_collection_delivers_in_dispatch_order() {
     const WORKERS: usize = 4;
     const ROUNDS: u64 = 30;
-    let overflow = shared();
-    let mut pool = PoolBuilder::<u64>::new(WORKERS, 64)
-        .spout(overflow.clone())
-        .spawn(push_ids);
+    let per_round = |round: u64| 1 + (round * 7 + 3) % 5;
+    let (mut pool, overflow) = pool_with_overflow(WORKERS, 64);
     let mut out = CollectSpout::new();
     pool.with_fan_in(SequencedCollector::new(&mut out), |fan_in| {
         for round in 1..=ROUNDS {
-            fan_in.dispatch(&(round, 1 + (round * 7 + 3) % 5));
+            fan_in.dispatch(&(round, per_round(round)));
             // A pass while the round runs takes whichever workers are done.
             fan_in.collect().unwrap();
             fan_in.join().unwrap();
@@ -120,10 +130,7 @@ fn sequenced_collection_delivers_in_dispatch_order() {
     let key = |&item: &u64| (round_of(item), worker_of(item), item);
     assert!(items.windows(2).all(|w| key(&w[0]) < key(&w[1])));
     assert!(taken(&overflow).is_empty());
-    let expected = (0..WORKERS).flat_map(|w| {
-        (1..=ROUNDS).flat_map(move |r| (0..1 + (r * 7 + 3) % 5).map(move |i| id(w, r, i)))
-    });
-    assert_each_once(&items, expected);
+    assert_each_once(&items, all_ids(WORKERS, ROUNDS, per_round));
 }
 
 #[test]
@@ -131,10 +138,7 @@ fn sequenced_collection_delivers_in_dispatch_order() {
 fn sequenced_collection_behind_by_rounds_conserves_items() {
     const WORKERS: usize = 3;
     const ROUNDS: u64 = 40;
-    let overflow = shared();
-    let mut pool = PoolBuilder::<u64>::new(WORKERS, 8)
-        .spout(overflow.clone())
-        .spawn(push_ids);
+    let (mut pool, overflow) = pool_with_overflow(WORKERS, 8);
     let mut out = CollectSpout::new();
     pool.with_fan_in(SequencedCollector::new(&mut out), |fan_in| {
         for round in 1..=ROUNDS {
@@ -150,7 +154,7 @@ fn sequenced_collection_behind_by_rounds_conserves_items() {
     let items = out.into_items();
     assert_in_order_per_worker(&items);
     let everything = [items, remaining(pool), taken(&overflow)].concat();
-    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, 3));
+    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, |_| 3));
 }
 
 #[test]
@@ -159,10 +163,7 @@ fn mergers_drain_disjoint_workers_in_parallel_without_losing_items() {
     const WORKERS: usize = 5;
     const MERGERS: usize = 2;
     const ROUNDS: u64 = 25;
-    let overflow = shared();
-    let mut pool = PoolBuilder::<u64>::new(WORKERS, 32)
-        .spout(overflow.clone())
-        .spawn(push_ids);
+    let (mut pool, overflow) = pool_with_overflow(WORKERS, 32);
     let outputs: Vec<Mutex<Vec<u64>>> = (0..MERGERS).map(|_| Mutex::new(Vec::new())).collect();
     for round in 1..=ROUNDS {
         pool.dispatch(&(round, round % 9));
@@ -199,9 +200,7 @@ fn mergers_drain_disjoint_workers_in_parallel_without_losing_items() {
         assert!(items.iter().all(|&item| worker_of(item) % MERGERS == m));
     }
     let everything = [merged.concat(), remaining(pool), taken(&overflow)].concat();
-    let expected = (0..WORKERS)
-        .flat_map(|w| (1..=ROUNDS).flat_map(move |r| (0..r % 9).map(move |i| id(w, r, i))));
-    assert_each_once(&everything, expected);
+    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, |r| r % 9));
 }
 
 #[test]
@@ -235,7 +234,7 @@ fn a_panicking_worker_is_reported_and_loses_nothing() {
     // The panic was reported once; the pool went on.
     pool.join().unwrap();
     let everything = [collected.into_items(), remaining(pool), taken(&overflow)].concat();
-    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, 10));
+    assert_each_once(&everything, all_ids(WORKERS, ROUNDS, |_| 10));
 }
 
 #[test]

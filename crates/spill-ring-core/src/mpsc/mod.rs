@@ -70,6 +70,12 @@ pub use producer::Producer;
 /// #     assert!(chunk.iter().copied().eq(100_000 - 1024..100_000));
 /// # }
 /// ```
+///
+/// A capacity that is not a power of two does not compile:
+///
+/// ```compile_fail
+/// let producers = spill_ring_core::MpscRing::<u8, 1000>::producers(2);
+/// ```
 pub struct MpscRing<T, const N: usize, S = DropSpout> {
     _types: PhantomData<fn() -> (T, S)>,
 }

@@ -86,7 +86,7 @@ impl<T, S: Spout<T>> WorkerCell<T, S> {
 /// to `r` from `cells` has been published: `dispatched` when every live
 /// worker finished it, the round before otherwise. Read it *before* taking
 /// the batches, so that the pass that follows sees all of them.
-pub(crate) fn settled<'a, T: 'a, S: Spout<T> + 'a>(
+fn settled<'a, T: 'a, S: Spout<T> + 'a>(
     dispatched: u64,
     mut cells: impl Iterator<Item = &'a WorkerCell<T, S>>,
 ) -> u64 {
@@ -95,6 +95,20 @@ pub(crate) fn settled<'a, T: 'a, S: Spout<T> + 'a>(
     } else {
         dispatched.saturating_sub(1)
     }
+}
+
+/// One collection pass over `cells` (worker id, cell): reads which rounds
+/// are settled, takes every published batch into `collector`, then ends the
+/// pass with [`Collector::finish`]. Returns how many items were delivered.
+pub(crate) fn collect_pass<'a, T: 'a, S: Spout<T> + 'a, C: Collector<T>>(
+    dispatched: u64,
+    cells: impl Iterator<Item = (usize, &'a WorkerCell<T, S>)> + Clone,
+    collector: &mut C,
+) -> Result<usize, C::Error> {
+    let settled = settled(dispatched, cells.clone().map(|(_, cell)| cell));
+    let delivered = collect_cells(cells, collector)?;
+    collector.finish(settled)?;
+    Ok(delivered)
 }
 
 /// Takes every batch published in `cells` (worker id, cell) and delivers it

@@ -3,7 +3,7 @@
 
 use spout::Spout;
 
-use super::cell::{collect_cells, settled};
+use super::cell::collect_pass;
 use super::collector::{Collector, UnorderedCollector};
 use super::error::WorkerPanic;
 use super::WorkerPool;
@@ -68,11 +68,11 @@ impl<T, A, S: Spout<T>, C: Collector<T>> FanInSpout<'_, T, A, S, C> {
     /// then ends the pass with [`Collector::finish`]; returns how many items
     /// were delivered. Does not wait for a round to end.
     pub fn collect(&mut self) -> Result<usize, C::Error> {
-        let cells = self.pool.cells();
-        let settled = settled(self.pool.rounds_dispatched(), cells.iter());
-        let delivered = collect_cells(cells.iter().enumerate(), &mut self.collector)?;
-        self.collector.finish(settled)?;
-        Ok(delivered)
+        collect_pass(
+            self.pool.rounds_dispatched(),
+            self.pool.cells().iter().enumerate(),
+            &mut self.collector,
+        )
     }
 
     /// [`collect`](Self::collect), without the count.

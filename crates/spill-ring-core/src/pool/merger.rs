@@ -3,7 +3,7 @@
 
 use spout::Spout;
 
-use super::cell::{collect_cells, settled, WorkerCell};
+use super::cell::{collect_pass, WorkerCell};
 use super::collector::Collector;
 use super::WorkerPool;
 
@@ -99,11 +99,8 @@ impl<T, S: Spout<T>, C: Collector<T>> MergerHandle<'_, T, S, C> {
     /// this merger's workers); returns how many items were delivered.
     pub fn collect(&mut self) -> Result<usize, C::Error> {
         let cells = self.cells;
-        let mine = || self.workers.iter().map(move |&w| (w, &cells[w]));
-        let settled = settled(self.dispatched, mine().map(|(_, cell)| cell));
-        let delivered = collect_cells(mine(), &mut self.collector)?;
-        self.collector.finish(settled)?;
-        Ok(delivered)
+        let mine = self.workers.iter().map(|&w| (w, &cells[w]));
+        collect_pass(self.dispatched, mine, &mut self.collector)
     }
 
     /// [`collect`](Self::collect), without the count.

@@ -277,3 +277,202 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         Ok(count)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::vec::Vec;
+
+    use spout::{CollectSpout, Spout};
+
+    use crate::{BatchError, HeapRing, SpillRing};
+
+    type Collecting<const N: usize> = SpillRing<u32, N, CollectSpout<u32>>;
+
+    fn contents<const N: usize>(ring: &mut Collecting<N>) -> Vec<u32> {
+        ring.iter().copied().collect()
+    }
+
+    /// A ring of capacity 8 whose indices sit just before the point where
+    /// the storage wraps, holding `items`.
+    fn wrapping_ring(items: &[u32]) -> Collecting<8> {
+        let mut ring = SpillRing::with_spout(CollectSpout::new());
+        ring.start_indices_at(usize::MAX - 2);
+        ring.push_slice(items).unwrap();
+        ring
+    }
+
+    #[test]
+    fn push_slice_fits_across_the_wrap_point() {
+        let mut ring = wrapping_ring(&[1, 2]);
+        ring.push_slice(&[3, 4, 5, 6]).unwrap();
+        assert_eq!(contents(&mut ring), [1, 2, 3, 4, 5, 6]);
+        assert!(ring.spout().is_empty());
+    }
+
+    #[test]
+    fn push_slice_sends_what_cannot_fit_oldest_first() {
+        let mut ring = wrapping_ring(&[1, 2, 3, 4, 5, 6]);
+        ring.push_slice(&[7, 8, 9, 10]).unwrap();
+        assert_eq!(contents(&mut ring), [3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(ring.spout().items(), &[1, 2]);
+    }
+
+    #[test]
+    fn a_slice_longer_than_the_ring_skips_the_storage_for_its_front() {
+        let mut ring = wrapping_ring(&[1, 2, 3]);
+        let items: Vec<u32> = (10..30).collect();
+        ring.push_slice(&items).unwrap();
+        assert_eq!(contents(&mut ring), (22..30).collect::<Vec<_>>());
+        let mut expected = std::vec![1, 2, 3];
+        expected.extend(10..22);
+        assert_eq!(ring.spout().items(), &expected[..]);
+    }
+
+    #[test]
+    fn an_empty_slice_changes_nothing() {
+        let mut ring = wrapping_ring(&[1]);
+        ring.push_slice(&[]).unwrap();
+        assert_eq!(contents(&mut ring), [1]);
+    }
+
+    #[test]
+    fn pop_slice_takes_at_most_what_fits_and_what_is_there() {
+        let ring = wrapping_ring(&[1, 2, 3, 4, 5]);
+        let mut out = [0; 3];
+        assert_eq!(ring.pop_slice(&mut out), 3);
+        assert_eq!(out, [1, 2, 3]);
+        let mut out = [0; 8];
+        assert_eq!(ring.pop_slice(&mut out), 2);
+        assert_eq!(out[..2], [4, 5]);
+        assert_eq!(ring.pop_slice(&mut out), 0);
+        assert_eq!(ring.pop_slice(&mut []), 0);
+    }
+
+    #[test]
+    fn checked_push_evicts_through_send_slice() {
+        let mut ring = wrapping_ring(&[1, 2, 3, 4, 5, 6, 7, 8]);
+        ring.checked_push(9).unwrap();
+        assert_eq!(contents(&mut ring), [2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(ring.spout().items(), &[1]);
+        let ring: SpillRing<u32, 2> = SpillRing::new();
+        ring.checked_push(1).unwrap();
+        assert_eq!(ring.len(), 1);
+    }
+
+    #[test]
+    fn checked_flush_and_checked_drain_into_move_everything() {
+        let mut ring = wrapping_ring(&[1, 2, 3, 4, 5]);
+        assert_eq!(ring.checked_flush(), Ok(5));
+        assert!(ring.is_empty());
+        assert_eq!(ring.spout().items(), &[1, 2, 3, 4, 5]);
+        ring.push_slice(&[6, 7, 8]).unwrap();
+        let mut dst = CollectSpout::new();
+        assert_eq!(ring.checked_drain_into(&mut dst), Ok(3));
+        assert_eq!(dst.items(), &[6, 7, 8]);
+        assert_eq!(ring.checked_drain_into(&mut dst), Ok(0));
+    }
+
+    /// A spout that takes whole slices until it has taken `room` items, then
+    /// refuses every slice (all-or-nothing).
+    struct Limited {
+        room: usize,
+        taken: Vec<u32>,
+    }
+
+    impl Spout<u32> for Limited {
+        type Error = &'static str;
+
+        fn send(&mut self, item: u32) -> Result<(), &'static str> {
+            self.send_slice(&[item])
+        }
+
+        fn send_slice(&mut self, items: &[u32]) -> Result<(), &'static str> {
+            if items.len() > self.room {
+                return Err("full");
+            }
+            self.room -= items.len();
+            self.taken.extend_from_slice(items);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_refused_second_run_reports_how_many_items_left_the_ring() {
+        let ring: SpillRing<u32, 8> = SpillRing::new();
+        let mut ring = ring;
+        ring.start_indices_at(usize::MAX - 2);
+        ring.push_slice(&[1, 2, 3, 4, 5]).unwrap();
+        // The first run (3 items before the wrap point) fits, the second
+        // does not.
+        let mut dst = Limited {
+            room: 4,
+            taken: Vec::new(),
+        };
+        assert_eq!(
+            ring.checked_drain_into(&mut dst),
+            Err(BatchError {
+                completed: 3,
+                error: "full"
+            })
+        );
+        assert_eq!(dst.taken, [1, 2, 3]);
+        assert_eq!(ring.iter().copied().collect::<Vec<_>>(), [4, 5]);
+    }
+
+    #[test]
+    fn a_refused_slice_push_stores_none_of_the_slice() {
+        let ring = HeapRing::with_capacity_and_spout(
+            4,
+            Limited {
+                room: 1,
+                taken: Vec::new(),
+            },
+        )
+        .unwrap();
+        let mut ring = ring;
+        ring.push_slice(&[1, 2, 3]).unwrap();
+        let refused = ring.checked_push_slice(&[4, 5, 6]);
+        assert_eq!(
+            refused,
+            Err(BatchError {
+                completed: 0,
+                error: "full"
+            })
+        );
+        assert_eq!(ring.iter().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(ring.push_slice(&[4, 5]), Ok(()));
+        assert_eq!(ring.spout().taken, [1]);
+        assert_eq!(ring.checked_push(6).unwrap_err().item, 6);
+        assert_eq!(ring.iter().copied().collect::<Vec<_>>(), [2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn slices_of_zero_sized_items_may_be_as_long_as_usize_max() {
+        /// Counts the items it is sent without storing them.
+        struct Count(usize);
+        impl Spout<()> for Count {
+            type Error = core::convert::Infallible;
+            fn send(&mut self, _: ()) -> Result<(), Self::Error> {
+                self.0 += 1;
+                Ok(())
+            }
+            fn send_slice(&mut self, items: &[()]) -> Result<(), Self::Error> {
+                self.0 += items.len();
+                Ok(())
+            }
+        }
+        let mut ring: SpillRing<(), 4, _> = SpillRing::with_spout(Count(0));
+        let ptr = core::ptr::NonNull::<()>::dangling().as_ptr();
+        // SAFETY: a slice of zero-sized items needs no memory, only an
+        // aligned non-null pointer, and may have any length.
+        let huge = unsafe { core::slice::from_raw_parts(ptr, usize::MAX) };
+        ring.push(()).unwrap();
+        ring.push_slice(huge).unwrap();
+        assert_eq!(ring.len(), 4);
+        assert_eq!(ring.spout().0, usize::MAX - 3);
+        let mut out = [(); 8];
+        assert_eq!(ring.pop_slice(&mut out), 4);
+    }
+}

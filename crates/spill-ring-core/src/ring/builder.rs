@@ -95,3 +95,55 @@ impl<T, B: Storage<T>, S: Spout<T>> RingBuilder<T, B, S> {
         &self.storage
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use core::ptr::NonNull;
+    use std::vec;
+
+    use spout::CollectSpout;
+
+    use crate::{CapacityError, HeapRing, RawStorage, Ring, SpillRing, Storage};
+
+    #[test]
+    fn the_builder_sets_the_spout() {
+        let mut ring: SpillRing<u32, 2, _> = SpillRing::builder().spout(CollectSpout::new()).build();
+        for i in 0..3 {
+            ring.push(i).unwrap();
+        }
+        assert_eq!(ring.spout().items(), &[0]);
+        let ring: SpillRing<u32, 2> = SpillRing::builder().cold().warm().build();
+        assert_eq!(ring.capacity(), 2);
+    }
+
+    #[test]
+    fn heap_builders_check_the_capacity() {
+        assert_eq!(
+            HeapRing::<u32>::builder(3).build().unwrap_err(),
+            CapacityError::NotPowerOfTwo(3)
+        );
+        assert_eq!(HeapRing::<u32>::builder(0).build().unwrap_err(), CapacityError::Zero);
+        let ring = HeapRing::<u32>::builder(16).cold().build().unwrap();
+        assert_eq!(ring.capacity(), 16);
+    }
+
+    #[test]
+    fn a_warm_ring_touches_every_slot_and_a_cold_one_none() {
+        for warm in [true, false] {
+            let mut memory = vec![u32::MAX; 8];
+            let slots = NonNull::new(memory.as_mut_ptr()).unwrap();
+            // SAFETY: `memory` holds 8 aligned slots and is only read again
+            // once the ring is gone.
+            let storage = unsafe { RawStorage::from_raw_parts(slots, 8) }.unwrap();
+            assert_eq!(storage.capacity(), 8);
+            let ring = Ring::from_parts(storage, spout::DropSpout, warm);
+            ring.push(7);
+            drop(ring);
+            let untouched = memory.iter().filter(|&&slot| slot == u32::MAX).count();
+            assert_eq!(memory[0], 7);
+            assert_eq!(untouched, if warm { 0 } else { 7 }, "warm: {warm}");
+        }
+    }
+}

@@ -46,3 +46,77 @@ impl<T, B: Storage<T>, S: Spout<T>> Spout<T> for Ring<T, B, S> {
         self.spout.get_mut().flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::vec::Vec;
+
+    use spout::{CollectSpout, FnFlushSpout, Spout};
+
+    use crate::{HeapRing, SpillRing};
+
+    #[test]
+    fn overflow_cascades_down_the_tiers() {
+        let l3 = HeapRing::with_capacity_and_spout(4, CollectSpout::new()).unwrap();
+        let l2: SpillRing<u32, 2, _> = SpillRing::with_spout(l3);
+        let mut l1: SpillRing<u32, 2, _> = SpillRing::with_spout(l2);
+        for i in 0..10 {
+            l1.push(i).unwrap();
+        }
+        assert!(l1.iter().eq(&[8, 9]));
+        let l2 = l1.spout_mut();
+        assert!(l2.iter().eq(&[6, 7]));
+        let l3 = l2.spout_mut();
+        assert!(l3.iter().eq(&[2, 3, 4, 5]));
+        assert_eq!(l3.spout().items(), &[0, 1]);
+    }
+
+    #[test]
+    fn dropping_the_first_tier_flushes_every_tier_in_order() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let flushes = Rc::new(RefCell::new(0));
+        let (sent, flushed) = (Rc::clone(&log), Rc::clone(&flushes));
+        let bottom = FnFlushSpout::new(
+            move |x: u32| sent.borrow_mut().push(x),
+            move || *flushed.borrow_mut() += 1,
+        );
+        let l2: SpillRing<u32, 4, _> = SpillRing::with_spout(bottom);
+        let l1: SpillRing<u32, 2, _> = SpillRing::with_spout(l2);
+        for i in 0..9 {
+            l1.push(i);
+        }
+        assert_eq!(*log.borrow(), [0, 1, 2]);
+        drop(l1);
+        assert_eq!(*log.borrow(), (0..9).collect::<Vec<_>>());
+        // l1's drop flushes l2's spout, then l2's drop flushes it again.
+        assert_eq!(*flushes.borrow(), 2);
+    }
+
+    #[test]
+    fn flushing_a_ring_as_a_spout_flushes_the_next_tier_only() {
+        let flushes = Rc::new(RefCell::new(0));
+        let flushed = Rc::clone(&flushes);
+        let bottom = FnFlushSpout::new(|_: u32| {}, move || *flushed.borrow_mut() += 1);
+        let mut l2: SpillRing<u32, 4, _> = SpillRing::with_spout(bottom);
+        l2.send(1).unwrap();
+        Spout::<u32>::flush(&mut l2).unwrap();
+        assert_eq!(l2.len(), 1, "items stay in the ring");
+        assert_eq!(*flushes.borrow(), 1);
+    }
+
+    #[test]
+    fn a_ring_takes_slices_as_a_spout() {
+        let mut ring: SpillRing<u32, 4, _> = SpillRing::with_spout(CollectSpout::new());
+        ring.start_indices_at(usize::MAX - 1);
+        ring.send_slice(&[1, 2, 3]).unwrap();
+        ring.send_slice(&[4, 5, 6, 7, 8, 9, 10]).unwrap();
+        assert!(ring.iter().eq(&[7, 8, 9, 10]));
+        assert_eq!(ring.spout().items(), &[1, 2, 3, 4, 5, 6]);
+        ring.send_all([11, 12]).unwrap();
+        assert!(ring.iter().eq(&[9, 10, 11, 12]));
+    }
+}

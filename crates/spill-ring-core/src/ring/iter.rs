@@ -173,3 +173,89 @@ impl<'a, T, B: Storage<T>, S: Spout<T>> IntoIterator for &'a mut Ring<T, B, S> {
         self.iter()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::string::{String, ToString};
+    use std::vec::Vec;
+
+    use spout::CollectSpout;
+
+    use crate::{HeapRing, SpillRing};
+
+    /// A ring of capacity 4 holding 10..14 with its indices across the
+    /// wrap-around point of `usize`.
+    fn wrapped() -> SpillRing<u32, 4> {
+        let mut ring = SpillRing::new();
+        ring.start_indices_at(usize::MAX - 1);
+        for i in 8..14 {
+            ring.push(i);
+        }
+        ring
+    }
+
+    #[test]
+    fn iter_goes_from_oldest_to_newest_and_back() {
+        let mut ring = wrapped();
+        assert!(ring.iter().eq(&[10, 11, 12, 13]));
+        assert!(ring.iter().rev().eq(&[13, 12, 11, 10]));
+        let mut iter = ring.iter();
+        assert_eq!(iter.len(), 4);
+        assert_eq!((iter.next(), iter.next_back()), (Some(&10), Some(&13)));
+        assert_eq!(iter.size_hint(), (2, Some(2)));
+        assert_eq!((iter.next(), iter.next()), (Some(&11), Some(&12)));
+        assert_eq!((iter.next(), iter.next_back()), (None, None));
+        assert_eq!(iter.next(), None, "fused");
+        let by_ref: Vec<u32> = (&mut ring).into_iter().copied().collect();
+        assert_eq!(by_ref, [10, 11, 12, 13]);
+    }
+
+    #[test]
+    fn iter_mut_changes_items_in_place() {
+        let mut ring = wrapped();
+        for item in ring.iter_mut() {
+            *item *= 2;
+        }
+        if let Some(last) = ring.iter_mut().next_back() {
+            *last = 0;
+        }
+        assert!(ring.iter().eq(&[20, 22, 24, 0]));
+        assert_eq!(ring.pop(), Some(20));
+    }
+
+    #[test]
+    fn iterating_an_empty_ring_yields_nothing() {
+        let mut ring: SpillRing<String, 2> = SpillRing::new();
+        assert_eq!(ring.iter().next(), None);
+        assert_eq!(ring.iter_mut().next_back(), None);
+        assert_eq!(ring.drain().next(), None);
+    }
+
+    #[test]
+    fn drain_removes_items_oldest_first_without_the_spout() {
+        let mut ring: HeapRing<String, _> =
+            HeapRing::with_capacity_and_spout(2, CollectSpout::new()).unwrap();
+        for word in ["a", "b", "c"] {
+            ring.push(word.to_string()).unwrap();
+        }
+        let mut drain = ring.drain();
+        assert_eq!(drain.len(), 2);
+        assert_eq!(drain.next().as_deref(), Some("b"));
+        drop(drain);
+        assert!(ring.is_empty());
+        assert_eq!(ring.spout().items(), &["a".to_string()]);
+        ring.push("d".to_string()).unwrap();
+        let all: Vec<String> = ring.drain().collect();
+        assert_eq!(all, ["d"]);
+    }
+
+    #[test]
+    fn extend_pushes_each_item_and_evicts_when_full() {
+        let mut ring: SpillRing<u32, 4, _> = SpillRing::with_spout(CollectSpout::new());
+        ring.extend(0..10);
+        assert!(ring.iter().eq(&[6, 7, 8, 9]));
+        assert_eq!(ring.spout().items(), &[0, 1, 2, 3, 4, 5]);
+    }
+}

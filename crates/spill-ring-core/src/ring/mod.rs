@@ -74,7 +74,8 @@ use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 pub struct Ring<T, B: Storage<T>, S: Spout<T> = DropSpout> {
     head: Cell<usize>,
     tail: Cell<usize>,
-    busy: Cell<bool>,
+    /// [`BUSY`] while a spout call on this ring is in progress, else 0.
+    busy: Cell<u8>,
     spout: UnsafeCell<S>,
     storage: B,
     /// The ring owns its items and writes them through `&self`, as a
@@ -151,7 +152,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         Ring {
             head: Cell::new(0),
             tail: Cell::new(0),
-            busy: Cell::new(false),
+            busy: Cell::new(0),
             spout: UnsafeCell::new(spout),
             storage,
             _items: PhantomData,
@@ -240,7 +241,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// Refuses to go on when a spout call on this ring is in progress.
     #[inline(always)]
     fn enter(&self) {
-        if self.busy.get() {
+        if self.busy.get() & BUSY != 0 {
             reentered();
         }
     }
@@ -249,16 +250,24 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// ring while `f` runs, even if `f` panics half-way.
     #[inline(always)]
     fn busy_while<R>(&self, f: impl FnOnce() -> R) -> R {
-        struct Busy<'a>(&'a Cell<bool>);
-        impl Drop for Busy<'_> {
+        /// Puts back the state saved when the section began.
+        struct Restore<'a>(&'a Cell<u8>, u8);
+        impl Drop for Restore<'_> {
             #[inline(always)]
             fn drop(&mut self) {
-                self.0.set(false);
+                self.0.set(self.1);
             }
         }
         self.enter();
-        self.busy.set(true);
-        let _busy = Busy(&self.busy);
+        // The saved state is always idle (`enter` just checked it). Putting
+        // the saved value back, rather than a constant, lets the optimizer
+        // see that a section around an empty inlined spout call (`DropSpout`
+        // of a `Copy` item) leaves `busy` as it was, and drop both stores:
+        // `push` then compiles to the loop of a hand-written ring. `enter`
+        // tests the `BUSY` bit instead of comparing the state with 0 so that
+        // the saved value is not replaced by a constant.
+        let saved = self.busy.replace(BUSY);
+        let _restore = Restore(&self.busy, saved);
         f()
     }
 
@@ -461,6 +470,9 @@ impl<T, B: Storage<T>, S: Spout<T, Error = Infallible>> Ring<T, B, S> {
     }
 }
 
+/// The `busy` state of a ring inside a spout call.
+const BUSY: u8 = 1;
+
 #[cold]
 #[inline(never)]
 fn reentered() -> ! {
@@ -475,7 +487,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         struct Leftovers<'a, T, B: Storage<T>, S: Spout<T>>(&'a Ring<T, B, S>);
         impl<T, B: Storage<T>, S: Spout<T>> Drop for Leftovers<'_, T, B, S> {
             fn drop(&mut self) {
-                self.0.busy.set(false);
+                self.0.busy.set(0);
                 self.0.clear();
             }
         }

@@ -1,0 +1,415 @@
+//! Worker pools from C (`spill_pool_FAM`): the core's [`WorkerPool`], whose
+//! workers run a C work function on their ring (lent to C as a ring
+//! handle for the length of the call), and collection through C
+//! collectors: one consumer over every worker (fan-in) or M merger threads.
+
+use core::cell::{Cell, RefCell};
+use core::ffi::{c_int, c_void};
+use std::panic::resume_unwind;
+use std::thread;
+
+use spill_ring_core::{CapacityError, PoolBuilder, PoolError, WorkerPanic, WorkerPool};
+
+use crate::c_spout::{spill_spout, CSpout, SharedSpout};
+use crate::collector::CollectorCell;
+use crate::entry;
+use crate::handle::{self, Handle, Opaque, Owner, Release};
+use crate::last_error::Error;
+use crate::lifecycle;
+use crate::ptr_args::{self, write_opt, Out};
+use crate::status::spill_status;
+use crate::value_payload::{LentRing, ValueFamily, ValueRing};
+
+/// A C work function: `work(ring, worker_id, args, ctx)`; nonzero marks
+/// the worker's round as failed.
+pub(crate) type WorkFn<F> =
+    unsafe extern "C" fn(*mut F, usize, *const c_void, *mut c_void) -> c_int;
+
+thread_local! {
+    /// Set on a worker thread while it runs a C work function.
+    static IN_WORK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Refuses pool calls from inside a work function (they would wait for the
+/// round that is running them).
+fn not_in_work() -> Result<(), Error> {
+    if IN_WORK.with(Cell::get) {
+        return Err(Error::new(
+            spill_status::SPILL_BUSY,
+            "pool and collector calls cannot be made from inside a work function".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// A round's arguments: the C pointer the work functions receive.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArgsPtr(*const c_void);
+
+// SAFETY: the C caller promises (spill_pool_FAM_dispatch/run) that `args`
+// stays valid and unchanged, readable from the worker threads, until the
+// round is joined; the pointer itself is plain data.
+unsafe impl Send for ArgsPtr {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for ArgsPtr {}
+
+/// What each worker thread runs: the C work function on its lent ring.
+struct Work<F> {
+    work: WorkFn<F>,
+    ctx: *mut c_void,
+    /// The worker ring handles, one per worker, kept by the pool handle.
+    rings: *const F,
+}
+
+impl<F> Clone for Work<F> {
+    fn clone(&self) -> Self {
+        Work { ..*self }
+    }
+}
+
+// SAFETY: the C caller promises (spill_pool_FAM_new) that `work` and `ctx`
+// may be used from the worker threads; `rings` points to handles that
+// outlive the pool's threads (the pool is dropped first), and worker `i`
+// only touches handle `i`.
+unsafe impl<F> Send for Work<F> {}
+
+/// Clears a worker ring handle and the in-work mark when the call ends.
+struct Lending<'a, T: Copy>(&'a ValueRing<T>);
+
+impl<T: Copy> Drop for Lending<'_, T> {
+    fn drop(&mut self) {
+        IN_WORK.with(|w| w.set(false));
+        // SAFETY: NULL lends nothing.
+        unsafe { self.0.lend(core::ptr::null()) };
+    }
+}
+
+impl<F: ValueFamily> Work<F> {
+    /// Runs the C work function of worker `id` on `ring`.
+    fn call(&self, ring: &LentRing<F::Elem>, id: usize, args: &ArgsPtr) {
+        // SAFETY: `id` is below the number of workers, and so of handles.
+        let handle = unsafe { self.rings.add(id) };
+        // SAFETY: a live handle of this pool, touched only by this worker
+        // during rounds.
+        let payload = unsafe { handle::read(handle, |p| p as *const ValueRing<F::Elem>) };
+        let Ok(payload) = payload else {
+            resume_unwind(Box::new(String::from(
+                "the worker's ring handle is not live",
+            )));
+        };
+        // SAFETY: the handle lives in the pool handle, which outlives the
+        // threads; only this worker uses it during the round.
+        let payload = unsafe { &*payload };
+        // SAFETY: the core lends `ring` to this thread for this call; the
+        // guard takes it back before the call returns.
+        unsafe { payload.lend(ring) };
+        let _lending = Lending(payload);
+        IN_WORK.with(|w| w.set(true));
+        // SAFETY: the C caller's contract for the work function; the handle
+        // is valid for the call.
+        let code = unsafe { (self.work)(handle.cast_mut(), id, args.0, self.ctx) };
+        if code != 0 {
+            // Reported by join as this worker's failure; no panic message
+            // is printed (resume_unwind skips the panic hook).
+            resume_unwind(Box::new(format!("the work function returned {code}")));
+        }
+    }
+}
+
+/// What a pool handle holds. The pool comes first: dropping it joins the
+/// threads before the ring handles they use go.
+pub(crate) struct PoolSet<F: ValueFamily> {
+    pool: RefCell<WorkerPool<F::Elem, ArgsPtr, SharedSpout>>,
+    _rings: Box<[F]>,
+}
+
+impl<F: ValueFamily> Release for PoolSet<F> {
+    /// Waits for the round in flight and reports its failures; dropping the
+    /// pool then stops the threads and flushes every ring to the overflow
+    /// spout.
+    fn release(&self) -> Result<(), Error> {
+        self.pool.borrow_mut().join().map_err(worker_failed)
+    }
+}
+
+fn worker_failed(panic: WorkerPanic) -> Error {
+    let message = panic.to_string().replacen(" panicked ", " failed ", 1);
+    Error::new(spill_status::SPILL_WORKER_PANICKED, message)
+}
+
+fn pool_error(error: PoolError) -> Error {
+    let status = match &error {
+        PoolError::NoWorkers => spill_status::SPILL_INVALID_ARGUMENT,
+        PoolError::Capacity(CapacityError::OutOfMemory(_)) | PoolError::Spawn(_) => {
+            spill_status::SPILL_OUT_OF_MEMORY
+        }
+        PoolError::Capacity(_) => spill_status::SPILL_INVALID_ARGUMENT,
+        PoolError::WorkerDied(_) => spill_status::SPILL_WORKER_PANICKED,
+    };
+    Error::new(status, error.to_string())
+}
+
+/// `spill_pool_FAM_new`.
+///
+/// # Safety
+///
+/// `work` and `ctx` are usable from the worker threads; `overflow` is NULL
+/// or a valid spout whose callbacks may run on several threads at once.
+pub(crate) unsafe fn new<P, F>(
+    workers: usize,
+    capacity: usize,
+    work: Option<WorkFn<F>>,
+    ctx: *mut c_void,
+    overflow: *const spill_spout,
+) -> *mut P
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    entry::value(core::ptr::null_mut(), || {
+        not_in_work()?;
+        let work = work.ok_or_else(|| Error::null("work"))?;
+        // SAFETY: the caller's contract.
+        let overflow = unsafe { CSpout::optional(overflow)? };
+        let rings: Box<[F]> = (0..workers)
+            .map(|_| {
+                // SAFETY: NULL until a work function runs.
+                let payload = unsafe { ValueRing::lent(core::ptr::null(), false, overflow) };
+                F::wrap(Handle::new(payload, Owner::Parent("spill_pool")))
+            })
+            .collect();
+        let run = Work {
+            work,
+            ctx,
+            rings: rings.as_ptr(),
+        };
+        let pool = PoolBuilder::new(workers, capacity)
+            .spout(SharedSpout(overflow))
+            .try_spawn(move |ring: &LentRing<F::Elem>, id: usize, args: &ArgsPtr| {
+                run.call(ring, id, args)
+            })
+            .map_err(pool_error)?;
+        lifecycle::allocate::<P>(PoolSet {
+            pool: RefCell::new(pool),
+            _rings: rings,
+        })
+    })
+}
+
+/// Runs `f` on the pool, refusing calls from work functions.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle.
+unsafe fn with_pool<P, F, R>(
+    pool: *const P,
+    f: impl FnOnce(&mut WorkerPool<F::Elem, ArgsPtr, SharedSpout>) -> Result<R, Error>,
+) -> Result<R, Error>
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    not_in_work()?;
+    // SAFETY: the caller's contract.
+    unsafe { handle::enter(pool, |set| f(&mut set.pool.borrow_mut())) }
+}
+
+/// `spill_pool_FAM_dispatch`.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle; `args` stays valid until the round is
+/// joined.
+pub(crate) unsafe fn dispatch<P, F>(pool: *mut P, args: *const c_void) -> spill_status
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    entry::status(|| {
+        // SAFETY: the caller's contract.
+        unsafe {
+            with_pool(pool, |p| {
+                p.dispatch(&ArgsPtr(args));
+                Ok(())
+            })
+        }
+    })
+}
+
+/// `spill_pool_FAM_join`.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle.
+pub(crate) unsafe fn join<P, F>(pool: *mut P) -> spill_status
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    // SAFETY: the caller's contract.
+    entry::status(|| unsafe { with_pool(pool, |p| p.join().map_err(worker_failed)) })
+}
+
+/// `spill_pool_FAM_run`.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle; `args` is valid for the call.
+pub(crate) unsafe fn run<P, F>(pool: *mut P, args: *const c_void) -> spill_status
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    entry::status(|| {
+        // SAFETY: the caller's contract.
+        unsafe { with_pool(pool, |p| p.run(&ArgsPtr(args)).map_err(worker_failed)) }
+    })
+}
+
+/// `spill_pool_FAM_workers`, `_capacity`, `_spout_failures`.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle.
+pub(crate) unsafe fn query<P, F, R>(
+    pool: *const P,
+    fallback: R,
+    f: impl FnOnce(&WorkerPool<F::Elem, ArgsPtr, SharedSpout>) -> R,
+) -> R
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    // SAFETY: the caller's contract.
+    entry::value(fallback, || unsafe { with_pool(pool, |p| Ok(f(p))) })
+}
+
+/// `spill_pool_FAM_collect`: one fan-in pass over every worker.
+///
+/// # Safety
+///
+/// `pool` and `collector` are NULL or live handles; `out_collected` is
+/// NULL or writable.
+pub(crate) unsafe fn collect<P, F, C>(
+    pool: *mut P,
+    collector: *mut C,
+    out_collected: *mut usize,
+) -> spill_status
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+    C: Opaque<Payload = CollectorCell<F::Elem>>,
+{
+    entry::status(|| {
+        // SAFETY: the caller's contract.
+        let out = unsafe { Out::optional(out_collected, "out_collected")? };
+        write_opt(&out, 0);
+        // SAFETY: the caller's contract.
+        let collector = unsafe { handle::acquire(collector)? };
+        let mut collector = collector.payload.0.borrow_mut();
+        // SAFETY: the caller's contract.
+        let collected = unsafe { with_pool(pool, |p| Ok(p.fan_in(&mut *collector).collect()?))? };
+        write_opt(&out, collected);
+        Ok(())
+    })
+}
+
+/// `spill_pool_FAM_merge`: M merger threads, each draining its workers
+/// into its own collector.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle; `collectors` is NULL or points to
+/// `mergers` pointers, each NULL or a live collector; `out_collected` is
+/// NULL or writable.
+pub(crate) unsafe fn merge<P, F, C>(
+    pool: *mut P,
+    collectors: *const *mut C,
+    mergers: usize,
+    out_collected: *mut usize,
+) -> spill_status
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+    C: Opaque<Payload = CollectorCell<F::Elem>>,
+{
+    entry::status(|| {
+        // SAFETY: the caller's contract.
+        let out = unsafe { Out::optional(out_collected, "out_collected")? };
+        write_opt(&out, 0);
+        if mergers == 0 {
+            return Err(Error::invalid("merge needs at least one merger".to_owned()));
+        }
+        // SAFETY: the caller's contract.
+        let list = unsafe { ptr_args::slice(collectors, mergers, "collectors")? };
+        for (i, c) in list.iter().enumerate() {
+            if list[..i].contains(c) {
+                return Err(Error::invalid(format!(
+                    "collectors[{i}] appears twice: each merger needs its own collector"
+                )));
+            }
+        }
+        let entered = list
+            .iter()
+            // SAFETY: the caller's contract (NULL is reported).
+            .map(|&c| unsafe { handle::acquire(c) })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut borrowed: Vec<_> = entered.iter().map(|e| e.payload.0.borrow_mut()).collect();
+        // SAFETY: the caller's contract.
+        let collected = unsafe {
+            with_pool(pool, |p| {
+                let mut handles = p.mergers(borrowed.iter_mut().map(|c| &mut **c));
+                thread::scope(|scope| {
+                    let running: Vec<_> = handles
+                        .iter_mut()
+                        .map(|m| {
+                            thread::Builder::new()
+                                .name(format!("spill-merger-{}", m.merger_id()))
+                                .spawn_scoped(scope, move || m.collect())
+                        })
+                        .collect();
+                    let mut total = 0;
+                    let mut first_error = None;
+                    for thread in running {
+                        let result = match thread {
+                            Ok(running) => running.join().unwrap_or_else(|p| resume_unwind(p)),
+                            Err(e) => {
+                                return Err(Error::new(
+                                    spill_status::SPILL_OUT_OF_MEMORY,
+                                    format!("could not start a merger thread: {e}"),
+                                ))
+                            }
+                        };
+                        match result {
+                            Ok(n) => total += n,
+                            Err(e) => first_error = first_error.or(Some(e)),
+                        }
+                    }
+                    match first_error {
+                        Some(refused) => Err(Error::from(refused)),
+                        None => Ok(total),
+                    }
+                })
+            })?
+        };
+        write_opt(&out, collected);
+        Ok(())
+    })
+}
+
+/// `spill_pool_FAM_free`.
+///
+/// # Safety
+///
+/// `pool` is NULL or a live handle, not used again.
+pub(crate) unsafe fn free<P, F>(pool: *mut P) -> spill_status
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    entry::status(|| {
+        not_in_work()?;
+        // SAFETY: the caller's contract.
+        unsafe { handle::free(pool) }
+    })
+}

@@ -1,0 +1,159 @@
+//! What a by-value ring handle (`spill_ring_u64`, ...) holds: its own ring
+//! in its block, or a ring lent by an MPSC set or a worker pool (the core
+//! keeps those rings; the handle points at one).
+
+use core::cell::Cell;
+use core::ptr::NonNull;
+
+use spill_ring_core::{check_capacity, HeapRing, RawRing, RawStorage, Ring};
+
+use crate::block::BlockLayout;
+use crate::c_spout::{CSpout, SharedSpout};
+use crate::handle::{self, Opaque, Owner, Release};
+use crate::last_error::Error;
+use crate::ring_ops;
+
+/// A ring the core owns (an MPSC producer's, a pool worker's) whose items
+/// evict into a spout several threads share.
+pub(crate) type LentRing<T> = HeapRing<T, SharedSpout>;
+
+/// The ring behind a handle.
+pub(crate) enum RingKind<T: Copy> {
+    /// The handle's own ring, in its block.
+    Own(RawRing<T, CSpout>),
+    /// A ring the core lends: always (MPSC producers), or only while a work
+    /// function runs (pool workers; NULL otherwise).
+    Lent {
+        ring: Cell<*const LentRing<T>>,
+        /// Whether the handle may borrow the ring exclusively (it may when
+        /// the C layer owns it, not when the pool lends it shared).
+        exclusive: bool,
+    },
+}
+
+/// What a by-value ring handle holds.
+pub(crate) struct ValueRing<T: Copy> {
+    pub(crate) ring: RingKind<T>,
+    /// A copy of the ring's spout (plain data), for releasing items in
+    /// batches and for flushing when the ring serves as a spout.
+    pub(crate) spout: CSpout,
+}
+
+impl<T: Copy> ValueRing<T> {
+    /// A handle payload for a lent ring (`ring` may be NULL until lent).
+    ///
+    /// # Safety
+    ///
+    /// As for [`lend`](Self::lend).
+    pub(crate) unsafe fn lent(ring: *const LentRing<T>, exclusive: bool, spout: CSpout) -> Self {
+        ValueRing {
+            ring: RingKind::Lent {
+                ring: Cell::new(ring),
+                exclusive,
+            },
+            spout,
+        }
+    }
+
+    /// Points a lent handle at `ring` (NULL: not usable until lent again).
+    ///
+    /// # Safety
+    ///
+    /// Until the handle is lent another ring (or NULL), `ring` stays alive
+    /// and only the thread that uses the handle uses it.
+    pub(crate) unsafe fn lend(&self, ring: *const LentRing<T>) {
+        if let RingKind::Lent { ring: cell, .. } = &self.ring {
+            cell.set(ring);
+        }
+    }
+}
+
+/// The lent ring, if it is lent now.
+pub(crate) fn lent_ring<T: Copy>(cell: &Cell<*const LentRing<T>>) -> Result<&LentRing<T>, Error> {
+    let ring = cell.get();
+    if ring.is_null() {
+        return Err(Error::invalid(
+            "a pool worker's ring can only be used inside its work function".to_owned(),
+        ));
+    }
+    // SAFETY: only `lent` and `lend` set the pointer, whose callers keep
+    // the ring alive and this thread's while it is lent; the borrow ends
+    // with the call that made it, before the pool or set takes the ring
+    // back.
+    Ok(unsafe { &*ring })
+}
+
+/// Runs `$body` with `$r` bound to the handle payload's ring, whatever its
+/// kind (the body is compiled once per ring type).
+macro_rules! on_ring {
+    ($payload:expr, $r:ident => $body:expr) => {
+        match &$payload.ring {
+            $crate::value_payload::RingKind::Own($r) => $body,
+            $crate::value_payload::RingKind::Lent { ring, .. } => {
+                let $r = $crate::value_payload::lent_ring(ring)?;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_ring;
+
+impl<T: Copy> Release for ValueRing<T> {
+    fn release(&self) -> Result<(), Error> {
+        on_ring!(self, r => ring_ops::drain(r, &mut { self.spout }).result)
+    }
+}
+
+/// A by-value ring family: an opaque C type around a [`ValueRing`].
+pub(crate) trait ValueFamily: Opaque<Payload = ValueRing<Self::Elem>> + 'static {
+    /// The element type.
+    type Elem: Copy + Send + 'static;
+}
+
+/// Where a by-value ring's parts go in its block.
+pub(crate) struct ValuePlan {
+    layout: BlockLayout,
+    slots: usize,
+    capacity: usize,
+}
+
+/// [`Family::plan`](crate::lifecycle::Family::plan) for by-value rings:
+/// the handle, then the slots.
+pub(crate) fn plan<F: ValueFamily>(capacity: usize) -> Result<ValuePlan, Error> {
+    check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
+    let mut layout = BlockLayout::starting_with::<F>();
+    let slots = layout.array::<F::Elem>(capacity)?;
+    Ok(ValuePlan {
+        layout,
+        slots,
+        capacity,
+    })
+}
+
+/// [`Family::layout`](crate::lifecycle::Family::layout) for by-value rings.
+pub(crate) fn layout(plan: &ValuePlan) -> BlockLayout {
+    plan.layout
+}
+
+/// [`Family::build`](crate::lifecycle::Family::build) for by-value rings.
+///
+/// # Safety
+///
+/// As for [`Family::build`](crate::lifecycle::Family::build).
+pub(crate) unsafe fn build<F: ValueFamily>(
+    mem: NonNull<u8>,
+    plan: &ValuePlan,
+    spout: CSpout,
+    owner: Owner,
+) -> *mut F {
+    // SAFETY: the plan put `capacity` slots at this offset inside the block.
+    let slots = unsafe { mem.add(plan.slots) }.cast::<F::Elem>();
+    // SAFETY: the slots are aligned (regions are cache-line aligned), inside
+    // the block, and used by nothing else until the handle is freed.
+    let storage = unsafe { RawStorage::from_raw_parts(slots, plan.capacity) }
+        .expect("plan() checked the capacity");
+    let ring = RingKind::Own(Ring::from_parts(storage, spout, true));
+    // SAFETY: the block starts with room for `F`, aligned (the caller's
+    // contract), and the slots region does not overlap it.
+    unsafe { handle::emplace::<F>(mem, ValueRing { ring, spout }, owner) }
+}
