@@ -3,9 +3,11 @@
 #
 #   asan      AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on):
 #             every C test and example
-#   tsan      ThreadSanitizer: the threaded C tests (ctest label "threads")
-#   helgrind  valgrind's helgrind on the threaded C tests
-#   drd       valgrind's drd on the threaded C tests
+#   tsan      ThreadSanitizer: the threaded C tests (ctest label "threads"),
+#             with cmake/tsan.supp (the Rust library is not instrumented)
+#   helgrind  valgrind's helgrind on the C tests whose threads are pthreads
+#             of the test itself (ctest label "valgrind")
+#   drd       valgrind's drd on the same tests
 #
 # Usage: cmake/run_sanitizers.sh [asan|tsan|helgrind|drd ...]   (default: all)
 #
@@ -19,9 +21,20 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${SPILL_SANITIZE_DIR:-$repo/build-sanitize}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 cargo_dir="$work/cargo"
-supp="$repo/cmake/valgrind-rust-std.supp"
 
 log() { printf '\n==> %s\n' "$*"; }
+
+# need <command> <debian package>: installs the package when the command is missing.
+need() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    log "installing $2"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2"
+}
+
+need cmake cmake
 
 # configure <name> <cmake args...>: configures and builds one tree.
 configure() {
@@ -43,23 +56,24 @@ run_asan() {
 run_tsan() {
     log "ThreadSanitizer: threaded C tests"
     configure tsan -DCMAKE_BUILD_TYPE=Debug -DSPILL_SANITIZE=thread
-    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$repo/cmake/tsan.supp" \
         ctest --test-dir "$work/tsan" --output-on-failure -L threads
 }
 
-# valgrind_tool <tool>: runs the threaded tests of a plain build under it.
+# valgrind_tool <tool>: runs the "valgrind" tests of a plain build under it
+# (valgrind's default suppressions only).
 valgrind_tool() {
     local tool="$1"
-    command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+    need valgrind valgrind
     log "valgrind --tool=$tool: threaded C tests"
     configure plain -DCMAKE_BUILD_TYPE=Debug
     local tests
-    tests="$(ctest --test-dir "$work/plain" -N -L threads | sed -n 's/^ *Test *#[0-9]*: c_//p')"
-    [ -n "$tests" ] || { echo "no threaded tests found" >&2; exit 1; }
+    tests="$(ctest --test-dir "$work/plain" -N -L valgrind | sed -n 's/^ *Test *#[0-9]*: c_//p')"
+    [ -n "$tests" ] || { echo "no tests labelled valgrind" >&2; exit 1; }
     for t in $tests; do
         log "$tool: $t"
-        SPILL_TEST_TMPDIR="$work/plain" valgrind --tool="$tool" --error-exitcode=1 \
-            --suppressions="$supp" "$work/plain/c_tests/$t"
+        SPILL_TEST_TMPDIR="$work/plain/c_tests/tmp" valgrind --tool="$tool" --error-exitcode=1 \
+            "$work/plain/c_tests/$t"
     done
 }
 

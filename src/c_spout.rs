@@ -88,6 +88,8 @@ impl fmt::Display for SpoutRefused {
 }
 
 impl From<SpoutRefused> for Error {
+    #[cold]
+    #[inline(never)]
     fn from(refused: SpoutRefused) -> Self {
         Error::new(spill_status::SPILL_SPOUT_FAILED, refused.to_string())
     }

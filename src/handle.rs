@@ -139,12 +139,26 @@ unsafe fn resolve<F: Opaque>(this: *const F) -> Result<*mut Handle<F::Payload>, 
     // SAFETY: `handle` points into that `F`; only the marker field is
     // borrowed.
     if unsafe { &(*handle).marker }.get() != LIVE {
-        return Err(Error::invalid(format!(
-            "the {} handle is not live (freed, being freed, or never created)",
-            F::WHAT
-        )));
+        return Err(not_live(F::WHAT));
     }
     Ok(handle)
+}
+
+#[cold]
+#[inline(never)]
+fn not_live(what: &str) -> Error {
+    Error::invalid(format!(
+        "the {what} handle is not live (freed, being freed, or never created)"
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn busy(what: &str) -> Error {
+    Error::new(
+        spill_status::SPILL_BUSY,
+        format!("the {what} is busy: called from inside one of its own spout callbacks"),
+    )
 }
 
 /// Refuses re-entry, then marks the handle active until dropped.
@@ -153,10 +167,7 @@ struct Active<'a>(&'a Cell<bool>);
 impl<'a> Active<'a> {
     fn enter(active: &'a Cell<bool>, what: &str) -> Result<Self, Error> {
         if active.get() {
-            return Err(Error::new(
-                spill_status::SPILL_BUSY,
-                format!("the {what} is busy: called from inside one of its own spout callbacks"),
-            ));
+            return Err(busy(what));
         }
         active.set(true);
         Ok(Active(active))

@@ -27,6 +27,7 @@ impl Error {
     }
 
     /// A failure with a formatted message.
+    #[cold]
     pub(crate) fn new(status: spill_status, message: String) -> Self {
         Error {
             status,
@@ -35,6 +36,8 @@ impl Error {
     }
 
     /// `what` was a NULL pointer.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn null(what: &str) -> Self {
         Error::new(
             spill_status::SPILL_NULL_ARGUMENT,
@@ -43,6 +46,7 @@ impl Error {
     }
 
     /// An argument out of range.
+    #[cold]
     pub(crate) fn invalid(message: String) -> Self {
         Error::new(spill_status::SPILL_INVALID_ARGUMENT, message)
     }
@@ -55,6 +59,8 @@ impl Error {
 
     /// Stores this error as the calling thread's last error and returns its
     /// status.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn record(self) -> spill_status {
         LAST_ERROR.with(|last| {
             let mut last = last.borrow_mut();

@@ -32,7 +32,10 @@ fn root() -> PathBuf {
 fn static_library() -> PathBuf {
     let exe = std::env::current_exe().expect("the test executable's path");
     let deps = exe.parent().expect("the test executable's directory");
-    let candidates = [deps.to_path_buf(), deps.parent().unwrap_or(deps).to_path_buf()];
+    let candidates = [
+        deps.to_path_buf(),
+        deps.parent().unwrap_or(deps).to_path_buf(),
+    ];
     candidates
         .iter()
         .map(|dir| dir.join("libspill_ring.a"))
@@ -100,7 +103,7 @@ fn support_library(work: &Path) -> PathBuf {
         build.flag(flag);
     }
     build
-        .files(["check.c", "families.c", "spouts.c"].map(|f| support.join(f)))
+        .files(["check.c", "families.c", "parallel.c", "spouts.c"].map(|f| support.join(f)))
         .out_dir(work)
         .try_compile("spill_test_support")
         .unwrap_or_else(|e| panic!("compiling c_tests/support: {e}"));

@@ -30,6 +30,8 @@ fn packed(range: std::ops::Range<usize>, size: usize) -> Vec<u8> {
 unsafe fn pop_all(ring: *mut spill_ring_bytes, size: usize) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; size];
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     while unsafe { spill_ring_bytes_pop(ring, buf.as_mut_ptr().cast()) } == SPILL_OK {
         out.push(buf.clone());
     }
@@ -41,6 +43,8 @@ fn eviction_peek_and_pop() {
     for &size in SIZES {
         let mut rec = BytesRecorder::new(size);
         let spout = rec.spout();
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let ring = spill_ring_bytes_new(size, 4, &spout);
             assert!(!ring.is_null(), "{}", last_error());
@@ -86,6 +90,8 @@ fn bulk_calls_across_the_wrap_and_beyond_capacity() {
     for &size in SIZES {
         let mut rec = BytesRecorder::new(size);
         let spout = rec.spout();
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let ring = spill_ring_bytes_new(size, 8, &spout);
             let mut n = 0;
@@ -148,6 +154,8 @@ fn flush_drain_and_clear() {
         let mut rec = BytesRecorder::new(size);
         let mut dst = BytesRecorder::new(size);
         let (spout, dst_spout) = (rec.spout(), dst.spout());
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let ring = spill_ring_bytes_new(size, 4, &spout);
             for i in 0..6 {
@@ -189,6 +197,8 @@ fn refusals_lose_nothing() {
             for count in [3, 8, 13] {
                 let mut rec = BytesRecorder::new(size);
                 let spout = rec.spout();
+                // SAFETY: the pointers passed are valid or NULL and the handles live or
+                // NULL, as the C API requires (NULL is what some calls check).
                 unsafe {
                     let ring = spill_ring_bytes_new(size, 8, &spout);
                     // Six items, wrapped (head at slot 4).
@@ -251,6 +261,8 @@ fn single_push_refused_leaves_the_ring_unchanged() {
     for &size in SIZES {
         let mut rec = BytesRecorder::new(size);
         let spout = rec.spout();
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let ring = spill_ring_bytes_new(size, 2, &spout);
             for i in 0..2 {
@@ -275,6 +287,8 @@ fn caller_memory_for_every_class() {
     for &size in SIZES {
         let mut rec = BytesRecorder::new(size);
         let spout = rec.spout();
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let mut need = 0;
             expect(spill_ring_bytes_memsize(size, 16, &mut need), SPILL_OK);
@@ -320,11 +334,9 @@ fn caller_memory_for_every_class() {
 fn padded_classes_cost_staging_and_scratch() {
     let size_of = |elem_size| {
         let mut n = 0;
-        // SAFETY: valid out-pointer.
-        expect(
-            unsafe { spill_ring_bytes_memsize(elem_size, 1024, &mut n) },
-            SPILL_OK,
-        );
+        // SAFETY: a valid out-pointer.
+        let status = unsafe { spill_ring_bytes_memsize(elem_size, 1024, &mut n) };
+        expect(status, SPILL_OK);
         n
     };
     // 24-byte elements live in 32-byte slots plus 24 + 32 bytes of scratch
@@ -335,6 +347,8 @@ fn padded_classes_cost_staging_and_scratch() {
 
 #[test]
 fn bad_element_sizes_and_arguments() {
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         for bad in [0, SPILL_RING_MAX_ELEM_SIZE + 1] {
             assert!(spill_ring_bytes_new(bad, 4, null()).is_null());
@@ -385,6 +399,8 @@ fn bytes_rings_chain() {
     for &size in &[24, 64] {
         let mut rec = BytesRecorder::new(size);
         let spout = rec.spout();
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let l2 = spill_ring_bytes_new(size, 4, &spout);
             let l2_spout = spill_ring_bytes_as_spout(l2);

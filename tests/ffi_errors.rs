@@ -54,6 +54,8 @@ fn retryable_statuses() {
 fn last_error_is_per_thread_and_kept_by_successes() {
     std::thread::spawn(|| {
         assert_eq!(last_error(), "");
+        // SAFETY: the pointers passed are valid or NULL and the handles live or
+        // NULL, as the C API requires (NULL is what some calls check).
         unsafe {
             let ring = spill_ring_u32_new(2, std::ptr::null());
             let mut x = 0;
@@ -124,6 +126,8 @@ fn reentrant_calls_from_a_spout_are_busy() {
         flush: None,
         ctx: (&mut *state as *mut Reentrant).cast(),
     };
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         state.ring = spill_ring_u64_new(2, &spout);
         let ring = state.ring;
@@ -150,6 +154,8 @@ fn a_spout_without_send_is_refused_at_creation() {
         flush: None,
         ctx: null_mut(),
     };
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         assert!(spill_ring_u16_new(4, &spout).is_null());
         assert!(last_error().contains("send is NULL"), "{}", last_error());

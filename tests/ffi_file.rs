@@ -21,6 +21,8 @@ fn temp_path(name: &str) -> (std::path::PathBuf, CString) {
 #[test]
 fn hot_warm_file_round_trip() {
     let (_path, cpath) = temp_path("tiers.rec");
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let file = spill_file_spout_open(cpath.as_ptr(), 8);
         assert!(!file.is_null(), "{}", last_error());
@@ -68,6 +70,8 @@ fn odd_sized_elements_round_trip_into_a_bytes_ring() {
     let (_path, cpath) = temp_path("bytes.rec");
     let size = 24;
     let elem = |i: usize| -> Vec<u8> { (0..size).map(|j| (i * 3 + j) as u8).collect() };
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let file = spill_file_spout_open(cpath.as_ptr(), size);
         let spout = spill_file_spout_as_spout(file);
@@ -101,6 +105,8 @@ fn odd_sized_elements_round_trip_into_a_bytes_ring() {
 #[test]
 fn bad_files_and_arguments() {
     let (path, cpath) = temp_path("bad.rec");
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         assert!(spill_file_spout_open(null(), 8).is_null());
         assert!(spill_file_spout_open(cpath.as_ptr(), 0).is_null());
@@ -163,6 +169,8 @@ fn bad_files_and_arguments() {
 #[test]
 fn a_refusing_reader_stops_the_replay() {
     let (_path, cpath) = temp_path("refuse.rec");
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let file = spill_file_spout_open(cpath.as_ptr(), 8);
         let spout = spill_file_spout_as_spout(file);

@@ -59,6 +59,8 @@ fn item(producer: u64, i: u64) -> u64 {
 fn mpsc_producers_on_threads_then_drain() {
     let evicted: Vec<SharedRecorder> = (0..4).map(|_| SharedRecorder::default()).collect();
     let spouts: Vec<spill_spout> = evicted.iter().map(SharedRecorder::spout).collect();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let mpsc = spill_mpsc_u64_new(4, 1024, spouts.as_ptr(), 4);
         assert!(!mpsc.is_null(), "{}", last_error());
@@ -104,6 +106,8 @@ fn mpsc_producers_on_threads_then_drain() {
 fn mpsc_free_flushes_producers_and_refuses_misuse() {
     let shared = SharedRecorder::default();
     let spout = shared.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let mpsc = spill_mpsc_u64_new(3, 4, &spout, 1);
         for id in 0..3 {
@@ -194,6 +198,8 @@ fn pool_rounds_collect_unordered_and_sequenced() {
     let ctx = WorkCtx::default();
     let out = SharedRecorder::default();
     let spout = out.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let pool = spill_pool_u64_new(
             3,
@@ -289,6 +295,8 @@ fn pool_mergers_run_in_parallel_each_with_its_own_spout() {
     let ctx = WorkCtx::default();
     let outs: Vec<SharedRecorder> = (0..2).map(|_| SharedRecorder::default()).collect();
     let spouts: Vec<spill_spout> = outs.iter().map(SharedRecorder::spout).collect();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let pool = spill_pool_u64_new(
             5,
@@ -349,6 +357,8 @@ fn a_failing_work_function_is_reported_and_the_pool_goes_on() {
     let ctx = WorkCtx::default();
     let out = SharedRecorder::default();
     let spout = out.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let pool = spill_pool_u64_new(
             3,
@@ -402,6 +412,8 @@ fn backpressure_loses_nothing() {
     let out = SharedRecorder::default();
     let out_spout = out.spout();
     let mut pushed = Vec::new();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let pool = spill_pool_u64_new(
             2,
@@ -461,6 +473,8 @@ fn a_refusing_collector_keeps_the_batch() {
     let ctx = WorkCtx::default();
     let mut rec = Recorder::<u64>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let pool = spill_pool_u64_new(
             2,
@@ -512,6 +526,8 @@ fn a_refusing_collector_keeps_the_batch() {
 
 #[test]
 fn pool_bad_arguments() {
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         assert!(spill_pool_u64_new(0, 8, Some(work), null_mut(), null()).is_null());
         assert!(spill_pool_u64_new(2, 6, Some(work), null_mut(), null()).is_null());
@@ -546,6 +562,8 @@ unsafe extern "C" fn work_f32(
 fn another_family_pools_and_mpsc() {
     let mut rec = Recorder::<f32>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let pool = spill_pool_f32_new(2, 4, Some(work_f32), null_mut(), null());
         expect(spill_pool_f32_run(pool, null()), SPILL_OK);

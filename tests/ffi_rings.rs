@@ -38,6 +38,8 @@ where
 {
     let mut out = Vec::new();
     let mut item = F::Elem::default();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     while unsafe { F::POP(ring, &mut item) } == SPILL_OK {
         out.push(item);
     }
@@ -50,6 +52,8 @@ where
 {
     let mut rec = Recorder::<F::Elem>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let ring = F::NEW(4, &spout);
         assert!(!ring.is_null(), "{}", last_error());
@@ -87,6 +91,8 @@ where
 {
     let mut rec = Recorder::<F::Elem>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let ring = F::NEW(8, &spout);
         // Move head and tail to slot 5.
@@ -155,6 +161,8 @@ where
     let mut rec = Recorder::<F::Elem>::new();
     let mut dst = Recorder::<F::Elem>::new();
     let (spout, dst_spout) = (rec.spout(), dst.spout());
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let ring = F::NEW(4, &spout);
         for i in 0..6 {
@@ -201,6 +209,8 @@ where
 {
     let mut rec = Recorder::<F::Elem>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let ring = F::NEW(4, &spout);
         for i in 0..4 {
@@ -251,6 +261,8 @@ where
 {
     let mut rec = Recorder::<F::Elem>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let mut size = 0;
         expect(F::MEMSIZE(16, &mut size), SPILL_OK);
@@ -304,6 +316,8 @@ fn null_arguments<F: RingFamily>()
 where
     F::Elem: Item,
 {
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let mut x = F::Elem::default();
         let mut n = 0;
@@ -372,6 +386,8 @@ where
 {
     let mut rec = Recorder::<F::Elem>::new();
     let spout = rec.spout();
+    // SAFETY: the pointers passed are valid or NULL and the handles live or
+    // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
         let l2 = F::NEW(4, &spout);
         let l2_spout = F::AS_SPOUT(l2);

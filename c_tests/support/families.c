@@ -197,6 +197,14 @@ const struct family *const *families_all(size_t *count) {
     return all_families;
 }
 
+const struct family *family_named(const char *name) {
+    size_t count, i;
+    const struct family *const *all = families_all(&count);
+    for (i = 0; i < count; i++)
+        if (strcmp(all[i]->name, name) == 0) return all[i];
+    check_fail(__FILE__, __LINE__, "family_named", "no family named %s", name);
+}
+
 const struct family *family_bytes(size_t elem_size) {
     size_t i;
     for (i = 0; i < BYTES_COUNT; i++)
@@ -205,6 +213,16 @@ const struct family *family_bytes(size_t elem_size) {
 }
 
 void family_item(const struct family *f, size_t i, void *dst) { f->item(f, i, dst); }
+
+size_t family_index_of(const struct family *f, const void *item, size_t limit) {
+    unsigned char want[SPILL_RING_MAX_ELEM_SIZE];
+    size_t i;
+    for (i = 0; i < limit; i++) {
+        family_item(f, i, want);
+        if (memcmp(item, want, f->elem_size) == 0) return i;
+    }
+    return (size_t)-1;
+}
 
 void family_items(const struct family *f, size_t first, size_t count, void *dst) {
     size_t i;

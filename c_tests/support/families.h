@@ -47,12 +47,19 @@ struct family {
 /** Every family under test: by-value ones first, then bytes rings by size. */
 const struct family *const *families_all(size_t *count);
 
+/** The family called `name` ("u8", ..., "bytes24"); fails the test if unknown. */
+const struct family *family_named(const char *name);
+
 /** The bytes family at `elem_size` (one of the sizes in families_all). */
 const struct family *family_bytes(size_t elem_size);
 
 /** Writes the test item number `i` of family `f` (elem_size bytes) to `dst`.
  *  Items are never all-zero, and consecutive items differ. */
 void family_item(const struct family *f, size_t i, void *dst);
+
+/** The number i < limit of the test item at `item`, or (size_t)-1 if none
+ *  matches (items are distinct for i < 251). */
+size_t family_index_of(const struct family *f, const void *item, size_t limit);
 
 /** Fills `dst` with items first, first+1, ..., first+count-1. */
 void family_items(const struct family *f, size_t first, size_t count, void *dst);

@@ -1,5 +1,6 @@
 /* spouts.c - the test spouts declared in spouts.h. */
 #include "check.h"
+#include "families.h"
 #include "spouts.h"
 
 #include <stdint.h>
@@ -80,4 +81,84 @@ unsigned long long collector_u64(const struct collector *c, size_t i) {
     CHECK_EQ(c->elem_size, sizeof v);
     memcpy(&v, collector_at(c, i), sizeof v);
     return (unsigned long long)v;
+}
+
+static int locked_send(void *ctx, const void *items, size_t count) {
+    struct locked_collector *c = (struct locked_collector *)ctx;
+    int result;
+    CHECK_EQ(pthread_mutex_lock(&c->lock), 0);
+    result = collector_send(&c->inner, items, count);
+    CHECK_EQ(pthread_mutex_unlock(&c->lock), 0);
+    return result;
+}
+
+static int locked_flush(void *ctx) {
+    struct locked_collector *c = (struct locked_collector *)ctx;
+    int result;
+    CHECK_EQ(pthread_mutex_lock(&c->lock), 0);
+    result = collector_flush(&c->inner);
+    CHECK_EQ(pthread_mutex_unlock(&c->lock), 0);
+    return result;
+}
+
+void locked_collector_init(struct locked_collector *c, size_t elem_size) {
+    CHECK_EQ(pthread_mutex_init(&c->lock, NULL), 0);
+    collector_init(&c->inner, elem_size);
+}
+
+void locked_collector_free(struct locked_collector *c) {
+    collector_free(&c->inner);
+    CHECK_EQ(pthread_mutex_destroy(&c->lock), 0);
+}
+
+size_t locked_collector_count(struct locked_collector *c) {
+    size_t count;
+    CHECK_EQ(pthread_mutex_lock(&c->lock), 0);
+    count = c->inner.count;
+    CHECK_EQ(pthread_mutex_unlock(&c->lock), 0);
+    return count;
+}
+
+spill_spout locked_collector_spout(struct locked_collector *c) {
+    spill_spout s;
+    s.send = locked_send;
+    s.flush = locked_flush;
+    s.ctx = c;
+    return s;
+}
+
+void collector_tally(const struct collector *c, const struct family *f, unsigned char *seen,
+                     size_t limit) {
+    size_t i;
+    for (i = 0; i < c->count; i++) {
+        size_t index = family_index_of(f, collector_at(c, i), limit);
+        if (index == (size_t)-1)
+            check_fail(__FILE__, __LINE__, "collector_tally", "%s: item %zu is unknown", f->name,
+                       i);
+        if (seen[index])
+            check_fail(__FILE__, __LINE__, "collector_tally", "%s: item #%zu delivered twice",
+                       f->name, index);
+        seen[index] = 1;
+    }
+}
+
+void collector_check_group_order(const struct collector *c, const struct family *f,
+                                 size_t limit, size_t div, size_t mod) {
+    size_t last[64];
+    int any[64];
+    size_t i;
+    CHECK(mod <= 64);
+    memset(any, 0, sizeof any);
+    for (i = 0; i < c->count; i++) {
+        size_t index = family_index_of(f, collector_at(c, i), limit);
+        size_t group;
+        CHECK(index != (size_t)-1);
+        group = (index / div) % mod;
+        if (any[group] && index <= last[group])
+            check_fail(__FILE__, __LINE__, "collector_check_group_order",
+                       "%s: item #%zu of group %zu came after #%zu", f->name, index, group,
+                       last[group]);
+        any[group] = 1;
+        last[group] = index;
+    }
 }

@@ -5,6 +5,7 @@
 #ifndef SPILL_TEST_SPOUTS_H
 #define SPILL_TEST_SPOUTS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "spill_ring.h"
@@ -43,5 +44,38 @@ const void *collector_at(const struct collector *c, size_t i);
 
 /** The i-th accepted item of a u64 collector. */
 unsigned long long collector_u64(const struct collector *c, size_t i);
+
+struct family;
+
+/** Marks the test-item number of each item `c` holds (items of `f`) in
+ *  seen[0..limit); fails on an item that is not one of them or that is
+ *  already marked (delivered twice). */
+void collector_tally(const struct collector *c, const struct family *f, unsigned char *seen,
+                     size_t limit);
+
+/** Fails unless, among the items `c` holds, those of each group (item
+ *  number i belongs to group (i / div) % mod) come in increasing order. */
+void collector_check_group_order(const struct collector *c, const struct family *f,
+                                 size_t limit, size_t div, size_t mod);
+
+/** A collector behind a mutex, for spouts called from several threads at
+ *  once (a shared MPSC spout, a pool's overflow spout). Read `inner` only
+ *  once those threads are done. */
+struct locked_collector {
+    pthread_mutex_t lock;
+    struct collector inner;
+};
+
+/** Starts an empty locked collector of `elem_size`-byte items. */
+void locked_collector_init(struct locked_collector *c, size_t elem_size);
+
+/** Releases the locked collector. */
+void locked_collector_free(struct locked_collector *c);
+
+/** How many items `c` accepted so far (read under its lock). */
+size_t locked_collector_count(struct locked_collector *c);
+
+/** A thread-safe spout (send + flush) that feeds `c`. */
+spill_spout locked_collector_spout(struct locked_collector *c);
 
 #endif /* SPILL_TEST_SPOUTS_H */

@@ -130,7 +130,7 @@ unsafe fn build<const K: usize>(
     spout: CSpout,
 ) -> NonNull<dyn BytesOps> {
     debug_assert_eq!(plan.class.slot_size, K);
-    // SAFETY (all `add`s): the plan put these regions inside the block.
+    // SAFETY: the plan put the slots region inside the block.
     let slots = unsafe { mem.add(plan.slots) }.cast::<[u8; K]>();
     // SAFETY: `capacity` slots of `K` bytes (alignment 1) in a region of
     // the block that only this ring uses.
@@ -144,13 +144,16 @@ unsafe fn build<const K: usize>(
             let packing = unsafe {
                 PackingSpout::<K>::padded(spout, plan.elem_size, mem.add(scratch), plan.capacity)
             };
-            (packing, Some(unsafe { mem.add(staging) }.cast::<[u8; K]>()))
+            // SAFETY: the plan put the staging region inside the block.
+            let staging = unsafe { mem.add(staging) }.cast::<[u8; K]>();
+            (packing, Some(staging))
         }
     };
     let ring = Ring::from_parts(storage, spout, true);
     // SAFETY: `staging` is `capacity` slots only this ring uses, present
     // exactly for padded classes.
     let bytes_ring = unsafe { BytesRing::new(ring, spout, plan.elem_size, staging) };
+    // SAFETY: the plan put the ring region inside the block.
     let at = unsafe { mem.add(plan.ring) }.cast::<BytesRing<K>>();
     // SAFETY: the ring region is aligned (cache line) and sized for a
     // `BytesRing<K>` (`ring_size`), and unused.

@@ -24,7 +24,7 @@ fn heap<S: spill_ring_core::Spout<u64>>(capacity: usize, spout: S) -> HeapRing<u
     HeapRing::with_capacity_and_spout(capacity, spout).unwrap()
 }
 
-fn chaining(c: &mut Criterion) {
+fn chaining(c: &mut Criterion<common::ThreadCpuTime>) {
     let mut g = c.benchmark_group("chain/1_tier");
     g.throughput(Throughput::Elements(PUSHES as u64));
     common::bench_push(
@@ -77,7 +77,7 @@ fn chaining(c: &mut Criterion) {
 
 criterion_group! {
     name = chain;
-    config = common::config();
+    config = common::cpu_config();
     targets = chaining
 }
 criterion_main!(chain);

@@ -18,10 +18,7 @@ mod common;
 use std::collections::VecDeque;
 use std::hint::black_box;
 
-use criterion::measurement::WallTime;
-use criterion::{
-    criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
-};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use crossbeam_queue::ArrayQueue;
 use spill_ring_core::{HeapRing, SpillRing};
 
@@ -109,11 +106,11 @@ impl EvictingDeque {
 /// A group for `op` at capacity `cap`, counting `elements` items per
 /// iteration.
 fn group<'a>(
-    c: &'a mut Criterion,
+    c: &'a mut Criterion<common::ThreadCpuTime>,
     op: &str,
     cap: usize,
     elements: u64,
-) -> BenchmarkGroup<'a, WallTime> {
+) -> common::Group<'a> {
     let mut g = c.benchmark_group(format!("{op}/{cap}"));
     g.throughput(Throughput::Elements(elements));
     g
@@ -148,7 +145,7 @@ fn pop_all<R>(ring: &mut R, count: usize, pop: &mut impl FnMut(&mut R) -> Option
 /// Times pushing `PUSHES` items in slices of `slice` items into `ring`,
 /// filled to `cap` first.
 fn bench_push_slice<R>(
-    g: &mut BenchmarkGroup<'_, WallTime>,
+    g: &mut common::Group<'_>,
     id: &str,
     cap: usize,
     slice: usize,
@@ -173,7 +170,7 @@ fn bench_push_slice<R>(
 
 /// Times popping all `cap` items of a full ring made by `make` (untimed).
 fn bench_pop<R>(
-    g: &mut BenchmarkGroup<'_, WallTime>,
+    g: &mut common::Group<'_>,
     id: &str,
     cap: usize,
     make: impl Fn() -> R,
@@ -190,7 +187,7 @@ fn bench_pop<R>(
 }
 
 /// The peers' pushes, shared by the `push` and `push_mut` groups.
-fn peer_pushes<const N: usize>(g: &mut BenchmarkGroup<'_, WallTime>) {
+fn peer_pushes<const N: usize>(g: &mut common::Group<'_>) {
     common::bench_push(
         g,
         "vecdeque_evict",
@@ -214,7 +211,7 @@ fn peer_pushes<const N: usize>(g: &mut BenchmarkGroup<'_, WallTime>) {
     });
 }
 
-fn single_thread<const N: usize>(c: &mut Criterion) {
+fn single_thread<const N: usize>(c: &mut Criterion<common::ThreadCpuTime>) {
     let heap = || HeapRing::<u64>::with_capacity(N).unwrap();
 
     let mut g = group(c, "push", N, PUSHES as u64);
@@ -365,7 +362,7 @@ fn single_thread<const N: usize>(c: &mut Criterion) {
     g.finish();
 }
 
-fn benches(c: &mut Criterion) {
+fn benches(c: &mut Criterion<common::ThreadCpuTime>) {
     single_thread::<16>(c);
     single_thread::<1024>(c);
     single_thread::<65536>(c);
@@ -373,7 +370,7 @@ fn benches(c: &mut Criterion) {
 
 criterion_group! {
     name = single;
-    config = common::config();
+    config = common::cpu_config();
     targets = benches
 }
 criterion_main!(single);

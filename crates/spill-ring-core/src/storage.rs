@@ -220,7 +220,7 @@ unsafe impl<T> Storage<T> for RawStorage<T> {
 // `from_raw_parts`), so they move between threads with the storage.
 unsafe impl<T: Send> Send for RawStorage<T> {}
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     extern crate std;
 
@@ -269,7 +269,10 @@ mod tests {
         for bad in [0, 3, 6, MAX_CAPACITY * 2] {
             // SAFETY: the pointer is valid for 8 slots; the bad capacities
             // are refused before any use.
-            assert!(unsafe { RawStorage::from_raw_parts(slots, bad) }.is_none(), "{bad}");
+            assert!(
+                unsafe { RawStorage::from_raw_parts(slots, bad) }.is_none(),
+                "{bad}"
+            );
         }
         // SAFETY: `memory` holds 8 aligned slots and outlives the storage.
         let storage = unsafe { RawStorage::from_raw_parts(slots, 8) }.unwrap();

@@ -2,6 +2,7 @@
 //! may refuse: every pushed item is found exactly once in {popped, still in
 //! one of the rings, with the final spout}. Without refusals, the chain
 //! read from the bottom up holds the items in push order.
+#![cfg(feature = "std")]
 
 mod ring_support;
 

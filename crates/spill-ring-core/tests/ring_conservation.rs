@@ -1,6 +1,7 @@
 //! Conservation for a single ring: every pushed item is found exactly once
 //! in {popped, still in the ring, with the spout}, whatever the operations
 //! and whether or not the spout refuses.
+#![cfg(feature = "std")]
 
 mod ring_support;
 

@@ -2,6 +2,7 @@
 //! leaked, on every path out of the ring, including when a spout or an
 //! item's destructor panics part-way. After a caught panic the ring stays
 //! consistent and usable.
+#![cfg(feature = "std")]
 
 mod ring_support;
 

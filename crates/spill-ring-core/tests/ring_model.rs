@@ -5,6 +5,7 @@
 //! capacities of `SpillRing`, `HeapRing` and `RawRing`, with indices that
 //! start anywhere (near `usize::MAX` included) and with spouts that refuse
 //! on command.
+#![cfg(feature = "std")]
 
 mod ring_support;
 

@@ -3,20 +3,39 @@
 //! The figures are meant to be compared within one run (a ring against its
 //! peers in the same group), so each case is measured briefly: the whole
 //! suite finishes in a few minutes on a small machine.
+//!
+//! Every benchmark includes this module and uses a part of it.
+#![allow(dead_code)]
+
+mod cpu_time;
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::measurement::WallTime;
+use criterion::measurement::Measurement;
 use criterion::{BenchmarkGroup, Criterion};
 
-/// Criterion settings for every group: short warm-up and measurement, few
-/// samples.
-pub fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(700))
+pub use cpu_time::ThreadCpuTime;
+
+/// A group of single-threaded cases, timed in thread CPU time.
+pub type Group<'a> = BenchmarkGroup<'a, ThreadCpuTime>;
+
+/// Short warm-up and measurement, few samples.
+fn short<M: Measurement>(c: Criterion<M>) -> Criterion<M> {
+    c.warm_up_time(Duration::from_millis(700))
         .measurement_time(Duration::from_secs(2))
         .sample_size(20)
+}
+
+/// Settings for single-threaded benchmarks: the benchmark thread's CPU time
+/// (see [`ThreadCpuTime`]).
+pub fn cpu_config() -> Criterion<ThreadCpuTime> {
+    short(Criterion::default().with_measurement(ThreadCpuTime))
+}
+
+/// Settings for benchmarks that run several threads: wall-clock time.
+pub fn wall_config() -> Criterion {
+    short(Criterion::default())
 }
 
 /// Pushes `count` items (0, 1, 2, ...) through `push`, so that a ring of
@@ -53,7 +72,7 @@ pub fn push_all<R>(ring: &mut R, items: &[u64], push: &mut impl FnMut(&mut R, u6
 /// and hands the ring to `black_box` at the end, so no push can be folded
 /// away.
 pub fn bench_push<R>(
-    g: &mut BenchmarkGroup<'_, WallTime>,
+    g: &mut Group<'_>,
     id: &str,
     pushes: usize,
     fill: usize,

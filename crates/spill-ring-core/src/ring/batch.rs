@@ -278,7 +278,7 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     extern crate std;
 

@@ -96,7 +96,7 @@ impl<T, B: Storage<T>, S: Spout<T>> RingBuilder<T, B, S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     extern crate std;
 
@@ -109,7 +109,8 @@ mod tests {
 
     #[test]
     fn the_builder_sets_the_spout() {
-        let mut ring: SpillRing<u32, 2, _> = SpillRing::builder().spout(CollectSpout::new()).build();
+        let mut ring: SpillRing<u32, 2, _> =
+            SpillRing::builder().spout(CollectSpout::new()).build();
         for i in 0..3 {
             ring.push(i).unwrap();
         }
@@ -124,7 +125,10 @@ mod tests {
             HeapRing::<u32>::builder(3).build().unwrap_err(),
             CapacityError::NotPowerOfTwo(3)
         );
-        assert_eq!(HeapRing::<u32>::builder(0).build().unwrap_err(), CapacityError::Zero);
+        assert_eq!(
+            HeapRing::<u32>::builder(0).build().unwrap_err(),
+            CapacityError::Zero
+        );
         let ring = HeapRing::<u32>::builder(16).cold().build().unwrap();
         assert_eq!(ring.capacity(), 16);
     }

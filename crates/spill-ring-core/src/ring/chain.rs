@@ -47,7 +47,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Spout<T> for Ring<T, B, S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     extern crate std;
 

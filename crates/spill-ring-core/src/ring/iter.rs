@@ -174,7 +174,7 @@ impl<'a, T, B: Storage<T>, S: Spout<T>> IntoIterator for &'a mut Ring<T, B, S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     extern crate std;
 

@@ -200,7 +200,9 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     }
 
     /// Sends every item to the spout (oldest first), flushes it, and returns
-    /// it. The ring's storage is released.
+    /// it. The ring's storage is released. If the spout fails, the items it
+    /// did not take are dropped, as when the ring is dropped; call
+    /// [`try_flush`](Ring::try_flush) first to see the error.
     pub fn into_spout(self) -> S {
         let _ = self.try_flush();
         let mut this = core::mem::ManuallyDrop::new(self);
@@ -548,7 +550,7 @@ impl<T, B: Storage<T>, S: Spout<T>> core::fmt::Debug for Ring<T, B, S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     extern crate std;
 
@@ -759,8 +761,11 @@ mod tests {
         (ring, hook)
     }
 
+    /// A named call that changes a ring.
+    type Mutation = (&'static str, fn(&Hooked));
+
     /// Every call that changes a ring through `&self`.
-    fn mutations() -> [(&'static str, fn(&Hooked)); 11] {
+    fn mutations() -> [Mutation; 11] {
         [
             ("push", |r| {
                 let _ = r.push(0);

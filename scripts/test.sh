@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine, installing what is missing:
+#   formatting and lints, the Rust tests (which also compile and run the C
+#   suite through the cc crate), every Rust example, the no_std builds, Miri on
+#   the core, the CMake build with ctest (C tests, C/C++ examples, header and
+#   install tests), and the C suite under AddressSanitizer/UBSan and the
+#   threaded C tests under ThreadSanitizer.
+#
+# SPILL_SKIP_MIRI=1 or SPILL_SKIP_SANITIZERS=1 skip the two slowest stages.
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+need_rust
+need_c_toolchain
+apt_install valgrind
+
+log "rust components"
+rustup component add clippy rustfmt >/dev/null 2>&1 || true
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+log "cargo test --workspace --all-features"
+cargo test --workspace --all-features
+
+log "Rust examples"
+for ex in spill_ring mpsc backpressure worker_pool fan_in sequenced mergers pipeline tiered; do
+    log "example $ex"
+    cargo run --quiet --example "$ex"
+done
+
+log "no_std builds"
+cargo build -p spout --no-default-features
+cargo build -p spill-ring-core --no-default-features
+cargo build -p spill-ring-core --no-default-features --features alloc
+rustup target add thumbv7em-none-eabihf >/dev/null 2>&1
+cargo build -p spout -p spill-ring-core --no-default-features --target thumbv7em-none-eabihf
+
+if [ "${SPILL_SKIP_MIRI:-0}" != 1 ]; then
+    log "Miri on the core and the spouts"
+    rustup toolchain install nightly --profile minimal --component miri,rust-src >/dev/null 2>&1 \
+        || rustup component add miri rust-src --toolchain nightly
+    cargo +nightly miri setup
+    MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test -p spout -p spill-ring-core --lib --tests
+fi
+
+log "CMake build and ctest"
+BUILD="$REPO_ROOT/build-test"
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$BUILD" -j"$(nproc)"
+ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
+
+if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
+    log "sanitizers"
+    "$REPO_ROOT/cmake/run_sanitizers.sh"
+fi
+
+log "all tests passed"
