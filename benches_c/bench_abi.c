@@ -27,7 +27,7 @@
 
 static size_t g_elements = (size_t)1 << 22; /* per repetition */
 static int g_repetitions = 7;
-static unsigned long long g_checksum;       /* keeps results observable */
+static unsigned long long g_checksum; /* keeps results observable */
 
 static double now_ns(void) {
     struct timespec ts;
@@ -68,7 +68,7 @@ static double best_ns_per_elem(void *(*make)(size_t *spilled), void (*destroy)(v
 }
 
 static void row(const char *op, const char *family, double ns) {
-    printf("| %-34s | %-9s | %8.2f | %9.1f |\n", op, family, ns, 1e3 / ns);
+    printf("| %-36s | %-9s | %8.2f | %9.1f |\n", op, family, ns, 1e3 / ns);
 }
 
 /* ---------------------------------------------------------------- u64 --- */
@@ -109,33 +109,25 @@ static double u64_push_evicting(void *r, size_t n) {
     return now_ns() - t0;
 }
 
-static double u64_push_room(void *r, size_t n) {
-    spill_ring_u64 *ring = (spill_ring_u64 *)r;
-    double total = 0.0;
-    size_t done = 0, i;
-    while (done < n) {
-        double t0 = now_ns();
-        for (i = 0; i < CAPACITY; i++) spill_ring_u64_push(ring, (uint64_t)i);
-        total += now_ns() - t0;
-        spill_ring_u64_clear(ring);
-        done += CAPACITY;
+/* Defines `name`: CAPACITY calls of PUSH into a ring with room, then a
+ * clear (not timed), until n elements went in. */
+#define ROOM_BENCH(name, PUSH)                                                                     \
+    static double name(void *r, size_t n) {                                                        \
+        spill_ring_u64 *ring = (spill_ring_u64 *)r;                                                \
+        double total = 0.0;                                                                        \
+        size_t done = 0, i;                                                                        \
+        while (done < n) {                                                                         \
+            double t0 = now_ns();                                                                  \
+            for (i = 0; i < CAPACITY; i++) PUSH(ring, (uint64_t)i);                                \
+            total += now_ns() - t0;                                                                \
+            spill_ring_u64_clear(ring);                                                            \
+            done += CAPACITY;                                                                      \
+        }                                                                                          \
+        return total * (double)n / (double)done;                                                   \
     }
-    return total * (double)n / (double)done;
-}
 
-static double u64_try_push_room(void *r, size_t n) {
-    spill_ring_u64 *ring = (spill_ring_u64 *)r;
-    double total = 0.0;
-    size_t done = 0, i;
-    while (done < n) {
-        double t0 = now_ns();
-        for (i = 0; i < CAPACITY; i++) spill_ring_u64_try_push(ring, (uint64_t)i);
-        total += now_ns() - t0;
-        spill_ring_u64_clear(ring);
-        done += CAPACITY;
-    }
-    return total * (double)n / (double)done;
-}
+ROOM_BENCH(u64_push_room, spill_ring_u64_push)
+ROOM_BENCH(u64_try_push_room, spill_ring_u64_try_push)
 
 static double u64_pop(void *r, size_t n) {
     spill_ring_u64 *ring = (spill_ring_u64 *)r;
@@ -301,19 +293,21 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    printf("spill_ring %u.%u.%u C ABI, capacity %d, bulk batches of %d, best of %d x %zu elements\n\n",
-           (unsigned)(spill_version() >> 16), (unsigned)((spill_version() >> 8) & 0xff),
-           (unsigned)(spill_version() & 0xff), CAPACITY, BATCH, g_repetitions, g_elements);
-    printf("| %-34s | %-9s | %8s | %9s |\n", "operation (through the C ABI)", "family", "ns/elem",
+    printf(
+        "spill_ring %u.%u.%u C ABI, capacity %d, bulk batches of %d, best of %d x %zu elements\n\n",
+        (unsigned)(spill_version() >> 16), (unsigned)((spill_version() >> 8) & 0xff),
+        (unsigned)(spill_version() & 0xff), CAPACITY, BATCH, g_repetitions, g_elements);
+    printf("| %-36s | %-9s | %8s | %9s |\n", "operation (through the C ABI)", "family", "ns/elem",
            "Melem/s");
-    printf("|%s|%s|%s|%s|\n", "------------------------------------", "-----------",
+    printf("|%s|%s|%s|%s|\n", "--------------------------------------", "-----------",
            "---------:", "----------:");
 
     push = best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_evicting);
     row("push, full ring (evicts, no spout)", "u64", push);
     row("push, full ring (evicts to C spout)", "u64",
         best_ns_per_elem(u64_make_counting, u64_destroy, u64_push_evicting));
-    row("push, ring with room", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_room));
+    row("push, ring with room", "u64",
+        best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_room));
     row("try_push, ring with room", "u64",
         best_ns_per_elem(u64_make_nospout, u64_destroy, u64_try_push_room));
     row("pop", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_pop));
@@ -322,7 +316,8 @@ int main(int argc, char **argv) {
     row("push_bulk x64, full ring (C spout)", "u64",
         best_ns_per_elem(u64_make_counting, u64_destroy, u64_push_bulk_evicting));
     row("pop_bulk x64", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_pop_bulk));
-    row("drain 1024 to a C spout", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_drain));
+    row("drain 1024 to a C spout", "u64",
+        best_ns_per_elem(u64_make_nospout, u64_destroy, u64_drain));
 
     for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         char family[16];
@@ -336,7 +331,7 @@ int main(int argc, char **argv) {
         row("pop_bulk x64", family, best_ns_per_elem(bytes_make, bytes_destroy, bytes_pop_bulk));
     }
 
-    printf("\nu64 bulk push is %.1fx per-element push (per element). checksum %llu\n",
-           push / bulk, g_checksum);
+    printf("\nu64 bulk push is %.1fx per-element push (per element). checksum %llu\n", push / bulk,
+           g_checksum);
     return 0;
 }

@@ -17,7 +17,7 @@ int count_items(void *ctx, const void *, size_t count) {
     return 0;
 }
 
-}  // namespace
+} // namespace
 
 int main() {
     size_t evicted = 0;

@@ -13,8 +13,8 @@
 #define CHECK_MESSAGE() CHECK(spill_last_error() != NULL && spill_last_error()[0] != '\0')
 
 static void bad_capacity_for(const struct family *f) {
-    static const size_t bad[] = {0, 3, 12, 1000, SPILL_RING_MAX_CAPACITY + 1,
-                                 SPILL_RING_MAX_CAPACITY * 2, (size_t)-1};
+    static const size_t bad[] = {
+        0, 3, 12, 1000, SPILL_RING_MAX_CAPACITY + 1, SPILL_RING_MAX_CAPACITY * 2, (size_t)-1};
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t size = 0;
@@ -31,8 +31,7 @@ static void spout_without_send_for(const struct family *f) {
     struct collector c;
     spill_spout spout;
     void *ring;
-    collector_init(&c, f->elem_size);
-    spout = collector_spout(&c);
+    spout = collector_start(&c, f->elem_size);
     spout.send = NULL;
     CHECK(f->create(f, 8, &spout) == NULL);
     CHECK_MESSAGE();
@@ -53,8 +52,7 @@ static void null_handles_for(const struct family *f) {
     struct collector c;
     spill_spout spout, as;
 
-    collector_init(&c, f->elem_size);
-    spout = collector_spout(&c);
+    spout = collector_start(&c, f->elem_size);
     family_item(f, 0, item);
     CHECK_STATUS(f->push(NULL, item), SPILL_NULL_ARGUMENT);
     CHECK_MESSAGE();

@@ -74,8 +74,7 @@ static void overflow_across_wrap_for(const struct family *f) {
             spill_spout spout;
             size_t pushed = 0, popped = 0;
             void *ring;
-            collector_init(&spilled, f->elem_size);
-            spout = collector_spout(&spilled);
+            spout = collector_start(&spilled, f->elem_size);
             ring = ring_starting_at(f, start, &spout);
             family_items(f, 0, CAP, in);
             CHECK_OK(f->push_bulk(ring, in, CAP, NULL));

@@ -32,8 +32,7 @@ static void struct_round_trip(void) {
     size_t i;
 
     CHECK_EQ(sizeof(struct record24), 24);
-    collector_init(&out, sizeof rec);
-    spout = collector_spout(&out);
+    spout = collector_start(&out, sizeof rec);
     ring = spill_ring_bytes_new(sizeof rec, 4, &spout);
     CHECK(ring != NULL);
     CHECK_EQ(spill_ring_bytes_elem_size(ring), 24);
@@ -75,8 +74,7 @@ static void rgb_bulk_has_no_padding(void) {
         pixels[i].g = (unsigned char)(i + 100);
         pixels[i].b = (unsigned char)(i + 200);
     }
-    collector_init(&out, 3);
-    spout = collector_spout(&out);
+    spout = collector_start(&out, 3);
     ring = spill_ring_bytes_new(3, 8, &spout);
     CHECK(ring != NULL);
     CHECK_OK(spill_ring_bytes_push_bulk(ring, pixels, 10, &n));
@@ -104,8 +102,7 @@ static void every_size_from_1_to_4096_round_trips(void) {
         spill_ring_bytes *ring;
         CHECK(in != NULL && back != NULL);
         for (i = 0; i < elem * 12; i++) in[i] = (unsigned char)(i * 7 + elem);
-        collector_init(&out, elem);
-        spout = collector_spout(&out);
+        spout = collector_start(&out, elem);
         ring = spill_ring_bytes_new(elem, 8, &spout);
         CHECK(ring != NULL);
         CHECK_EQ(spill_ring_bytes_elem_size(ring), elem);
@@ -134,8 +131,7 @@ static void bad_element_sizes_are_refused(void) {
     CHECK_STATUS(spill_ring_bytes_memsize(0, 8, &size), SPILL_INVALID_ARGUMENT);
     CHECK_STATUS(spill_ring_bytes_memsize(SPILL_RING_MAX_ELEM_SIZE + 1, 8, &size),
                  SPILL_INVALID_ARGUMENT);
-    CHECK_STATUS(spill_ring_bytes_init(mem, sizeof mem, 0, 8, NULL, &ring),
-                 SPILL_INVALID_ARGUMENT);
+    CHECK_STATUS(spill_ring_bytes_init(mem, sizeof mem, 0, 8, NULL, &ring), SPILL_INVALID_ARGUMENT);
     CHECK(ring == NULL);
     CHECK_EQ(spill_ring_bytes_elem_size(NULL), 0);
 }
@@ -148,8 +144,7 @@ static void largest_elements_at_large_capacity(void) {
     spill_spout spout;
     void *ring;
 
-    collector_init(&out, elem);
-    spout = collector_spout(&out);
+    spout = collector_start(&out, elem);
     ring = family_new(f, 256, &spout);
     family_push_range(f, ring, 0, 300);
     CHECK_EQ(out.count, 44);

@@ -12,12 +12,10 @@
 
 static void evictions_cascade_for(const struct family *f) {
     struct collector out;
-    spill_spout out_spout, l2_spout;
+    spill_spout l2_spout;
     void *l1, *l2;
 
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    l2 = family_new(f, 8, &out_spout);
+    l2 = family_new_collecting(f, 8, &out);
     l2_spout = f->as_spout(l2);
     CHECK(l2_spout.send != NULL);
     l1 = family_new(f, 4, &l2_spout);
@@ -46,13 +44,11 @@ static void evictions_cascade(void) { for_each_family(evictions_cascade_for); }
 
 static void bulk_through_chain_for(const struct family *f) {
     struct collector out;
-    spill_spout out_spout, l2_spout, l3_spout;
+    spill_spout l2_spout, l3_spout;
     size_t pushed = 0;
     void *l1, *l2, *l3, *items;
 
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    l3 = family_new(f, 16, &out_spout);
+    l3 = family_new_collecting(f, 16, &out);
     l3_spout = f->as_spout(l3);
     l2 = family_new(f, 8, &l3_spout);
     l2_spout = f->as_spout(l2);

@@ -9,13 +9,10 @@
 
 static void evicts_oldest_first_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     unsigned char item[SPILL_RING_MAX_ELEM_SIZE];
     void *ring;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 8, &spout);
+    ring = family_new_collecting(f, 8, &out);
     CHECK_EQ(f->capacity(ring), 8);
     CHECK(f->is_empty(ring));
     CHECK(!f->is_full(ring));
@@ -54,13 +51,10 @@ static void evicts_oldest_first(void) { for_each_family(evicts_oldest_first_for)
 
 static void try_push_reports_full_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     unsigned char item[SPILL_RING_MAX_ELEM_SIZE];
     void *ring;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 4, &spout);
+    ring = family_new_collecting(f, 4, &out);
     family_item(f, 0, item);
     CHECK_OK(f->try_push(ring, item));
     family_push_range(f, ring, 1, 3);
@@ -84,12 +78,9 @@ static void try_push_reports_full(void) { for_each_family(try_push_reports_full_
 
 static void clear_drops_without_spout_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     void *ring;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 16, &spout);
+    ring = family_new_collecting(f, 16, &out);
     family_push_range(f, ring, 0, 11);
     CHECK_OK(f->clear(ring));
     CHECK(f->is_empty(ring));

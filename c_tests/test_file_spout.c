@@ -25,7 +25,8 @@ static void temp_path(char *path, size_t size) {
 
 /* Pushes items first..first+count-1 through a ring of capacity 8 whose spout is
  * a file spout on `path`, then frees the ring and closes the file. */
-static void write_through_ring(const struct family *f, const char *path, size_t first, size_t count) {
+static void write_through_ring(const struct family *f, const char *path, size_t first,
+                               size_t count) {
     spill_file_spout *file = spill_file_spout_open(path, f->elem_size);
     spill_spout spout;
     void *ring;
@@ -48,8 +49,7 @@ static void round_trip_for(const struct family *f) {
     write_through_ring(f, path, 0, 100);
     write_through_ring(f, path, 100, 5); /* appends */
 
-    collector_init(&back, f->elem_size);
-    spout = collector_spout(&back);
+    spout = collector_start(&back, f->elem_size);
     CHECK_OK(spill_file_read(path, f->elem_size, &spout, &count));
     CHECK_EQ(count, 105);
     CHECK_EQ(back.count, 105);
@@ -71,8 +71,7 @@ static void empty_file_reads_nothing(void) {
     file = spill_file_spout_open(path, 8);
     CHECK(file != NULL);
     CHECK_OK(spill_file_spout_close(file));
-    collector_init(&back, 8);
-    spout = collector_spout(&back);
+    spout = collector_start(&back, 8);
     CHECK_OK(spill_file_read(path, 8, &spout, &count));
     CHECK_EQ(count, 0);
     CHECK_EQ(back.count, 0);
@@ -90,8 +89,7 @@ static void large_file_reads_in_bounded_batches(void) {
 
     temp_path(path, sizeof path);
     write_through_ring(f, path, 0, 20000);
-    collector_init(&back, 8);
-    spout = collector_spout(&back);
+    spout = collector_start(&back, 8);
     CHECK_OK(spill_file_read(path, 8, &spout, &count));
     CHECK_EQ(count, 20000);
     CHECK(back.batches >= 3);
@@ -112,8 +110,7 @@ static void bad_arguments(void) {
     spill_spout spout, no_send;
     size_t count = 99;
 
-    collector_init(&back, 8);
-    spout = collector_spout(&back);
+    spout = collector_start(&back, 8);
     no_send = spout;
     no_send.send = NULL;
     temp_path(path, sizeof path);
@@ -152,8 +149,7 @@ static void bad_files(void) {
     size_t count = 0;
     FILE *raw;
 
-    collector_init(&back, 8);
-    spout = collector_spout(&back);
+    spout = collector_start(&back, 8);
 
     /* Not a record file: refused by open and read. */
     temp_path(path, sizeof path);

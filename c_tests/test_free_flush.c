@@ -10,12 +10,9 @@
 
 static void free_delivers_remaining_items_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     void *ring;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 16, &spout);
+    ring = family_new_collecting(f, 16, &out);
     family_push_range(f, ring, 0, 10);
     family_pop_range(f, ring, 0, 4);
     family_push_range(f, ring, 10, 10); /* 4..19 held, wrapping */
@@ -35,12 +32,9 @@ static void free_delivers_remaining_items(void) {
 
 static void free_of_empty_ring_still_flushes_spout_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     void *ring;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 4, &spout);
+    ring = family_new_collecting(f, 4, &out);
     CHECK_OK(f->destroy(ring));
     CHECK_EQ(out.sends, 0);
     CHECK_EQ(out.flushes, 1);

@@ -63,8 +63,7 @@ static void spout_per_producer_for(const struct parallel_family *pf) {
     void *mpsc;
 
     for (p = 0; p < PRODUCERS; p++) {
-        collector_init(&evicted[p], f->elem_size);
-        spouts[p] = collector_spout(&evicted[p]);
+        spouts[p] = collector_start(&evicted[p], f->elem_size);
     }
     mpsc = pf->mpsc_new(PRODUCERS, CAPACITY, spouts, PRODUCERS);
     CHECK(mpsc != NULL);
@@ -79,8 +78,7 @@ static void spout_per_producer_for(const struct parallel_family *pf) {
     }
 
     /* The drain goes producer by producer, each oldest first. */
-    collector_init(&drained, f->elem_size);
-    dst = collector_spout(&drained);
+    dst = collector_start(&drained, f->elem_size);
     CHECK_OK(pf->mpsc_drain(mpsc, &dst, &n));
     CHECK_EQ(n, PRODUCERS * CAPACITY);
     for (p = 0; p < PRODUCERS; p++)
@@ -146,8 +144,7 @@ static void no_spout_drops_evictions_for(const struct parallel_family *pf) {
 
     CHECK(mpsc != NULL);
     run_producers(pf, mpsc);
-    collector_init(&drained, f->elem_size);
-    dst = collector_spout(&drained);
+    dst = collector_start(&drained, f->elem_size);
     CHECK_OK(pf->mpsc_drain(mpsc, &dst, NULL));
     CHECK_EQ(drained.count, PRODUCERS * CAPACITY);
     for (p = 0; p < PRODUCERS; p++)
@@ -157,7 +154,9 @@ static void no_spout_drops_evictions_for(const struct parallel_family *pf) {
     collector_free(&drained);
 }
 
-static void no_spout_drops_evictions(void) { for_each_parallel_family(no_spout_drops_evictions_for); }
+static void no_spout_drops_evictions(void) {
+    for_each_parallel_family(no_spout_drops_evictions_for);
+}
 
 static void refused_drain_keeps_items_for(const struct parallel_family *pf) {
     const struct family *f = pf->ring;
@@ -166,8 +165,7 @@ static void refused_drain_keeps_items_for(const struct parallel_family *pf) {
     size_t n = 99;
     void *mpsc;
 
-    collector_init(&evicted, f->elem_size);
-    spout = collector_spout(&evicted);
+    spout = collector_start(&evicted, f->elem_size);
     mpsc = pf->mpsc_new(PRODUCERS, CAPACITY, &spout, 1);
     CHECK(mpsc != NULL);
     family_push_range(f, pf->mpsc_producer(mpsc, 2), 0, 5);
@@ -180,7 +178,7 @@ static void refused_drain_keeps_items_for(const struct parallel_family *pf) {
     CHECK_EQ(pf->mpsc_len(mpsc), 5);
 
     /* A producer ring belongs to its set: it cannot be freed on its own. */
-    CHECK(f->destroy(pf->mpsc_producer(mpsc, 2)) != SPILL_OK);
+    CHECK_STATUS(f->destroy(pf->mpsc_producer(mpsc, 2)), SPILL_INVALID_ARGUMENT);
     CHECK(spill_last_error()[0] != '\0');
     CHECK_EQ(pf->mpsc_len(mpsc), 5);
 

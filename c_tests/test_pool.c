@@ -106,8 +106,9 @@ static void collect_until(const struct parallel_family *pf, void *pool, void *co
         CHECK(out->count <= received);
         sleep_ms(1);
     }
-    check_fail(__FILE__, __LINE__, "collect_until", "%s: pending %zu (want %zu), received %zu (want %zu)",
-               pf->name, pf->collector_pending(collector), pending, out->count, received);
+    check_fail(__FILE__, __LINE__, "collect_until",
+               "%s: pending %zu (want %zu), received %zu (want %zu)", pf->name,
+               pf->collector_pending(collector), pending, out->count, received);
 }
 
 /* Fails unless the collectors hold every item number below `total` exactly
@@ -127,99 +128,123 @@ static void check_all_once(const struct family *f, const struct collector *const
     }
 }
 
+/* A pool under test: its work, a thread-safe overflow spout, and one
+ * collector (unordered or sequenced) feeding `out`. */
+struct rig {
+    const struct parallel_family *pf;
+    const struct family *f;
+    struct pool_work work;
+    struct locked_collector overflow;
+    struct collector out;
+    void *pool;
+    void *collector;
+};
+
+#define RIG_SEQUENCED 1       /* a sequenced collector instead of an unordered one */
+#define RIG_REFUSE_OVERFLOW 2 /* the overflow spout refuses every batch */
+
+typedef int (*work_fn)(const struct family *f, void *ring, size_t w, const void *args, void *ctx);
+
+static void rig_start(struct rig *rig, const struct parallel_family *pf, size_t workers,
+                      size_t capacity, work_fn run, void *ctx, int flags) {
+    spill_spout overflow_spout, out_spout;
+    rig->pf = pf;
+    rig->f = pf->ring;
+    rig->work.run = run;
+    rig->work.ctx = ctx;
+    locked_collector_init(&rig->overflow, rig->f->elem_size);
+    if (flags & RIG_REFUSE_OVERFLOW) rig->overflow.inner.accept_sends = 0;
+    overflow_spout = locked_collector_spout(&rig->overflow);
+    out_spout = collector_start(&rig->out, rig->f->elem_size);
+    rig->pool = pf->pool_new(workers, capacity, &rig->work, &overflow_spout);
+    CHECK(rig->pool != NULL);
+    rig->collector = (flags & RIG_SEQUENCED) ? pf->collector_sequenced(&out_spout)
+                                             : pf->collector_unordered(&out_spout);
+    CHECK(rig->collector != NULL);
+}
+
+/* Frees what the rig still holds (a test may have freed the pool or the
+ * collector itself and set the pointer to NULL). */
+static void rig_stop(struct rig *rig) {
+    CHECK_OK(rig->pf->pool_free(rig->pool));
+    CHECK_OK(rig->pf->collector_free(rig->collector));
+    locked_collector_free(&rig->overflow);
+    collector_free(&rig->out);
+}
+
+/* Runs rounds first..first+count-1 (dispatch + join each). */
+static void run_rounds(struct rig *rig, size_t first, size_t count, size_t workers,
+                       size_t per_worker) {
+    struct round_args a;
+    size_t r;
+    for (r = first; r < first + count; r++) {
+        a = round_of(r, workers, per_worker);
+        CHECK_OK(rig->pf->pool_run(rig->pool, &a));
+    }
+}
+
 /* ---------------------------------------------------------------- tests --- */
 
 static void dispatch_join_collect_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
+    struct rig rig;
     struct round_args args[ROUNDS];
-    struct pool_work work = {push_round, NULL, NULL};
-    struct locked_collector overflow;
-    struct collector out;
     const struct collector *parts[1];
-    spill_spout overflow_spout, out_spout;
-    void *pool, *collector;
     size_t r, n;
 
-    locked_collector_init(&overflow, f->elem_size);
-    overflow_spout = locked_collector_spout(&overflow);
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    pool = pf->pool_new(WORKERS, 64, &work, &overflow_spout);
-    CHECK(pool != NULL);
-    CHECK_EQ(pf->pool_workers(pool), WORKERS);
-    CHECK_EQ(pf->pool_capacity(pool), 64);
-    collector = pf->collector_unordered(&out_spout);
-    CHECK(collector != NULL);
-
+    rig_start(&rig, pf, WORKERS, 64, push_round, NULL, 0);
+    CHECK_EQ(pf->pool_workers(rig.pool), WORKERS);
+    CHECK_EQ(pf->pool_capacity(rig.pool), 64);
     for (r = 0; r < ROUNDS; r++) {
         args[r] = round_of(r, WORKERS, PER_WORKER);
-        CHECK_OK(pf->pool_dispatch(pool, &args[r]));
-        CHECK_OK(pf->pool_join(pool));
+        CHECK_OK(pf->pool_dispatch(rig.pool, &args[r]));
+        CHECK_OK(pf->pool_join(rig.pool));
         n = 0;
-        CHECK_OK(pf->pool_collect(pool, collector, &n));
+        CHECK_OK(pf->pool_collect(rig.pool, rig.collector, &n));
         CHECK_EQ(n, WORKERS * PER_WORKER);
     }
-    CHECK_OK(pf->pool_collect(pool, collector, &n));
+    CHECK_OK(pf->pool_collect(rig.pool, rig.collector, &n));
     CHECK_EQ(n, 0);
-    CHECK_EQ(pf->collector_pending(collector), 0);
-    parts[0] = &out;
-    check_all_once(f, parts, 1, TOTAL, 0, 0);
-    collector_check_group_order(&out, f, TOTAL, PER_WORKER, WORKERS);
-    CHECK_EQ(pf->pool_spout_failures(pool), 0);
-
-    CHECK_OK(pf->pool_free(pool));
-    CHECK_EQ(overflow.inner.count, 0);
-    CHECK_OK(pf->collector_free(collector));
-    locked_collector_free(&overflow);
-    collector_free(&out);
+    CHECK_EQ(pf->collector_pending(rig.collector), 0);
+    parts[0] = &rig.out;
+    check_all_once(rig.f, parts, 1, TOTAL, 0, 0);
+    collector_check_group_order(&rig.out, rig.f, TOTAL, PER_WORKER, WORKERS);
+    CHECK_EQ(pf->pool_spout_failures(rig.pool), 0);
+    CHECK_EQ(locked_collector_count(&rig.overflow), 0);
+    rig_stop(&rig);
 }
 
 static void dispatch_join_collect(void) { for_each_parallel_family(dispatch_join_collect_for); }
 
 static void sequenced_restores_dispatch_order_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
+    struct rig rig;
     struct gates gates;
-    struct pool_work work = {gated_push, NULL, NULL};
     struct round_args args[ROUNDS];
-    struct collector out;
-    spill_spout out_spout;
-    void *pool, *collector;
     size_t r, w, before;
 
     gates_init(&gates);
-    work.ctx = &gates;
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    pool = pf->pool_new(WORKERS, 64, &work, NULL);
-    CHECK(pool != NULL);
-    collector = pf->collector_sequenced(&out_spout);
-    CHECK(collector != NULL);
-
+    rig_start(&rig, pf, WORKERS, 64, gated_push, &gates, RIG_SEQUENCED);
     /* Workers finish last-to-first; the collector holds their batches back
      * until worker 0's arrives, then emits the round in worker order. */
     for (r = 0; r + 1 < ROUNDS; r++) {
-        before = out.count;
+        before = rig.out.count;
         for (w = 0; w < WORKERS; w++) gate_set(&gates, w, 0);
         args[r] = round_of(r, WORKERS, PER_WORKER);
-        CHECK_OK(pf->pool_dispatch(pool, &args[r]));
+        CHECK_OK(pf->pool_dispatch(rig.pool, &args[r]));
         for (w = WORKERS; w-- > 1;) {
             gate_set(&gates, w, 1);
-            collect_until(pf, pool, collector, (WORKERS - w) * PER_WORKER, &out, before);
+            collect_until(pf, rig.pool, rig.collector, (WORKERS - w) * PER_WORKER, &rig.out,
+                          before);
         }
         gate_set(&gates, 0, 1);
-        collect_until(pf, pool, collector, 0, &out, before + WORKERS * PER_WORKER);
-        CHECK_OK(pf->pool_join(pool));
+        collect_until(pf, rig.pool, rig.collector, 0, &rig.out, before + WORKERS * PER_WORKER);
+        CHECK_OK(pf->pool_join(rig.pool));
     }
     /* run = dispatch + join; the last round comes out after the others. */
-    args[r] = round_of(r, WORKERS, PER_WORKER);
-    CHECK_OK(pf->pool_run(pool, &args[r]));
-    collect_until(pf, pool, collector, 0, &out, TOTAL);
-    family_check_items(f, out.data, 0, TOTAL);
-
-    CHECK_OK(pf->pool_free(pool));
-    CHECK_OK(pf->collector_free(collector));
+    run_rounds(&rig, r, 1, WORKERS, PER_WORKER);
+    collect_until(pf, rig.pool, rig.collector, 0, &rig.out, TOTAL);
+    family_check_items(rig.f, rig.out.data, 0, TOTAL);
+    rig_stop(&rig);
     gates_destroy(&gates);
-    collector_free(&out);
 }
 
 static void sequenced_restores_dispatch_order(void) {
@@ -230,87 +255,64 @@ static void fan_in_takes_folded_rounds_for(const struct parallel_family *pf) {
     /* Nothing is collected for ROUNDS rounds: each worker folds its new
      * items into its published batch (room enough: nothing overflows), and
      * one collect takes everything, each worker's items in order. */
-    const struct family *f = pf->ring;
-    struct pool_work work = {push_round, NULL, NULL};
-    struct round_args a;
-    struct locked_collector overflow;
-    struct collector out;
+    struct rig rig;
     const struct collector *parts[1];
-    spill_spout overflow_spout, out_spout;
-    void *pool, *collector;
-    size_t r, n = 0;
+    size_t n = 0;
 
-    locked_collector_init(&overflow, f->elem_size);
-    overflow_spout = locked_collector_spout(&overflow);
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    pool = pf->pool_new(WORKERS, 64, &work, &overflow_spout);
-    CHECK(pool != NULL);
-    collector = pf->collector_unordered(&out_spout);
-    CHECK(collector != NULL);
-    for (r = 0; r < ROUNDS; r++) {
-        a = round_of(r, WORKERS, PER_WORKER);
-        CHECK_OK(pf->pool_run(pool, &a));
-    }
-    CHECK_OK(pf->pool_collect(pool, collector, &n));
+    rig_start(&rig, pf, WORKERS, 64, push_round, NULL, 0);
+    run_rounds(&rig, 0, ROUNDS, WORKERS, PER_WORKER);
+    CHECK_OK(pf->pool_collect(rig.pool, rig.collector, &n));
     CHECK_EQ(n, TOTAL);
-    CHECK_EQ(locked_collector_count(&overflow), 0);
-    parts[0] = &out;
-    check_all_once(f, parts, 1, TOTAL, 0, 0);
-    collector_check_group_order(&out, f, TOTAL, PER_WORKER, WORKERS);
-
-    CHECK_OK(pf->pool_free(pool));
-    CHECK_OK(pf->collector_free(collector));
-    locked_collector_free(&overflow);
-    collector_free(&out);
+    CHECK_EQ(locked_collector_count(&rig.overflow), 0);
+    parts[0] = &rig.out;
+    check_all_once(rig.f, parts, 1, TOTAL, 0, 0);
+    collector_check_group_order(&rig.out, rig.f, TOTAL, PER_WORKER, WORKERS);
+    rig_stop(&rig);
 }
 
-static void fan_in_takes_folded_rounds(void) { for_each_parallel_family(fan_in_takes_folded_rounds_for); }
+static void fan_in_takes_folded_rounds(void) {
+    for_each_parallel_family(fan_in_takes_folded_rounds_for);
+}
 
 static void mergers_split_workers_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
-    struct pool_work work = {push_round, NULL, NULL};
-    struct round_args a;
+    struct rig rig;
     struct collector out[2];
     const struct collector *parts[2];
     spill_spout spouts[2];
-    void *pool, *collectors[2], *twice[2];
+    void *collectors[2], *twice[2];
     size_t r, j, i, n;
 
-    pool = pf->pool_new(WORKERS, 64, &work, NULL);
-    CHECK(pool != NULL);
+    rig_start(&rig, pf, WORKERS, 64, push_round, NULL, 0);
     for (j = 0; j < 2; j++) {
-        collector_init(&out[j], f->elem_size);
-        spouts[j] = collector_spout(&out[j]);
+        spouts[j] = collector_start(&out[j], rig.f->elem_size);
         collectors[j] = pf->collector_unordered(&spouts[j]);
         CHECK(collectors[j] != NULL);
         parts[j] = &out[j];
     }
     for (r = 0; r < ROUNDS; r++) {
-        a = round_of(r, WORKERS, PER_WORKER);
-        CHECK_OK(pf->pool_run(pool, &a));
+        run_rounds(&rig, r, 1, WORKERS, PER_WORKER);
         n = 0;
-        CHECK_OK(pf->pool_merge(pool, collectors, 2, &n));
+        CHECK_OK(pf->pool_merge(rig.pool, collectors, 2, &n));
         CHECK_EQ(n, WORKERS * PER_WORKER);
     }
-    check_all_once(f, parts, 2, TOTAL, 0, 0);
+    check_all_once(rig.f, parts, 2, TOTAL, 0, 0);
     /* Merger j took the workers w with w % 2 == j, each in order. */
     for (j = 0; j < 2; j++) {
-        collector_check_group_order(&out[j], f, TOTAL, PER_WORKER, WORKERS);
+        collector_check_group_order(&out[j], rig.f, TOTAL, PER_WORKER, WORKERS);
         for (i = 0; i < out[j].count; i++) {
-            size_t index = family_index_of(f, collector_at(&out[j], i), TOTAL);
+            size_t index = family_index_of(rig.f, collector_at(&out[j], i), TOTAL);
             CHECK_EQ((index / PER_WORKER) % WORKERS % 2, j);
         }
     }
 
     twice[0] = collectors[0];
     twice[1] = collectors[0];
-    CHECK_STATUS(pf->pool_merge(pool, collectors, 0, &n), SPILL_INVALID_ARGUMENT);
-    CHECK_STATUS(pf->pool_merge(pool, twice, 2, &n), SPILL_INVALID_ARGUMENT);
-    CHECK_STATUS(pf->pool_merge(pool, NULL, 2, &n), SPILL_NULL_ARGUMENT);
+    CHECK_STATUS(pf->pool_merge(rig.pool, collectors, 0, &n), SPILL_INVALID_ARGUMENT);
+    CHECK_STATUS(pf->pool_merge(rig.pool, twice, 2, &n), SPILL_INVALID_ARGUMENT);
+    CHECK_STATUS(pf->pool_merge(rig.pool, NULL, 2, &n), SPILL_NULL_ARGUMENT);
     CHECK_STATUS(pf->pool_merge(NULL, collectors, 2, &n), SPILL_NULL_ARGUMENT);
 
-    CHECK_OK(pf->pool_free(pool));
+    rig_stop(&rig);
     for (j = 0; j < 2; j++) {
         CHECK_OK(pf->collector_free(collectors[j]));
         collector_free(&out[j]);
@@ -323,70 +325,44 @@ static void backpressure_loses_nothing_for(const struct parallel_family *pf) {
     /* Rings of 4, rounds of 6 items per worker, no collection for 4 rounds:
      * rings and uncollected batches overflow into the overflow spout. */
     enum { W = 2, K = 6, R = 4 };
-    const struct family *f = pf->ring;
-    struct pool_work work = {push_round, NULL, NULL};
-    struct round_args a;
-    struct locked_collector overflow;
-    struct collector out;
+    struct rig rig;
     const struct collector *parts[2];
-    spill_spout overflow_spout, out_spout;
-    void *pool, *collector;
-    size_t r, n = 0;
+    size_t n = 0;
 
-    locked_collector_init(&overflow, f->elem_size);
-    overflow_spout = locked_collector_spout(&overflow);
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    pool = pf->pool_new(W, 4, &work, &overflow_spout);
-    CHECK(pool != NULL);
-    collector = pf->collector_unordered(&out_spout);
-    CHECK(collector != NULL);
-    for (r = 0; r < R; r++) {
-        a = round_of(r, W, K);
-        CHECK_OK(pf->pool_run(pool, &a));
-    }
-    CHECK(locked_collector_count(&overflow) > 0);
-    CHECK_OK(pf->pool_collect(pool, collector, &n));
-    CHECK_EQ(n + locked_collector_count(&overflow), W * K * R);
-    CHECK_EQ(pf->pool_spout_failures(pool), 0);
-    CHECK_OK(pf->pool_free(pool));
-    parts[0] = &out;
-    parts[1] = &overflow.inner;
-    check_all_once(f, parts, 2, W * K * R, 0, 0);
-    collector_check_group_order(&out, f, W * K * R, K, W);
-
-    CHECK_OK(pf->collector_free(collector));
-    locked_collector_free(&overflow);
-    collector_free(&out);
+    rig_start(&rig, pf, W, 4, push_round, NULL, 0);
+    run_rounds(&rig, 0, R, W, K);
+    /* Round 0 evicts K - 4 items per worker from its ring; each later round
+     * evicts K - 4 from the ring and 4 from the batch it is folded into. */
+    CHECK_EQ(locked_collector_count(&rig.overflow), W * (K - 4) + (R - 1) * W * K);
+    CHECK_OK(pf->pool_collect(rig.pool, rig.collector, &n));
+    CHECK_EQ(n, W * 4);
+    CHECK_EQ(pf->pool_spout_failures(rig.pool), 0);
+    CHECK_OK(pf->pool_free(rig.pool));
+    rig.pool = NULL;
+    parts[0] = &rig.out;
+    parts[1] = &rig.overflow.inner;
+    check_all_once(rig.f, parts, 2, W * K * R, 0, 0);
+    collector_check_group_order(&rig.out, rig.f, W * K * R, K, W);
+    rig_stop(&rig);
 }
 
-static void backpressure_loses_nothing(void) { for_each_parallel_family(backpressure_loses_nothing_for); }
+static void backpressure_loses_nothing(void) {
+    for_each_parallel_family(backpressure_loses_nothing_for);
+}
 
 static void refused_overflow_is_counted_for(const struct parallel_family *pf) {
     /* One worker, ring of 4: round 0 publishes 4 items; round 1's 4 items
      * are folded into that uncollected batch, which must evict 4 items to
      * an overflow spout that refuses them: 4 failures are counted. */
-    const struct family *f = pf->ring;
-    struct pool_work work = {push_round, NULL, NULL};
-    struct round_args a;
-    struct locked_collector overflow;
-    spill_spout overflow_spout;
-    void *pool;
+    struct rig rig;
 
-    locked_collector_init(&overflow, f->elem_size);
-    overflow.inner.accept_sends = 0;
-    overflow_spout = locked_collector_spout(&overflow);
-    pool = pf->pool_new(1, 4, &work, &overflow_spout);
-    CHECK(pool != NULL);
-    a = round_of(0, 1, 4);
-    CHECK_OK(pf->pool_run(pool, &a));
-    CHECK_EQ(pf->pool_spout_failures(pool), 0);
-    a = round_of(1, 1, 4);
-    CHECK_OK(pf->pool_run(pool, &a));
-    CHECK_EQ(pf->pool_spout_failures(pool), 4);
-    CHECK_EQ(locked_collector_count(&overflow), 0);
-    CHECK_OK(pf->pool_free(pool));
-    locked_collector_free(&overflow);
+    rig_start(&rig, pf, 1, 4, push_round, NULL, RIG_REFUSE_OVERFLOW);
+    run_rounds(&rig, 0, 1, 1, 4);
+    CHECK_EQ(pf->pool_spout_failures(rig.pool), 0);
+    run_rounds(&rig, 1, 1, 1, 4);
+    CHECK_EQ(pf->pool_spout_failures(rig.pool), 4);
+    CHECK_EQ(locked_collector_count(&rig.overflow), 0);
+    rig_stop(&rig);
 }
 
 static void refused_overflow_is_counted(void) {
@@ -402,46 +378,35 @@ static int failing_push(const struct family *f, void *ring, size_t w, const void
 }
 
 static void failed_worker_is_reported_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
-    struct pool_work work = {failing_push, NULL, NULL};
-    struct round_args args[3];
-    struct collector out;
+    struct rig rig;
+    struct round_args round1 = round_of(1, WORKERS, PER_WORKER);
     const struct collector *parts[1];
-    spill_spout out_spout;
-    void *pool, *collector;
-    size_t r;
 
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    pool = pf->pool_new(WORKERS, 64, &work, NULL);
-    CHECK(pool != NULL);
-    collector = pf->collector_unordered(&out_spout);
-    CHECK(collector != NULL);
-    for (r = 0; r < 3; r++) args[r] = round_of(r, WORKERS, PER_WORKER);
-
-    CHECK_OK(pf->pool_run(pool, &args[0]));
-    CHECK_OK(pf->pool_dispatch(pool, &args[1]));
-    CHECK_STATUS(pf->pool_join(pool), SPILL_WORKER_PANICKED);
+    rig_start(&rig, pf, WORKERS, 64, failing_push, NULL, 0);
+    run_rounds(&rig, 0, 1, WORKERS, PER_WORKER);
+    CHECK_OK(pf->pool_dispatch(rig.pool, &round1));
+    CHECK_STATUS(pf->pool_join(rig.pool), SPILL_WORKER_PANICKED);
     CHECK(strstr(spill_last_error(), "1") != NULL);
     CHECK(!spill_status_is_retryable(SPILL_WORKER_PANICKED));
     /* The pool stays usable; the failure was reported once. */
-    CHECK_OK(pf->pool_run(pool, &args[2]));
-    CHECK_OK(pf->pool_collect(pool, collector, NULL));
-    parts[0] = &out;
+    run_rounds(&rig, 2, 1, WORKERS, PER_WORKER);
+    CHECK_OK(pf->pool_collect(rig.pool, rig.collector, NULL));
+    parts[0] = &rig.out;
     /* Worker 1's round-1 items (numbers 32..39) were never pushed. */
-    check_all_once(f, parts, 1, 3 * WORKERS * PER_WORKER, (1 * WORKERS + 1) * PER_WORKER,
+    check_all_once(rig.f, parts, 1, 3 * WORKERS * PER_WORKER, (1 * WORKERS + 1) * PER_WORKER,
                    PER_WORKER);
-
-    CHECK_OK(pf->pool_free(pool));
-    CHECK_OK(pf->collector_free(collector));
-    collector_free(&out);
+    rig_stop(&rig);
 }
 
-static void failed_worker_is_reported(void) { for_each_parallel_family(failed_worker_is_reported_for); }
+static void failed_worker_is_reported(void) {
+    for_each_parallel_family(failed_worker_is_reported_for);
+}
 
-/* Calls pool and collector functions from inside the work function. The
- * pool pointer is set after the threads started, so it is read under the
- * lock; only worker 0 touches the collector (one thread at a time). */
+/* Calls pool and collector functions from inside the work function, which
+ * the header forbids: "It must not call spill_pool_FAM or
+ * spill_collector_FAM functions (they return SPILL_BUSY)". The pool pointer
+ * is set after the threads started, so it is read under the lock; only
+ * worker 0 touches the collector (one thread at a time). */
 struct reentry {
     const struct parallel_family *pf;
     void *pool;
@@ -453,7 +418,8 @@ struct reentry {
     int release_status;
 };
 
-static int reentering_push(const struct family *f, void *ring, size_t w, const void *args, void *ctx) {
+static int reentering_push(const struct family *f, void *ring, size_t w, const void *args,
+                           void *ctx) {
     struct reentry *re = (struct reentry *)ctx;
     void *pool;
     int d, c, fr, rel = SPILL_BUSY;
@@ -465,39 +431,29 @@ static int reentering_push(const struct family *f, void *ring, size_t w, const v
     fr = re->pf->pool_free(pool);
     if (w == 0) rel = re->pf->collector_release(re->collector, NULL);
     pthread_mutex_lock(&re->lock);
-    if (w == 0) re->release_status = rel;
     re->dispatch_status[w] = d;
     re->collect_status[w] = c;
     re->free_status[w] = fr;
+    if (w == 0) re->release_status = rel;
     pthread_mutex_unlock(&re->lock);
     return push_items(f, ring, w, (const struct round_args *)args);
 }
 
 static void calls_from_work_are_busy_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
-    struct pool_work work = {reentering_push, NULL, NULL};
+    struct rig rig;
     struct reentry re;
-    struct round_args a = round_of(0, WORKERS, PER_WORKER);
-    struct collector out;
-    spill_spout out_spout;
-    void *pool;
     size_t w, n = 0;
 
     memset(&re, 0, sizeof re);
     CHECK_EQ(pthread_mutex_init(&re.lock, NULL), 0);
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
     re.pf = pf;
-    re.collector = pf->collector_unordered(&out_spout);
-    CHECK(re.collector != NULL);
-    work.ctx = &re;
-    pool = pf->pool_new(WORKERS, 64, &work, NULL);
-    CHECK(pool != NULL);
+    rig_start(&rig, pf, WORKERS, 64, reentering_push, &re, 0);
     CHECK_EQ(pthread_mutex_lock(&re.lock), 0);
-    re.pool = pool;
+    re.pool = rig.pool;
+    re.collector = rig.collector;
     CHECK_EQ(pthread_mutex_unlock(&re.lock), 0);
 
-    CHECK_OK(pf->pool_run(pool, &a));
+    run_rounds(&rig, 0, 1, WORKERS, PER_WORKER);
     CHECK_EQ(pthread_mutex_lock(&re.lock), 0);
     for (w = 0; w < WORKERS; w++) {
         CHECK_STATUS(re.dispatch_status[w], SPILL_BUSY);
@@ -507,40 +463,30 @@ static void calls_from_work_are_busy_for(const struct parallel_family *pf) {
     CHECK_STATUS(re.release_status, SPILL_BUSY);
     CHECK_EQ(pthread_mutex_unlock(&re.lock), 0);
     /* The pool was not freed from inside: it still works. */
-    CHECK_OK(pf->pool_collect(pool, re.collector, &n));
+    CHECK_OK(pf->pool_collect(rig.pool, rig.collector, &n));
     CHECK_EQ(n, WORKERS * PER_WORKER);
-    CHECK_OK(pf->pool_free(pool));
-    CHECK_OK(pf->collector_free(re.collector));
+    rig_stop(&rig);
     CHECK_EQ(pthread_mutex_destroy(&re.lock), 0);
-    collector_free(&out);
 }
 
-static void calls_from_work_are_busy(void) { for_each_parallel_family(calls_from_work_are_busy_for); }
+static void calls_from_work_are_busy(void) {
+    for_each_parallel_family(calls_from_work_are_busy_for);
+}
 
 static void free_sends_uncollected_to_overflow_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
-    struct pool_work work = {push_round, NULL, NULL};
-    struct round_args a;
-    struct locked_collector overflow;
+    struct rig rig;
     const struct collector *parts[1];
-    spill_spout overflow_spout;
-    void *pool;
-    size_t r;
 
-    locked_collector_init(&overflow, f->elem_size);
-    overflow_spout = locked_collector_spout(&overflow);
-    pool = pf->pool_new(WORKERS, 64, &work, &overflow_spout);
-    CHECK(pool != NULL);
-    for (r = 0; r < ROUNDS; r++) {
-        a = round_of(r, WORKERS, PER_WORKER);
-        CHECK_OK(pf->pool_run(pool, &a));
-    }
-    CHECK_EQ(locked_collector_count(&overflow), 0);
-    CHECK_OK(pf->pool_free(pool)); /* joins the threads, flushes the rings */
-    parts[0] = &overflow.inner;
-    check_all_once(f, parts, 1, TOTAL, 0, 0);
-    collector_check_group_order(&overflow.inner, f, TOTAL, PER_WORKER, WORKERS);
-    locked_collector_free(&overflow);
+    rig_start(&rig, pf, WORKERS, 64, push_round, NULL, 0);
+    run_rounds(&rig, 0, ROUNDS, WORKERS, PER_WORKER);
+    CHECK_EQ(locked_collector_count(&rig.overflow), 0);
+    CHECK_OK(pf->pool_free(rig.pool)); /* joins the threads, flushes the rings */
+    rig.pool = NULL;
+    parts[0] = &rig.overflow.inner;
+    check_all_once(rig.f, parts, 1, TOTAL, 0, 0);
+    collector_check_group_order(&rig.overflow.inner, rig.f, TOTAL, PER_WORKER, WORKERS);
+    CHECK_EQ(rig.out.count, 0);
+    rig_stop(&rig);
 }
 
 static void free_sends_uncollected_to_overflow(void) {
@@ -548,73 +494,63 @@ static void free_sends_uncollected_to_overflow(void) {
 }
 
 static void collector_release_and_refusal_for(const struct parallel_family *pf) {
-    const struct family *f = pf->ring;
+    struct rig rig;
     struct gates gates;
-    struct pool_work gated = {gated_push, NULL, NULL};
     struct round_args a = round_of(0, WORKERS, PER_WORKER);
-    struct collector out;
     const struct collector *parts[1];
     spill_spout out_spout;
-    void *pool, *collector;
+    void *unordered;
     size_t w, sent = 0, n = 0, flushes;
 
     gates_init(&gates);
-    gated.ctx = &gates;
-    collector_init(&out, f->elem_size);
-    out_spout = collector_spout(&out);
-    pool = pf->pool_new(WORKERS, 64, &gated, NULL);
-    CHECK(pool != NULL);
+    rig_start(&rig, pf, WORKERS, 64, gated_push, &gates, RIG_SEQUENCED);
+    parts[0] = &rig.out;
 
     /* Sequenced: worker 2's batch waits for workers 0 and 1; release sends
      * it anyway, and flushes the spout. */
-    collector = pf->collector_sequenced(&out_spout);
-    CHECK(collector != NULL);
-    CHECK_OK(pf->pool_dispatch(pool, &a));
+    CHECK_OK(pf->pool_dispatch(rig.pool, &a));
     gate_set(&gates, WORKERS - 1, 1);
-    collect_until(pf, pool, collector, PER_WORKER, &out, 0);
-    flushes = out.flushes;
-    CHECK_OK(pf->collector_release(collector, &sent));
+    collect_until(pf, rig.pool, rig.collector, PER_WORKER, &rig.out, 0);
+    flushes = rig.out.flushes;
+    CHECK_OK(pf->collector_release(rig.collector, &sent));
     CHECK_EQ(sent, PER_WORKER);
-    CHECK_EQ(pf->collector_pending(collector), 0);
-    CHECK_EQ(out.flushes, flushes + 1);
-    family_check_items(f, out.data, (WORKERS - 1) * PER_WORKER, PER_WORKER);
+    CHECK_EQ(pf->collector_pending(rig.collector), 0);
+    CHECK_EQ(rig.out.flushes, flushes + 1);
+    family_check_items(rig.f, rig.out.data, (WORKERS - 1) * PER_WORKER, PER_WORKER);
     for (w = 0; w + 1 < WORKERS; w++) gate_set(&gates, w, 1);
-    CHECK_OK(pf->pool_join(pool));
-    CHECK_OK(pf->pool_collect(pool, collector, NULL));
-    CHECK_OK(pf->collector_release(collector, NULL));
-    parts[0] = &out;
-    check_all_once(f, parts, 1, WORKERS * PER_WORKER, 0, 0);
-    CHECK_OK(pf->collector_free(collector));
+    CHECK_OK(pf->pool_join(rig.pool));
+    CHECK_OK(pf->pool_collect(rig.pool, rig.collector, NULL));
+    CHECK_OK(pf->collector_release(rig.collector, NULL));
+    check_all_once(rig.f, parts, 1, WORKERS * PER_WORKER, 0, 0);
 
     /* Unordered with a refusing spout: the refused batch is kept (pending)
      * and offered again first once the spout accepts. */
-    collector_reset(&out);
-    out.accept_sends = 0;
-    collector = pf->collector_unordered(&out_spout);
-    CHECK(collector != NULL);
-    a = round_of(1, WORKERS, PER_WORKER);
-    CHECK_OK(pf->pool_run(pool, &a));
-    CHECK_STATUS(pf->pool_collect(pool, collector, &n), SPILL_SPOUT_FAILED);
-    CHECK_EQ(pf->collector_pending(collector), PER_WORKER);
-    CHECK_EQ(out.count, 0);
-    out.accept_sends = -1;
-    CHECK_OK(pf->pool_collect(pool, collector, NULL));
-    CHECK_EQ(pf->collector_pending(collector), 0);
-    CHECK_EQ(out.count, WORKERS * PER_WORKER);
+    collector_reset(&rig.out);
+    rig.out.accept_sends = 0;
+    out_spout = collector_spout(&rig.out);
+    unordered = pf->collector_unordered(&out_spout);
+    CHECK(unordered != NULL);
+    run_rounds(&rig, 1, 1, WORKERS, PER_WORKER);
+    CHECK_STATUS(pf->pool_collect(rig.pool, unordered, &n), SPILL_SPOUT_FAILED);
+    CHECK_EQ(pf->collector_pending(unordered), PER_WORKER);
+    CHECK_EQ(rig.out.count, 0);
+    rig.out.accept_sends = -1;
+    CHECK_OK(pf->pool_collect(rig.pool, unordered, NULL));
+    CHECK_EQ(pf->collector_pending(unordered), 0);
+    CHECK_EQ(rig.out.count, WORKERS * PER_WORKER);
     /* Exactly round 1's items (numbers 24..47), none of round 0's. */
-    check_all_once(f, parts, 1, 2 * WORKERS * PER_WORKER, 0, WORKERS * PER_WORKER);
+    check_all_once(rig.f, parts, 1, 2 * WORKERS * PER_WORKER, 0, WORKERS * PER_WORKER);
 
     /* Freeing a collector that holds a refused batch reports the loss. */
-    out.accept_sends = 0;
-    a = round_of(2, WORKERS, PER_WORKER);
-    CHECK_OK(pf->pool_run(pool, &a));
-    CHECK_STATUS(pf->pool_collect(pool, collector, NULL), SPILL_SPOUT_FAILED);
-    CHECK(pf->collector_pending(collector) > 0);
-    CHECK_STATUS(pf->collector_free(collector), SPILL_SPOUT_FAILED);
+    rig.out.accept_sends = 0;
+    run_rounds(&rig, 2, 1, WORKERS, PER_WORKER);
+    CHECK_STATUS(pf->pool_collect(rig.pool, unordered, NULL), SPILL_SPOUT_FAILED);
+    CHECK(pf->collector_pending(unordered) > 0);
+    CHECK_STATUS(pf->collector_free(unordered), SPILL_SPOUT_FAILED);
 
-    CHECK_OK(pf->pool_free(pool));
+    rig.out.accept_sends = -1;
+    rig_stop(&rig);
     gates_destroy(&gates);
-    collector_free(&out);
 }
 
 static void collector_release_and_refusal(void) {
@@ -629,8 +565,7 @@ static void bad_arguments_for(const struct parallel_family *pf) {
     size_t n = 0;
     void *pool, *collector;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
+    spout = collector_start(&out, f->elem_size);
     no_send = spout;
     no_send.send = NULL;
 
@@ -664,7 +599,7 @@ static void bad_arguments_for(const struct parallel_family *pf) {
     CHECK(collector != NULL);
     CHECK_OK(pf->pool_collect(pool, collector, &n)); /* nothing published yet */
     CHECK_EQ(n, 0);
-    CHECK_OK(pf->pool_join(pool));                   /* no round in flight */
+    CHECK_OK(pf->pool_join(pool)); /* no round in flight */
     CHECK_OK(pf->pool_free(pool));
     CHECK_OK(pf->collector_free(collector));
     collector_free(&out);

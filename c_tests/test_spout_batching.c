@@ -19,13 +19,10 @@ static void *items_buffer(const struct family *f, size_t first, size_t count) {
 
 static void bulk_push_evicts_in_batches_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     size_t pushed = 0;
     void *ring, *items;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 16, &spout);
+    ring = family_new_collecting(f, 16, &out);
 
     /* Move the oldest item to slot 10 so the next eviction wraps. */
     family_push_range(f, ring, 1000, 10);
@@ -52,13 +49,10 @@ static void bulk_push_evicts_in_batches(void) { for_each_family(bulk_push_evicts
 
 static void bulk_push_longer_than_ring_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     size_t pushed = 0;
     void *ring, *items;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 8, &spout);
+    ring = family_new_collecting(f, 8, &out);
     family_push_range(f, ring, 0, 5);
 
     /* 20 inputs into a ring of 8 holding 5: the ring's 5 go first, then the
@@ -87,13 +81,10 @@ static void bulk_push_longer_than_ring(void) { for_each_family(bulk_push_longer_
 
 static void flush_sends_all_and_flushes_spout_for(const struct family *f) {
     struct collector out;
-    spill_spout spout;
     size_t flushed = 99;
     void *ring;
 
-    collector_init(&out, f->elem_size);
-    spout = collector_spout(&out);
-    ring = family_new(f, 8, &spout);
+    ring = family_new_collecting(f, 8, &out);
     family_push_range(f, ring, 0, 3);
     family_pop_range(f, ring, 0, 3);
     family_push_range(f, ring, 3, 7); /* slots 3..7 then 0..1: wraps */

@@ -18,20 +18,20 @@ namespace example {
 
 // Thrown when a ring call fails.
 class ring_error : public std::runtime_error {
- public:
+  public:
     ring_error(const char *what, spill_status status)
         : std::runtime_error(std::string(what) + ": " + spill_status_str(status) + " (" +
                              spill_last_error() + ")"),
           status_(status) {}
     spill_status status() const { return status_; }
 
- private:
+  private:
     spill_status status_;
 };
 
 // A ring of uint64_t that spills evicted batches to a C++ callable.
 class u64_ring {
- public:
+  public:
     using sink = std::function<void(const std::uint64_t *items, std::size_t count)>;
 
     u64_ring(std::size_t capacity, sink on_evict) : sink_(std::move(on_evict)) {
@@ -46,8 +46,7 @@ class u64_ring {
     void push(std::uint64_t value) { check("push", spill_ring_u64_push(ring_, value)); }
 
     void push(const std::vector<std::uint64_t> &values) {
-        check("push_bulk",
-              spill_ring_u64_push_bulk(ring_, values.data(), values.size(), nullptr));
+        check("push_bulk", spill_ring_u64_push_bulk(ring_, values.data(), values.size(), nullptr));
     }
 
     // Pops the oldest item into `out`; false when the ring is empty.
@@ -61,13 +60,13 @@ class u64_ring {
     std::size_t size() const { return spill_ring_u64_len(ring_); }
     std::size_t capacity() const { return spill_ring_u64_capacity(ring_); }
 
- private:
+  private:
     static int send(void *ctx, const void *items, std::size_t count) {
         try {
             static_cast<u64_ring *>(ctx)->sink_(static_cast<const std::uint64_t *>(items), count);
             return 0;
         } catch (...) {
-            return 1;  // refused: the ring keeps the items
+            return 1; // refused: the ring keeps the items
         }
     }
     static void check(const char *what, spill_status status) {
@@ -78,7 +77,7 @@ class u64_ring {
     spill_ring_u64 *ring_ = nullptr;
 };
 
-}  // namespace example
+} // namespace example
 
 int main() {
     std::vector<std::uint64_t> spilled;
@@ -107,13 +106,14 @@ int main() {
         ring.push(std::vector<std::uint64_t>{40, 41, 42});
         std::uint64_t oldest = 0;
         if (!ring.pop(oldest)) return 1;
-        std::printf("oldest item still in the ring: %llu\n", static_cast<unsigned long long>(oldest));
-    }  // the destructor flushes the remaining 15 items to the sink
+        std::printf("oldest item still in the ring: %llu\n",
+                    static_cast<unsigned long long>(oldest));
+    } // the destructor flushes the remaining 15 items to the sink
 
     // Items 0..42 except the popped one arrived, in order.
     std::uint64_t expected = 0;
     for (std::uint64_t v : spilled) {
-        if (expected == 27) ++expected;  // popped above
+        if (expected == 27) ++expected; // popped above
         if (v != expected++) {
             std::printf("out of order at %llu\n", static_cast<unsigned long long>(v));
             return 1;

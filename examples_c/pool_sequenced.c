@@ -8,9 +8,19 @@
  * collector: whatever order the workers finish in, the squares reach the
  * output spout in dispatch order (round by round, worker by worker), which
  * here means in increasing order of the numbers squared.
+ *
+ * Each round is collected completely before the next one is dispatched, so
+ * every worker always finds its previous batch taken and publishes a fresh
+ * one: a batch never has to absorb a later round (the pool's backpressure
+ * path, where those items would come out with the later round).
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <spill_ring.h>
 
+#include <sched.h>
 #include <stdio.h>
 
 #define WORKERS 4
@@ -65,7 +75,7 @@ int main(void) {
     spill_collector_u64 *in_order;
     spill_pool_u64 *pool;
     struct job jobs[ROUNDS];
-    size_t r, collected = 0, n;
+    size_t r, collected = 0, n = 0, held;
 
     /* Rings of 1024 hold a worker's share of a round (1000 numbers). */
     pool = spill_pool_u64_new(WORKERS, 1024, square_my_share, NULL, NULL);
@@ -77,24 +87,35 @@ int main(void) {
     if (in_order == NULL) return fail("spill_collector_u64_sequenced");
 
     for (r = 0; r < ROUNDS; r++) {
+        size_t passes = 0, most_held = 0, round_collected = 0;
         jobs[r].first = (uint64_t)r * PER_ROUND;
-        /* jobs[r] must stay valid until the round is joined. */
+        /* dispatch returns at once; jobs[r] must stay valid until the join. */
         if (spill_pool_u64_dispatch(pool, &jobs[r]) != SPILL_OK) return fail("dispatch");
-        /* Take what earlier rounds published while this one runs. */
-        if (spill_pool_u64_collect(pool, in_order, &n) != SPILL_OK) return fail("collect");
-        collected += n;
+        /* Take batches as workers publish them, while the round runs. */
+        while (round_collected < PER_ROUND) {
+            if (spill_pool_u64_collect(pool, in_order, &n) != SPILL_OK) return fail("collect");
+            round_collected += n;
+            passes++;
+            if (spill_collector_u64_pending(in_order) > most_held)
+                most_held = spill_collector_u64_pending(in_order);
+            if (n == 0) sched_yield();
+        }
         if (spill_pool_u64_join(pool) != SPILL_OK) return fail("join");
-        printf("round %zu dispatched and joined; %zu squares collected so far, %zu held back\n",
-               r + 1, collected, spill_collector_u64_pending(in_order));
+        collected += round_collected;
+        printf("round %zu: %zu squares collected in %zu passes, at most %zu held back for order\n",
+               r + 1, round_collected, passes, most_held);
     }
+    /* A round settles once the pool knows every worker finished it: a last
+     * pass after the final join lets the collector hand out what it held. */
     if (spill_pool_u64_collect(pool, in_order, &n) != SPILL_OK) return fail("collect");
     collected += n;
-    if (spill_collector_u64_release(in_order, NULL) != SPILL_OK) return fail("release");
+    held = spill_collector_u64_pending(in_order);
+    printf("after the last join: %zu squares still held back\n", held);
 
-    printf("%llu squares in %llu batches, in dispatch order: %s\n",
-           (unsigned long long)out.received, (unsigned long long)out.batches,
+    printf("%zu squares collected, %llu received in %llu batches, in dispatch order: %s\n",
+           collected, (unsigned long long)out.received, (unsigned long long)out.batches,
            out.out_of_order ? "no" : "yes");
     if (spill_pool_u64_free(pool) != SPILL_OK) return fail("spill_pool_u64_free");
     if (spill_collector_u64_free(in_order) != SPILL_OK) return fail("spill_collector_u64_free");
-    return out.received == (uint64_t)ROUNDS * PER_ROUND && !out.out_of_order ? 0 : 1;
+    return held == 0 && out.received == (uint64_t)ROUNDS * PER_ROUND && !out.out_of_order ? 0 : 1;
 }

@@ -73,16 +73,18 @@ int main(void) {
     if (status != SPILL_OK) return fail("spill_ring_u64_push_bulk", status);
     status = spill_ring_u64_peek(ring, &oldest);
     if (status != SPILL_OK) return fail("spill_ring_u64_peek", status);
-    printf("after a bulk push of %zu: oldest kept item is %llu, spout got %llu items in %llu batches\n",
+    printf("after a bulk push of %zu: oldest kept item is %llu, spout got %llu items in %llu "
+           "batches\n",
            pushed, (unsigned long long)oldest, (unsigned long long)counts.items,
            (unsigned long long)counts.batches);
 
     /* Flush: the rest goes to the spout, then the spout is flushed. */
     status = spill_ring_u64_flush(ring, &flushed);
     if (status != SPILL_OK) return fail("spill_ring_u64_flush", status);
-    printf("flush moved %zu items; spout total %llu items, sum %llu (expected %llu), %llu flush(es)\n",
-           flushed, (unsigned long long)counts.items, (unsigned long long)counts.sum,
-           (unsigned long long)expected_sum, (unsigned long long)counts.flushes);
+    printf(
+        "flush moved %zu items; spout total %llu items, sum %llu (expected %llu), %llu flush(es)\n",
+        flushed, (unsigned long long)counts.items, (unsigned long long)counts.sum,
+        (unsigned long long)expected_sum, (unsigned long long)counts.flushes);
     spill_ring_u64_free(ring);
 
     if (counts.items != 150 || counts.sum != expected_sum) {

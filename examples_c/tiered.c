@@ -98,7 +98,6 @@ int main(int argc, char **argv) {
     printf("replayed %zu events from %s, in order: %s, total reading %.1f (expected %.1f)\n",
            read_back, path, replay.out_of_order ? "no" : "yes", replay.total, expected_total);
     if (argc <= 1) remove(path);
-    return read_back == total_events && !replay.out_of_order && replay.total == expected_total
-               ? 0
-               : 1;
+    return read_back == total_events && !replay.out_of_order && replay.total == expected_total ? 0
+                                                                                               : 1;
 }

@@ -3,6 +3,7 @@
 
 mod ffi_support;
 
+use std::cell::Cell;
 use std::ffi::{c_int, c_void, CStr};
 use std::ptr::null_mut;
 
@@ -95,49 +96,50 @@ fn version_matches_the_package_and_header() {
 /// A spout that calls back into the ring feeding it and records what
 /// those calls returned.
 struct Reentrant {
-    ring: *mut spill_ring_u64,
-    push: Option<spill_status>,
-    len: usize,
-    free: Option<spill_status>,
+    ring: Cell<*mut spill_ring_u64>,
+    push: Cell<Option<spill_status>>,
+    len: Cell<usize>,
+    free: Cell<Option<spill_status>>,
 }
 
 unsafe extern "C" fn reentrant_send(ctx: *mut c_void, _items: *const c_void, _n: usize) -> c_int {
     // SAFETY: `ctx` is the test's `Reentrant`.
-    let state = unsafe { &mut *ctx.cast::<Reentrant>() };
+    let state = unsafe { &*ctx.cast::<Reentrant>() };
+    let ring = state.ring.get();
     // SAFETY: the ring is live: it is calling us.
     unsafe {
-        state.push = Some(spill_ring_u64_push(state.ring, 1000));
-        state.len = spill_ring_u64_len(state.ring);
-        state.free = Some(spill_ring_u64_free(state.ring));
+        state.push.set(Some(spill_ring_u64_push(ring, 1000)));
+        state.len.set(spill_ring_u64_len(ring));
+        state.free.set(Some(spill_ring_u64_free(ring)));
     }
     0
 }
 
 #[test]
 fn reentrant_calls_from_a_spout_are_busy() {
-    let mut state = Box::new(Reentrant {
-        ring: null_mut(),
-        push: None,
-        len: 0,
-        free: None,
-    });
+    let state = Reentrant {
+        ring: Cell::new(null_mut()),
+        push: Cell::new(None),
+        len: Cell::new(0),
+        free: Cell::new(None),
+    };
     let spout = spill_spout {
         send: Some(reentrant_send),
         flush: None,
-        ctx: (&mut *state as *mut Reentrant).cast(),
+        ctx: (&state as *const Reentrant).cast_mut().cast(),
     };
     // SAFETY: the pointers passed are valid or NULL and the handles live or
     // NULL, as the C API requires (NULL is what some calls check).
     unsafe {
-        state.ring = spill_ring_u64_new(2, &spout);
-        let ring = state.ring;
+        let ring = spill_ring_u64_new(2, &spout);
+        state.ring.set(ring);
         for i in 0..3 {
             expect(spill_ring_u64_push(ring, i), SPILL_OK);
         }
-        assert_eq!(state.push, Some(SPILL_BUSY));
-        assert_eq!(state.free, Some(SPILL_BUSY));
+        assert_eq!(state.push.get(), Some(SPILL_BUSY));
+        assert_eq!(state.free.get(), Some(SPILL_BUSY));
         // Read-only calls are allowed from inside the spout.
-        assert_eq!(state.len, 2);
+        assert_eq!(state.len.get(), 2);
         assert_eq!(spill_ring_u64_len(ring), 2);
         let mut x = 0;
         expect(spill_ring_u64_pop(ring, &mut x), SPILL_OK);

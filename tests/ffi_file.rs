@@ -38,7 +38,7 @@ fn hot_warm_file_round_trip() {
         expect(spill_ring_u64_free(warm), SPILL_OK);
         expect(spill_file_spout_close(file), SPILL_OK);
 
-        let mut back = Recorder::<u64>::new();
+        let back = Recorder::<u64>::new();
         let spout = back.spout();
         let mut count = 0;
         expect(
@@ -55,7 +55,7 @@ fn hot_warm_file_round_trip() {
         expect(spill_ring_u64_push(ring, 100), SPILL_OK);
         expect(spill_ring_u64_free(ring), SPILL_OK);
         expect(spill_file_spout_close(file), SPILL_OK);
-        let mut back = Recorder::<u64>::new();
+        let back = Recorder::<u64>::new();
         let spout = back.spout();
         expect(
             spill_file_read(cpath.as_ptr(), 8, &spout, &mut count),
@@ -86,7 +86,7 @@ fn odd_sized_elements_round_trip_into_a_bytes_ring() {
         expect(spill_file_spout_close(file), SPILL_OK);
 
         // Replay into a ring through its spout, then into a recorder.
-        let mut rec = BytesRecorder::new(size);
+        let rec = BytesRecorder::new(size);
         let rec_spout = rec.spout();
         let replay = spill_ring_bytes_new(size, 16, &rec_spout);
         let into_replay = spill_ring_bytes_as_spout(replay);
@@ -111,7 +111,7 @@ fn bad_files_and_arguments() {
         assert!(spill_file_spout_open(null(), 8).is_null());
         assert!(spill_file_spout_open(cpath.as_ptr(), 0).is_null());
         assert!(last_error().contains("elem_size"));
-        let mut rec = Recorder::<u64>::new();
+        let rec = Recorder::<u64>::new();
         let spout = rec.spout();
         let mut count = 7;
         expect(
@@ -183,8 +183,8 @@ fn a_refusing_reader_stops_the_replay() {
         expect(spill_ring_u64_free(ring), SPILL_OK);
         expect(spill_file_spout_close(file), SPILL_OK);
 
-        let mut rec = Recorder::<u64>::new();
-        rec.refuse = true;
+        let rec = Recorder::<u64>::new();
+        rec.refuse.set(true);
         let dst = rec.spout();
         let mut count = 1;
         expect(

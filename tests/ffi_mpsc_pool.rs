@@ -80,7 +80,7 @@ fn mpsc_producers_on_threads_then_drain() {
             t.join().unwrap();
         }
         assert_eq!(spill_mpsc_u64_len(mpsc), 4 * 1024);
-        let mut merged = Recorder::<u64>::new();
+        let merged = Recorder::<u64>::new();
         let dst = merged.spout();
         let mut drained = 0;
         expect(spill_mpsc_u64_drain(mpsc, &dst, &mut drained), SPILL_OK);
@@ -471,7 +471,7 @@ fn backpressure_loses_nothing() {
 #[test]
 fn a_refusing_collector_keeps_the_batch() {
     let ctx = WorkCtx::default();
-    let mut rec = Recorder::<u64>::new();
+    let rec = Recorder::<u64>::new();
     let spout = rec.spout();
     // SAFETY: the pointers passed are valid or NULL and the handles live or
     // NULL, as the C API requires (NULL is what some calls check).
@@ -493,14 +493,14 @@ fn a_refusing_collector_keeps_the_batch() {
             spill_pool_u64_run(pool, (&round as *const Round).cast()),
             SPILL_OK,
         );
-        rec.refuse = true;
+        rec.refuse.set(true);
         let mut n = 0;
         expect(
             spill_pool_u64_collect(pool, collector, &mut n),
             SPILL_SPOUT_FAILED,
         );
         assert_eq!(spill_collector_u64_pending(collector), 8);
-        rec.refuse = false;
+        rec.refuse.set(false);
         let round2 = Round {
             round: 2,
             count: 1,
@@ -560,7 +560,7 @@ unsafe extern "C" fn work_f32(
 
 #[test]
 fn another_family_pools_and_mpsc() {
-    let mut rec = Recorder::<f32>::new();
+    let rec = Recorder::<f32>::new();
     let spout = rec.spout();
     // SAFETY: the pointers passed are valid or NULL and the handles live or
     // NULL, as the C API requires (NULL is what some calls check).
@@ -581,7 +581,7 @@ fn another_family_pools_and_mpsc() {
             spill_ring_f32_push(spill_mpsc_f32_producer(mpsc, 1), 2.5),
             SPILL_OK,
         );
-        rec.batches.clear();
+        rec.clear();
         expect(spill_mpsc_f32_drain(mpsc, &spout, null_mut()), SPILL_OK);
         assert_eq!(rec.items(), vec![2.5]);
         expect(spill_mpsc_f32_free(mpsc), SPILL_OK);

@@ -28,8 +28,8 @@ int main(void) {
         if (spill_ring_u64_push(ring, i) != SPILL_OK) return 1;
     }
     spill_ring_u64_free(ring); /* flushes 7..10 */
-    printf("spill_ring %u.%u.%u: sum of evicted items = %llu\n",
-           (unsigned)(spill_version() >> 16), (unsigned)((spill_version() >> 8) & 0xff),
-           (unsigned)(spill_version() & 0xff), (unsigned long long)sum);
+    printf("spill_ring %u.%u.%u: sum of evicted items = %llu\n", (unsigned)(spill_version() >> 16),
+           (unsigned)((spill_version() >> 8) & 0xff), (unsigned)(spill_version() & 0xff),
+           (unsigned long long)sum);
     return sum == 55 ? 0 : 1;
 }

@@ -43,50 +43,50 @@ int check_run(const struct check_case *cases, size_t count);
 const char *check_tmpdir(void);
 
 /** Fails unless `cond` holds. */
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) check_fail(__FILE__, __LINE__, #cond, "condition is false");    \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) check_fail(__FILE__, __LINE__, #cond, "condition is false");                  \
     } while (0)
 
 /** Fails unless two integers are equal (compared as unsigned long long). */
-#define CHECK_EQ(actual, expected)                                                   \
-    do {                                                                             \
-        unsigned long long check_a_ = (unsigned long long)(actual);                  \
-        unsigned long long check_e_ = (unsigned long long)(expected);                \
-        if (check_a_ != check_e_)                                                    \
-            check_fail(__FILE__, __LINE__, #actual " == " #expected,                 \
-                       "got %llu, expected %llu", check_a_, check_e_);               \
+#define CHECK_EQ(actual, expected)                                                                 \
+    do {                                                                                           \
+        unsigned long long check_a_ = (unsigned long long)(actual);                                \
+        unsigned long long check_e_ = (unsigned long long)(expected);                              \
+        if (check_a_ != check_e_)                                                                  \
+            check_fail(__FILE__, __LINE__, #actual " == " #expected, "got %llu, expected %llu",    \
+                       check_a_, check_e_);                                                        \
     } while (0)
 
 /** Fails unless `expr` returns the status `expected`. */
-#define CHECK_STATUS(expr, expected)                                                 \
-    do {                                                                             \
-        int check_s_ = (int)(expr);                                                  \
-        int check_x_ = (int)(expected);                                              \
-        if (check_s_ != check_x_)                                                    \
-            check_fail(__FILE__, __LINE__, #expr, "returned %s, expected %s",        \
-                       spill_status_str(check_s_), spill_status_str(check_x_));      \
+#define CHECK_STATUS(expr, expected)                                                               \
+    do {                                                                                           \
+        int check_s_ = (int)(expr);                                                                \
+        int check_x_ = (int)(expected);                                                            \
+        if (check_s_ != check_x_)                                                                  \
+            check_fail(__FILE__, __LINE__, #expr, "returned %s, expected %s",                      \
+                       spill_status_str(check_s_), spill_status_str(check_x_));                    \
     } while (0)
 
 /** Fails unless `expr` returns SPILL_OK. */
 #define CHECK_OK(expr) CHECK_STATUS(expr, SPILL_OK)
 
 /** Fails unless `n` bytes at `actual` equal those at `expected`. */
-#define CHECK_MEM(actual, expected, n)                                               \
-    do {                                                                             \
-        if (memcmp((actual), (expected), (n)) != 0)                                  \
-            check_fail(__FILE__, __LINE__, "memcmp(" #actual ", " #expected ")",     \
-                       "%zu bytes differ", (size_t)(n));                            \
+#define CHECK_MEM(actual, expected, n)                                                             \
+    do {                                                                                           \
+        if (memcmp((actual), (expected), (n)) != 0)                                                \
+            check_fail(__FILE__, __LINE__, "memcmp(" #actual ", " #expected ")",                   \
+                       "%zu bytes differ", (size_t)(n));                                           \
     } while (0)
 
 /** Names a test function as a case for CHECK_MAIN. */
-#define CHECK_CASE(fn) { #fn, fn }
+#define CHECK_CASE(fn) {#fn, fn}
 
 /** Defines main() running the listed CHECK_CASEs. */
-#define CHECK_MAIN(...)                                                              \
-    int main(void) {                                                                 \
-        static const struct check_case check_cases_[] = { __VA_ARGS__ };             \
-        return check_run(check_cases_, sizeof check_cases_ / sizeof check_cases_[0]);\
+#define CHECK_MAIN(...)                                                                            \
+    int main(void) {                                                                               \
+        static const struct check_case check_cases_[] = {__VA_ARGS__};                             \
+        return check_run(check_cases_, sizeof check_cases_ / sizeof check_cases_[0]);              \
     }
 
 #endif /* SPILL_TEST_CHECK_H */

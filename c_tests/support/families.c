@@ -7,83 +7,86 @@
 
 /* Forwarders of the by-value family FAM with element type T; VALUE(i) is
  * its test item number i (never zero, exact in T). */
-#define VALUE_FAMILY(FAM, T, VALUE)                                                           \
-    static void FAM##_item(const struct family *f, size_t i, void *dst) {                     \
-        T v = (T)(VALUE(i));                                                                  \
-        (void)f;                                                                              \
-        memcpy(dst, &v, sizeof v);                                                            \
-    }                                                                                         \
-    static void *FAM##_create(const struct family *f, size_t capacity, const spill_spout *s) { \
-        (void)f;                                                                              \
-        return spill_ring_##FAM##_new(capacity, s);                                           \
-    }                                                                                         \
-    static spill_status FAM##_memsize(const struct family *f, size_t capacity, size_t *out) { \
-        (void)f;                                                                              \
-        return spill_ring_##FAM##_memsize(capacity, out);                                     \
-    }                                                                                         \
-    static spill_status FAM##_init(const struct family *f, void *mem, size_t mem_size,        \
-                                   size_t capacity, const spill_spout *s, void **out) {       \
-        spill_ring_##FAM *ring = NULL;                                                        \
-        spill_status status;                                                                  \
-        (void)f;                                                                              \
-        status = spill_ring_##FAM##_init(mem, mem_size, capacity, s, out ? &ring : NULL);     \
-        if (out) *out = ring;                                                                 \
-        return status;                                                                        \
-    }                                                                                         \
-    static spill_status FAM##_destroy(void *r) {                                             \
-        return spill_ring_##FAM##_free((spill_ring_##FAM *)r);                                \
-    }                                                                                         \
-    static spill_status FAM##_push(void *r, const void *item) {                               \
-        T v;                                                                                  \
-        memcpy(&v, item, sizeof v);                                                           \
-        return spill_ring_##FAM##_push((spill_ring_##FAM *)r, v);                             \
-    }                                                                                         \
-    static spill_status FAM##_try_push(void *r, const void *item) {                           \
-        T v;                                                                                  \
-        memcpy(&v, item, sizeof v);                                                           \
-        return spill_ring_##FAM##_try_push((spill_ring_##FAM *)r, v);                         \
-    }                                                                                         \
-    static spill_status FAM##_push_bulk(void *r, const void *items, size_t n, size_t *out) {  \
-        return spill_ring_##FAM##_push_bulk((spill_ring_##FAM *)r, (const T *)items, n, out); \
-    }                                                                                         \
-    static spill_status FAM##_pop(void *r, void *out) {                                       \
-        return spill_ring_##FAM##_pop((spill_ring_##FAM *)r, (T *)out);                       \
-    }                                                                                         \
-    static spill_status FAM##_pop_bulk(void *r, void *out, size_t max, size_t *n) {           \
-        return spill_ring_##FAM##_pop_bulk((spill_ring_##FAM *)r, (T *)out, max, n);          \
-    }                                                                                         \
-    static spill_status FAM##_peek(const void *r, void *out) {                                \
-        return spill_ring_##FAM##_peek((const spill_ring_##FAM *)r, (T *)out);                \
-    }                                                                                         \
-    static size_t FAM##_len(const void *r) {                                                  \
-        return spill_ring_##FAM##_len((const spill_ring_##FAM *)r);                           \
-    }                                                                                         \
-    static size_t FAM##_capacity(const void *r) {                                             \
-        return spill_ring_##FAM##_capacity((const spill_ring_##FAM *)r);                      \
-    }                                                                                         \
-    static bool FAM##_is_empty(const void *r) {                                               \
-        return spill_ring_##FAM##_is_empty((const spill_ring_##FAM *)r);                      \
-    }                                                                                         \
-    static bool FAM##_is_full(const void *r) {                                                \
-        return spill_ring_##FAM##_is_full((const spill_ring_##FAM *)r);                       \
-    }                                                                                         \
-    static spill_status FAM##_flush(void *r, size_t *out) {                                   \
-        return spill_ring_##FAM##_flush((spill_ring_##FAM *)r, out);                          \
-    }                                                                                         \
-    static spill_status FAM##_drain(void *r, const spill_spout *dst, size_t *out) {           \
-        return spill_ring_##FAM##_drain((spill_ring_##FAM *)r, dst, out);                     \
-    }                                                                                         \
-    static spill_status FAM##_clear(void *r) {                                                \
-        return spill_ring_##FAM##_clear((spill_ring_##FAM *)r);                               \
-    }                                                                                         \
-    static spill_spout FAM##_as_spout(void *r) {                                              \
-        return spill_ring_##FAM##_as_spout((spill_ring_##FAM *)r);                            \
-    }                                                                                         \
-    static const struct family FAM##_family = {                                               \
-        #FAM, sizeof(T), FAM##_item, NULL, FAM##_create, FAM##_memsize, FAM##_init, FAM##_destroy,        \
-        FAM##_push, FAM##_try_push, FAM##_push_bulk, FAM##_pop, FAM##_pop_bulk, FAM##_peek,   \
-        FAM##_len, FAM##_capacity, FAM##_is_empty, FAM##_is_full, FAM##_flush, FAM##_drain,   \
-        FAM##_clear, FAM##_as_spout};
+#define VALUE_FAMILY(FAM, T, VALUE)                                                                \
+    static void FAM##_item(const struct family *f, size_t i, void *dst) {                          \
+        T v = (T)(VALUE(i));                                                                       \
+        (void)f;                                                                                   \
+        memcpy(dst, &v, sizeof v);                                                                 \
+    }                                                                                              \
+    static void *FAM##_create(const struct family *f, size_t capacity, const spill_spout *s) {     \
+        (void)f;                                                                                   \
+        return spill_ring_##FAM##_new(capacity, s);                                                \
+    }                                                                                              \
+    static spill_status FAM##_memsize(const struct family *f, size_t capacity, size_t *out) {      \
+        (void)f;                                                                                   \
+        return spill_ring_##FAM##_memsize(capacity, out);                                          \
+    }                                                                                              \
+    static spill_status FAM##_init(const struct family *f, void *mem, size_t mem_size,             \
+                                   size_t capacity, const spill_spout *s, void **out) {            \
+        spill_ring_##FAM *ring = NULL;                                                             \
+        spill_status status;                                                                       \
+        (void)f;                                                                                   \
+        status = spill_ring_##FAM##_init(mem, mem_size, capacity, s, out ? &ring : NULL);          \
+        if (out) *out = ring;                                                                      \
+        return status;                                                                             \
+    }                                                                                              \
+    static spill_status FAM##_destroy(void *r) {                                                   \
+        return spill_ring_##FAM##_free((spill_ring_##FAM *)r);                                     \
+    }                                                                                              \
+    static spill_status FAM##_push(void *r, const void *item) {                                    \
+        T v;                                                                                       \
+        memcpy(&v, item, sizeof v);                                                                \
+        return spill_ring_##FAM##_push((spill_ring_##FAM *)r, v);                                  \
+    }                                                                                              \
+    static spill_status FAM##_try_push(void *r, const void *item) {                                \
+        T v;                                                                                       \
+        memcpy(&v, item, sizeof v);                                                                \
+        return spill_ring_##FAM##_try_push((spill_ring_##FAM *)r, v);                              \
+    }                                                                                              \
+    static spill_status FAM##_push_bulk(void *r, const void *items, size_t n, size_t *out) {       \
+        return spill_ring_##FAM##_push_bulk((spill_ring_##FAM *)r, (const T *)items, n, out);      \
+    }                                                                                              \
+    static spill_status FAM##_pop(void *r, void *out) {                                            \
+        return spill_ring_##FAM##_pop((spill_ring_##FAM *)r, (T *)out);                            \
+    }                                                                                              \
+    static spill_status FAM##_pop_bulk(void *r, void *out, size_t max, size_t *n) {                \
+        return spill_ring_##FAM##_pop_bulk((spill_ring_##FAM *)r, (T *)out, max, n);               \
+    }                                                                                              \
+    static spill_status FAM##_peek(const void *r, void *out) {                                     \
+        return spill_ring_##FAM##_peek((const spill_ring_##FAM *)r, (T *)out);                     \
+    }                                                                                              \
+    static size_t FAM##_len(const void *r) {                                                       \
+        return spill_ring_##FAM##_len((const spill_ring_##FAM *)r);                                \
+    }                                                                                              \
+    static size_t FAM##_capacity(const void *r) {                                                  \
+        return spill_ring_##FAM##_capacity((const spill_ring_##FAM *)r);                           \
+    }                                                                                              \
+    static bool FAM##_is_empty(const void *r) {                                                    \
+        return spill_ring_##FAM##_is_empty((const spill_ring_##FAM *)r);                           \
+    }                                                                                              \
+    static bool FAM##_is_full(const void *r) {                                                     \
+        return spill_ring_##FAM##_is_full((const spill_ring_##FAM *)r);                            \
+    }                                                                                              \
+    static spill_status FAM##_flush(void *r, size_t *out) {                                        \
+        return spill_ring_##FAM##_flush((spill_ring_##FAM *)r, out);                               \
+    }                                                                                              \
+    static spill_status FAM##_drain(void *r, const spill_spout *dst, size_t *out) {                \
+        return spill_ring_##FAM##_drain((spill_ring_##FAM *)r, dst, out);                          \
+    }                                                                                              \
+    static spill_status FAM##_clear(void *r) {                                                     \
+        return spill_ring_##FAM##_clear((spill_ring_##FAM *)r);                                    \
+    }                                                                                              \
+    static spill_spout FAM##_as_spout(void *r) {                                                   \
+        return spill_ring_##FAM##_as_spout((spill_ring_##FAM *)r);                                 \
+    }                                                                                              \
+    static const struct family FAM##_family = {#FAM,           sizeof(T),       FAM##_item,        \
+                                               NULL,           FAM##_create,    FAM##_memsize,     \
+                                               FAM##_init,     FAM##_destroy,   FAM##_push,        \
+                                               FAM##_try_push, FAM##_push_bulk, FAM##_pop,         \
+                                               FAM##_pop_bulk, FAM##_peek,      FAM##_len,         \
+                                               FAM##_capacity, FAM##_is_empty,  FAM##_is_full,     \
+                                               FAM##_flush,    FAM##_drain,     FAM##_clear,       \
+                                               FAM##_as_spout};
 
 #define SMALL_VALUE(i) ((i) % 251u + 1u)
 #define U16_VALUE(i) ((i) % 65521u + 1u)
@@ -116,8 +119,8 @@ static void *bytes_create(const struct family *f, size_t capacity, const spill_s
 static spill_status bytes_memsize(const struct family *f, size_t capacity, size_t *out) {
     return spill_ring_bytes_memsize(f->elem_size, capacity, out);
 }
-static spill_status bytes_init(const struct family *f, void *mem, size_t mem_size,
-                               size_t capacity, const spill_spout *s, void **out) {
+static spill_status bytes_init(const struct family *f, void *mem, size_t mem_size, size_t capacity,
+                               const spill_spout *s, void **out) {
     spill_ring_bytes *ring = NULL;
     spill_status status =
         spill_ring_bytes_init(mem, mem_size, f->elem_size, capacity, s, out ? &ring : NULL);
@@ -127,9 +130,7 @@ static spill_status bytes_init(const struct family *f, void *mem, size_t mem_siz
 static size_t bytes_elem_size(const void *r) {
     return spill_ring_bytes_elem_size((const spill_ring_bytes *)r);
 }
-static spill_status bytes_destroy(void *r) {
-    return spill_ring_bytes_free((spill_ring_bytes *)r);
-}
+static spill_status bytes_destroy(void *r) { return spill_ring_bytes_free((spill_ring_bytes *)r); }
 static spill_status bytes_push(void *r, const void *item) {
     return spill_ring_bytes_push((spill_ring_bytes *)r, item);
 }
@@ -169,26 +170,26 @@ static spill_spout bytes_as_spout(void *r) {
     return spill_ring_bytes_as_spout((spill_ring_bytes *)r);
 }
 
-#define BYTES_FAMILY(SIZE)                                                                  \
-    {"bytes" #SIZE, SIZE, bytes_item, bytes_elem_size, bytes_create, bytes_memsize, bytes_init,        \
-     bytes_destroy, bytes_push, bytes_try_push, bytes_push_bulk, bytes_pop, bytes_pop_bulk, \
-     bytes_peek, bytes_len, bytes_capacity, bytes_is_empty, bytes_is_full, bytes_flush,     \
-     bytes_drain, bytes_clear, bytes_as_spout}
+#define BYTES_FAMILY(SIZE)                                                                         \
+    {"bytes" #SIZE,  SIZE,          bytes_item,  bytes_elem_size, bytes_create,    bytes_memsize,  \
+     bytes_init,     bytes_destroy, bytes_push,  bytes_try_push,  bytes_push_bulk, bytes_pop,      \
+     bytes_pop_bulk, bytes_peek,    bytes_len,   bytes_capacity,  bytes_is_empty,  bytes_is_full,  \
+     bytes_flush,    bytes_drain,   bytes_clear, bytes_as_spout}
 
 /* Common sizes run on monomorphized code; 1, 3, 24, 100 and 4096 are odd. */
 static const struct family bytes_families[] = {
-    BYTES_FAMILY(1),  BYTES_FAMILY(3),   BYTES_FAMILY(8),   BYTES_FAMILY(16),
-    BYTES_FAMILY(24), BYTES_FAMILY(32),  BYTES_FAMILY(64),  BYTES_FAMILY(100),
+    BYTES_FAMILY(1),   BYTES_FAMILY(3),   BYTES_FAMILY(8),    BYTES_FAMILY(16),
+    BYTES_FAMILY(24),  BYTES_FAMILY(32),  BYTES_FAMILY(64),   BYTES_FAMILY(100),
     BYTES_FAMILY(128), BYTES_FAMILY(256), BYTES_FAMILY(4096),
 };
 
 #define BYTES_COUNT (sizeof bytes_families / sizeof bytes_families[0])
 
 static const struct family *const all_families[] = {
-    &u8_family,          &u16_family,         &u32_family,         &u64_family,
-    &f32_family,         &f64_family,         &bytes_families[0],  &bytes_families[1],
-    &bytes_families[2],  &bytes_families[3],  &bytes_families[4],  &bytes_families[5],
-    &bytes_families[6],  &bytes_families[7],  &bytes_families[8],  &bytes_families[9],
+    &u8_family,          &u16_family,        &u32_family,        &u64_family,
+    &f32_family,         &f64_family,        &bytes_families[0], &bytes_families[1],
+    &bytes_families[2],  &bytes_families[3], &bytes_families[4], &bytes_families[5],
+    &bytes_families[6],  &bytes_families[7], &bytes_families[8], &bytes_families[9],
     &bytes_families[10],
 };
 
@@ -226,8 +227,7 @@ size_t family_index_of(const struct family *f, const void *item, size_t limit) {
 
 void family_items(const struct family *f, size_t first, size_t count, void *dst) {
     size_t i;
-    for (i = 0; i < count; i++)
-        family_item(f, first + i, (unsigned char *)dst + i * f->elem_size);
+    for (i = 0; i < count; i++) family_item(f, first + i, (unsigned char *)dst + i * f->elem_size);
 }
 
 void family_check_items(const struct family *f, const void *got, size_t first, size_t count) {

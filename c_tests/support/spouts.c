@@ -42,6 +42,11 @@ void collector_init(struct collector *c, size_t elem_size) {
     c->accept_sends = -1;
 }
 
+spill_spout collector_start(struct collector *c, size_t elem_size) {
+    collector_init(c, elem_size);
+    return collector_spout(c);
+}
+
 void collector_free(struct collector *c) {
     free(c->data);
     c->data = NULL;
@@ -57,18 +62,21 @@ void collector_reset(struct collector *c) {
     c->flushes = 0;
 }
 
-spill_spout collector_spout(struct collector *c) {
+/* A spout of `send`, `flush` and `ctx`. */
+static spill_spout spout_of(spill_send_fn send, spill_flush_fn flush, void *ctx) {
     spill_spout s;
-    s.send = collector_send;
-    s.flush = collector_flush;
-    s.ctx = c;
+    s.send = send;
+    s.flush = flush;
+    s.ctx = ctx;
     return s;
 }
 
+spill_spout collector_spout(struct collector *c) {
+    return spout_of(collector_send, collector_flush, c);
+}
+
 spill_spout collector_spout_no_flush(struct collector *c) {
-    spill_spout s = collector_spout(c);
-    s.flush = NULL;
-    return s;
+    return spout_of(collector_send, NULL, c);
 }
 
 const void *collector_at(const struct collector *c, size_t i) {
@@ -120,11 +128,7 @@ size_t locked_collector_count(struct locked_collector *c) {
 }
 
 spill_spout locked_collector_spout(struct locked_collector *c) {
-    spill_spout s;
-    s.send = locked_send;
-    s.flush = locked_flush;
-    s.ctx = c;
-    return s;
+    return spout_of(locked_send, locked_flush, c);
 }
 
 void collector_tally(const struct collector *c, const struct family *f, unsigned char *seen,
@@ -142,8 +146,8 @@ void collector_tally(const struct collector *c, const struct family *f, unsigned
     }
 }
 
-void collector_check_group_order(const struct collector *c, const struct family *f,
-                                 size_t limit, size_t div, size_t mod) {
+void collector_check_group_order(const struct collector *c, const struct family *f, size_t limit,
+                                 size_t div, size_t mod) {
     size_t last[64];
     int any[64];
     size_t i;
@@ -161,4 +165,9 @@ void collector_check_group_order(const struct collector *c, const struct family 
         any[group] = 1;
         last[group] = index;
     }
+}
+
+void *family_new_collecting(const struct family *f, size_t capacity, struct collector *out) {
+    spill_spout spout = collector_start(out, f->elem_size);
+    return family_new(f, capacity, &spout);
 }

@@ -12,7 +12,7 @@
 
 /** Records every item it accepts, in arrival order, plus call counts. */
 struct collector {
-    unsigned char *data;  /* count * elem_size bytes */
+    unsigned char *data; /* count * elem_size bytes */
     size_t elem_size;
     size_t count;         /* items accepted */
     size_t alloc;         /* items `data` can hold */
@@ -26,6 +26,9 @@ struct collector {
 
 /** Starts an empty collector of `elem_size`-byte items that accepts everything. */
 void collector_init(struct collector *c, size_t elem_size);
+
+/** collector_init(c, elem_size), then returns collector_spout(c). */
+spill_spout collector_start(struct collector *c, size_t elem_size);
 
 /** Releases the collector's memory. */
 void collector_free(struct collector *c);
@@ -47,6 +50,10 @@ unsigned long long collector_u64(const struct collector *c, size_t i);
 
 struct family;
 
+/** Starts `out` and creates a ring of `f` that evicts into it (failing the
+ *  test if creation fails). */
+void *family_new_collecting(const struct family *f, size_t capacity, struct collector *out);
+
 /** Marks the test-item number of each item `c` holds (items of `f`) in
  *  seen[0..limit); fails on an item that is not one of them or that is
  *  already marked (delivered twice). */
@@ -55,8 +62,8 @@ void collector_tally(const struct collector *c, const struct family *f, unsigned
 
 /** Fails unless, among the items `c` holds, those of each group (item
  *  number i belongs to group (i / div) % mod) come in increasing order. */
-void collector_check_group_order(const struct collector *c, const struct family *f,
-                                 size_t limit, size_t div, size_t mod);
+void collector_check_group_order(const struct collector *c, const struct family *f, size_t limit,
+                                 size_t div, size_t mod);
 
 /** A collector behind a mutex, for spouts called from several threads at
  *  once (a shared MPSC spout, a pool's overflow spout). Read `inner` only

@@ -2,43 +2,53 @@
 //! batches they receive, and can be told to refuse.
 #![allow(dead_code)]
 
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_void, CStr};
 
 use spill_ring::ffi::{spill_last_error, spill_spout, spill_status};
 
 /// Records every batch of `T` it receives; refuses while `refuse` is set.
+/// The test and the spout share it through `&` (interior mutability).
 #[derive(Debug, Default)]
 pub struct Recorder<T> {
-    pub batches: Vec<Vec<T>>,
-    pub flushes: usize,
-    pub refuse: bool,
-    pub refused: usize,
-    pub fail_flush: bool,
+    batches: RefCell<Vec<Vec<T>>>,
+    pub flushes: Cell<usize>,
+    pub refuse: Cell<bool>,
+    pub fail_flush: Cell<bool>,
 }
 
 impl<T: Copy> Recorder<T> {
     pub fn new() -> Box<Self> {
         Box::new(Recorder {
-            batches: Vec::new(),
-            flushes: 0,
-            refuse: false,
-            refused: 0,
-            fail_flush: false,
+            batches: RefCell::new(Vec::new()),
+            flushes: Cell::new(0),
+            refuse: Cell::new(false),
+            fail_flush: Cell::new(false),
         })
     }
 
     /// A spout that feeds this recorder (which must outlive it).
-    pub fn spout(self: &mut Box<Self>) -> spill_spout {
+    pub fn spout(&self) -> spill_spout {
         spill_spout {
             send: Some(record_send::<T>),
             flush: Some(record_flush::<T>),
-            ctx: (&mut **self as *mut Self).cast(),
+            ctx: (self as *const Self).cast_mut().cast(),
         }
+    }
+
+    /// The batches received so far.
+    pub fn batches(&self) -> Vec<Vec<T>> {
+        self.batches.borrow().clone()
+    }
+
+    /// Forgets the batches received so far.
+    pub fn clear(&self) {
+        self.batches.borrow_mut().clear();
     }
 
     /// Every item received, in order.
     pub fn items(&self) -> Vec<T> {
-        self.batches.concat()
+        self.batches.borrow().concat()
     }
 }
 
@@ -47,70 +57,82 @@ unsafe extern "C" fn record_send<T: Copy>(
     items: *const c_void,
     count: usize,
 ) -> c_int {
-    // SAFETY: `ctx` is the recorder `spout()` was called on.
-    let recorder = unsafe { &mut *ctx.cast::<Recorder<T>>() };
-    if recorder.refuse {
-        recorder.refused += 1;
+    // SAFETY: `ctx` is the recorder `spout()` was called on, shared.
+    let recorder = unsafe { &*ctx.cast::<Recorder<T>>() };
+    if recorder.refuse.get() {
         return 42;
     }
     // SAFETY: the ring passes `count` items of `T`.
     let batch = unsafe { std::slice::from_raw_parts(items.cast::<T>(), count) };
-    recorder.batches.push(batch.to_vec());
+    recorder.batches.borrow_mut().push(batch.to_vec());
     0
 }
 
 unsafe extern "C" fn record_flush<T: Copy>(ctx: *mut c_void) -> c_int {
-    // SAFETY: `ctx` is the recorder `spout()` was called on.
-    let recorder = unsafe { &mut *ctx.cast::<Recorder<T>>() };
-    recorder.flushes += 1;
-    c_int::from(recorder.fail_flush)
+    // SAFETY: `ctx` is the recorder `spout()` was called on, shared.
+    let recorder = unsafe { &*ctx.cast::<Recorder<T>>() };
+    recorder.flushes.set(recorder.flushes.get() + 1);
+    c_int::from(recorder.fail_flush.get())
 }
 
 /// Records batches of packed byte elements.
 #[derive(Debug)]
 pub struct BytesRecorder {
-    pub elem_size: usize,
-    pub batches: Vec<Vec<Vec<u8>>>,
-    pub flushes: usize,
-    pub refuse: bool,
+    elem_size: usize,
+    batches: RefCell<Vec<Vec<Vec<u8>>>>,
+    pub flushes: Cell<usize>,
+    pub refuse: Cell<bool>,
     /// Refuses every batch once this many were accepted.
-    pub accept_only: Option<usize>,
+    pub accept_only: Cell<Option<usize>>,
 }
 
 impl BytesRecorder {
     pub fn new(elem_size: usize) -> Box<Self> {
         Box::new(BytesRecorder {
             elem_size,
-            batches: Vec::new(),
-            flushes: 0,
-            refuse: false,
-            accept_only: None,
+            batches: RefCell::new(Vec::new()),
+            flushes: Cell::new(0),
+            refuse: Cell::new(false),
+            accept_only: Cell::new(None),
         })
     }
 
-    pub fn spout(self: &mut Box<Self>) -> spill_spout {
+    /// A spout that feeds this recorder (which must outlive it).
+    pub fn spout(&self) -> spill_spout {
         spill_spout {
             send: Some(bytes_send),
             flush: Some(bytes_flush),
-            ctx: (&mut **self as *mut Self).cast(),
+            ctx: (self as *const Self).cast_mut().cast(),
         }
     }
 
+    /// The batches received so far, element by element.
+    pub fn batches(&self) -> Vec<Vec<Vec<u8>>> {
+        self.batches.borrow().clone()
+    }
+
+    /// Forgets the batches received so far.
+    pub fn clear(&self) {
+        self.batches.borrow_mut().clear();
+    }
+
+    /// Every element received, in order.
     pub fn items(&self) -> Vec<Vec<u8>> {
-        self.batches.concat()
+        self.batches.borrow().concat()
     }
 }
 
 unsafe extern "C" fn bytes_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
-    // SAFETY: `ctx` is the recorder.
-    let recorder = unsafe { &mut *ctx.cast::<BytesRecorder>() };
-    if recorder.refuse || recorder.accept_only == Some(recorder.batches.len()) {
+    // SAFETY: `ctx` is the recorder, shared.
+    let recorder = unsafe { &*ctx.cast::<BytesRecorder>() };
+    if recorder.refuse.get() || recorder.accept_only.get() == Some(recorder.batches.borrow().len())
+    {
         return 7;
     }
     // SAFETY: the ring passes `count` packed elements.
     let bytes =
         unsafe { std::slice::from_raw_parts(items.cast::<u8>(), count * recorder.elem_size) };
-    recorder.batches.push(
+    recorder.batches.borrow_mut().push(
         bytes
             .chunks_exact(recorder.elem_size)
             .map(<[u8]>::to_vec)
@@ -120,8 +142,9 @@ unsafe extern "C" fn bytes_send(ctx: *mut c_void, items: *const c_void, count: u
 }
 
 unsafe extern "C" fn bytes_flush(ctx: *mut c_void) -> c_int {
-    // SAFETY: `ctx` is the recorder.
-    unsafe { &mut *ctx.cast::<BytesRecorder>() }.flushes += 1;
+    // SAFETY: `ctx` is the recorder, shared.
+    let recorder = unsafe { &*ctx.cast::<BytesRecorder>() };
+    recorder.flushes.set(recorder.flushes.get() + 1);
     0
 }
 

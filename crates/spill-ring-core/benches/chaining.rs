@@ -10,69 +10,70 @@
 
 mod common;
 
+use common::ThreadCpuTime;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use spill_ring_core::{HeapRing, SpillRing};
+use spill_ring_core::{DropSpout, HeapRing, RingProducer, SpillRing, Spout};
 
 /// Items pushed per timed iteration.
 const PUSHES: usize = 4096;
 
+/// Capacity of the first tier.
 const L1: usize = 256;
+/// Capacity of the second tier.
 const L2: usize = 4096;
+/// Capacity of the third tier.
 const L3: usize = 65536;
 
-fn heap<S: spill_ring_core::Spout<u64>>(capacity: usize, spout: S) -> HeapRing<u64, S> {
-    HeapRing::with_capacity_and_spout(capacity, spout).unwrap()
+/// A heap ring of `capacity` slots evicting into `spout`.
+fn heap<S: Spout<u64>>(capacity: usize, spout: S) -> HeapRing<u64, S> {
+    HeapRing::with_capacity_and_spout(capacity, spout).expect("a valid capacity")
 }
 
-fn chaining(c: &mut Criterion<common::ThreadCpuTime>) {
-    let mut g = c.benchmark_group("chain/1_tier");
+/// Times `push(&self)` into the first tier of `spill` and of `heap`, two
+/// chains holding `fill` items in all once full.
+fn group(
+    c: &mut Criterion<ThreadCpuTime>,
+    name: &str,
+    fill: usize,
+    spill: impl RingProducer<u64>,
+    heap: impl RingProducer<u64>,
+) {
+    let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Elements(PUSHES as u64));
-    common::bench_push(
-        &mut g,
-        "spill_ring",
-        PUSHES,
+    common::bench_push(&mut g, "spill_ring", PUSHES, fill, spill, |r, x| {
+        let _ = r.push(x);
+    });
+    common::bench_push(&mut g, "heap_ring", PUSHES, fill, heap, |r, x| {
+        let _ = r.push(x);
+    });
+    g.finish();
+}
+
+fn chaining(c: &mut Criterion<ThreadCpuTime>) {
+    group(
+        c,
+        "chain/1_tier",
         L1,
         SpillRing::<u64, L1>::new(),
-        |r, x| {
-            let _ = r.push(x);
-        },
+        heap(L1, DropSpout),
     );
-    common::bench_push(
-        &mut g,
-        "heap_ring",
-        PUSHES,
-        L1,
-        HeapRing::<u64>::with_capacity(L1).unwrap(),
-        |r, x| {
-            let _ = r.push(x);
-        },
-    );
-    g.finish();
-
-    let mut g = c.benchmark_group("chain/2_tiers");
-    g.throughput(Throughput::Elements(PUSHES as u64));
     let spill: SpillRing<u64, L1, SpillRing<u64, L2>> = SpillRing::with_spout(SpillRing::new());
-    common::bench_push(&mut g, "spill_ring", PUSHES, L1 + L2, spill, |r, x| {
-        let _ = r.push(x);
-    });
-    let chain = heap(L1, HeapRing::<u64>::with_capacity(L2).unwrap());
-    common::bench_push(&mut g, "heap_ring", PUSHES, L1 + L2, chain, |r, x| {
-        let _ = r.push(x);
-    });
-    g.finish();
-
-    let mut g = c.benchmark_group("chain/3_tiers");
-    g.throughput(Throughput::Elements(PUSHES as u64));
+    group(
+        c,
+        "chain/2_tiers",
+        L1 + L2,
+        spill,
+        heap(L1, heap(L2, DropSpout)),
+    );
     let spill: SpillRing<u64, L1, SpillRing<u64, L2, SpillRing<u64, L3>>> =
         SpillRing::with_spout(SpillRing::with_spout(SpillRing::new()));
-    common::bench_push(&mut g, "spill_ring", PUSHES, L1 + L2 + L3, spill, |r, x| {
-        let _ = r.push(x);
-    });
-    let chain = heap(L1, heap(L2, HeapRing::<u64>::with_capacity(L3).unwrap()));
-    common::bench_push(&mut g, "heap_ring", PUSHES, L1 + L2 + L3, chain, |r, x| {
-        let _ = r.push(x);
-    });
-    g.finish();
+    group(
+        c,
+        "chain/3_tiers",
+        L1 + L2 + L3,
+        spill,
+        heap(L1, heap(L2, heap(L3, DropSpout))),
+    );
 }
 
 criterion_group! {

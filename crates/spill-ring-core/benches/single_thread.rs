@@ -9,7 +9,9 @@
 //!
 //! Push groups measure the steady state: every container starts full, so
 //! every push evicts (to `DropSpout` for the spill rings). Pop groups empty
-//! a full container; filling it is not timed.
+//! a full container; filling it is not timed. Every case runs the same loop
+//! (in a function of its own, over items hidden behind `black_box`), and
+//! time is the benchmark thread's CPU time (see `common::ThreadCpuTime`).
 //!
 //! `cargo bench -p spill-ring-core --bench single_thread`
 
@@ -18,9 +20,10 @@ mod common;
 use std::collections::VecDeque;
 use std::hint::black_box;
 
+use common::{Group, ThreadCpuTime};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use crossbeam_queue::ArrayQueue;
-use spill_ring_core::{HeapRing, SpillRing};
+use spill_ring_core::{HeapRing, Ring, SpillRing, Storage};
 
 /// Items pushed per timed iteration.
 const PUSHES: usize = 4096;
@@ -31,6 +34,56 @@ const MAX_SLICE: usize = 256;
 
 /// Bytes of full containers prepared ahead of one timed batch of pops.
 const POP_BATCH_BYTES: usize = 2 << 20;
+
+/// What a benchmark does with a container, each container its own natural
+/// way: the spill rings through their API, the peers as a user would.
+trait Container {
+    fn push(&mut self, item: u64);
+
+    /// Pushes every item of `items`, oldest first.
+    fn push_slice(&mut self, items: &[u64]) {
+        for &item in items {
+            self.push(item);
+        }
+    }
+
+    fn pop(&mut self) -> Option<u64>;
+}
+
+/// A spill ring used through `&self`: `push`, `push_slice`, `pop`.
+struct Shared<R>(R);
+
+/// A spill ring used through `&mut self`: `push_mut`, `pop_mut`.
+struct Exclusive<R>(R);
+
+impl<B: Storage<u64>> Container for Shared<Ring<u64, B>> {
+    #[inline]
+    fn push(&mut self, item: u64) {
+        let _ = self.0.push(item);
+    }
+
+    #[inline]
+    fn push_slice(&mut self, items: &[u64]) {
+        let _ = self.0.push_slice(items);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        self.0.pop()
+    }
+}
+
+impl<B: Storage<u64>> Container for Exclusive<Ring<u64, B>> {
+    #[inline]
+    fn push(&mut self, item: u64) {
+        let _ = self.0.push_mut(item);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        self.0.pop_mut()
+    }
+}
 
 /// The baseline: a minimal power-of-two ring that overwrites its oldest item
 /// when full. No spout, no busy flag, no `unsafe`; the mask keeps every index
@@ -49,7 +102,9 @@ impl<const N: usize> HandRing<N> {
             tail: 0,
         }
     }
+}
 
+impl<const N: usize> Container for HandRing<N> {
     #[inline]
     fn push(&mut self, item: u64) {
         if self.tail.wrapping_sub(self.head) == N {
@@ -84,7 +139,9 @@ impl EvictingDeque {
             cap,
         }
     }
+}
 
+impl Container for EvictingDeque {
     #[inline]
     fn push(&mut self, item: u64) {
         if self.items.len() == self.cap {
@@ -101,268 +158,162 @@ impl EvictingDeque {
         self.items.drain(..overflow);
         self.items.extend(items);
     }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        self.items.pop_front()
+    }
 }
 
-/// A group for `op` at capacity `cap`, counting `elements` items per
-/// iteration.
-fn group<'a>(
-    c: &'a mut Criterion<common::ThreadCpuTime>,
-    op: &str,
-    cap: usize,
-    elements: u64,
-) -> common::Group<'a> {
-    let mut g = c.benchmark_group(format!("{op}/{cap}"));
-    g.throughput(Throughput::Elements(elements));
-    g
+/// `force_push` evicts the oldest item when the queue is full.
+impl Container for ArrayQueue<u64> {
+    #[inline]
+    fn push(&mut self, item: u64) {
+        let _ = self.force_push(item);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        ArrayQueue::pop(self)
+    }
 }
 
 /// Pushes `items` into `ring` `times` times through `push_slice`.
 #[inline(never)]
-fn push_slices<R>(
-    ring: &mut R,
-    items: &[u64],
-    times: usize,
-    push_slice: &mut impl FnMut(&mut R, &[u64]),
-) {
+fn push_slices<C: Container>(ring: &mut C, items: &[u64], times: usize) {
     for _ in 0..times {
-        push_slice(ring, items);
+        ring.push_slice(items);
     }
 }
 
 /// Pops `count` items from `ring` and returns their checksum, so that every
 /// popped value is used.
 #[inline(never)]
-fn pop_all<R>(ring: &mut R, count: usize, pop: &mut impl FnMut(&mut R) -> Option<u64>) -> u64 {
+fn pop_all<C: Container>(ring: &mut C, count: usize) -> u64 {
     let mut sum = 0u64;
     for _ in 0..count {
-        if let Some(item) = pop(ring) {
+        if let Some(item) = ring.pop() {
             sum = sum.wrapping_add(item);
         }
     }
     sum
 }
 
-/// Times pushing `PUSHES` items in slices of `slice` items into `ring`,
-/// filled to `cap` first.
-fn bench_push_slice<R>(
-    g: &mut common::Group<'_>,
-    id: &str,
+/// One kind of case (push, push_slice or pop) at one capacity, added to a
+/// group for any container.
+trait Case {
+    /// Adds the case `id` to `g`, on containers made by `make`.
+    fn add<C: Container>(&self, g: &mut Group<'_>, id: &str, make: impl Fn() -> C);
+}
+
+/// `PUSHES` pushes into a full container: every push evicts.
+struct Push {
+    cap: usize,
+}
+
+impl Case for Push {
+    fn add<C: Container>(&self, g: &mut Group<'_>, id: &str, make: impl Fn() -> C) {
+        common::bench_push(g, id, PUSHES, self.cap, make(), C::push);
+    }
+}
+
+/// `PUSHES` items pushed in slices of `slice` into a full container.
+struct PushSlice {
     cap: usize,
     slice: usize,
-    ring: R,
-    push: impl FnMut(&mut R, u64),
-    mut push_slice: impl FnMut(&mut R, &[u64]),
-) {
-    let mut ring = common::filled(ring, cap, push);
-    let items = common::items(slice);
-    g.bench_function(id, |b| {
-        b.iter(|| {
-            push_slices(
-                &mut ring,
-                black_box(&items[..]),
-                PUSHES / slice,
-                &mut push_slice,
-            );
-            black_box(&mut ring);
-        })
-    });
 }
 
-/// Times popping all `cap` items of a full ring made by `make` (untimed).
-fn bench_pop<R>(
-    g: &mut common::Group<'_>,
-    id: &str,
+impl Case for PushSlice {
+    fn add<C: Container>(&self, g: &mut Group<'_>, id: &str, make: impl Fn() -> C) {
+        let mut ring = common::filled(make(), self.cap, C::push);
+        let items = common::items(self.slice);
+        let times = PUSHES / self.slice;
+        g.bench_function(id, |b| {
+            b.iter(|| {
+                push_slices(&mut ring, black_box(&items[..]), times);
+                black_box(&mut ring);
+            })
+        });
+    }
+}
+
+/// Popping every item of a full container, filled before the timing.
+struct Pop {
     cap: usize,
-    make: impl Fn() -> R,
-    mut pop: impl FnMut(&mut R) -> Option<u64>,
-) {
-    let per_batch = (POP_BATCH_BYTES / (cap * 8)).clamp(1, 256) as u64;
-    g.bench_function(id, |b| {
-        b.iter_batched_ref(
-            &make,
-            |ring| pop_all(ring, cap, &mut pop),
-            BatchSize::NumIterations(per_batch),
-        )
-    });
 }
 
-/// The peers' pushes, shared by the `push` and `push_mut` groups.
-fn peer_pushes<const N: usize>(g: &mut common::Group<'_>) {
-    common::bench_push(
-        g,
-        "vecdeque_evict",
-        PUSHES,
-        N,
-        EvictingDeque::new(N),
-        |q, x| q.push(x),
-    );
-    common::bench_push(
-        g,
-        "arrayqueue_force_push",
-        PUSHES,
-        N,
-        ArrayQueue::new(N),
-        |q, x| {
-            let _ = q.force_push(x);
-        },
-    );
-    common::bench_push(g, "hand_ring", PUSHES, N, HandRing::<N>::new(), |r, x| {
-        r.push(x)
-    });
+impl Case for Pop {
+    fn add<C: Container>(&self, g: &mut Group<'_>, id: &str, make: impl Fn() -> C) {
+        let cap = self.cap;
+        let per_batch = (POP_BATCH_BYTES / (cap * 8)).clamp(1, 256) as u64;
+        g.bench_function(id, |b| {
+            b.iter_batched_ref(
+                || common::filled(make(), cap, C::push),
+                |ring| pop_all(ring, cap),
+                BatchSize::NumIterations(per_batch),
+            )
+        });
+    }
 }
 
-fn single_thread<const N: usize>(c: &mut Criterion<common::ThreadCpuTime>) {
-    let heap = || HeapRing::<u64>::with_capacity(N).unwrap();
+/// A group for `op` at capacity `cap`, counting `elements` items per
+/// iteration.
+fn group<'a>(
+    c: &'a mut Criterion<ThreadCpuTime>,
+    op: &str,
+    cap: usize,
+    elements: usize,
+) -> Group<'a> {
+    let mut g = c.benchmark_group(format!("{op}/{cap}"));
+    g.throughput(Throughput::Elements(elements as u64));
+    g
+}
 
-    let mut g = group(c, "push", N, PUSHES as u64);
-    common::bench_push(
-        &mut g,
-        "spill_ring",
-        PUSHES,
-        N,
-        SpillRing::<u64, N>::new(),
-        |r, x| {
-            let _ = r.push(x);
-        },
-    );
-    common::bench_push(&mut g, "heap_ring", PUSHES, N, heap(), |r, x| {
-        let _ = r.push(x);
-    });
-    peer_pushes::<N>(&mut g);
+/// Adds the peers to `g`: the evicting `VecDeque`, `ArrayQueue` and the
+/// hand-written ring, all of capacity `N`.
+fn add_peers<const N: usize>(g: &mut Group<'_>, case: &impl Case) {
+    case.add(g, "vecdeque_evict", || EvictingDeque::new(N));
+    case.add(g, "arrayqueue_force_push", || ArrayQueue::new(N));
+    case.add(g, "hand_ring", HandRing::<N>::new);
+}
+
+fn single_thread<const N: usize>(c: &mut Criterion<ThreadCpuTime>) {
+    let spill = SpillRing::<u64, N>::new;
+    let heap = || HeapRing::<u64>::with_capacity(N).expect("a valid capacity");
+
+    let push = Push { cap: N };
+    let mut g = group(c, "push", N, PUSHES);
+    push.add(&mut g, "spill_ring", || Shared(spill()));
+    push.add(&mut g, "heap_ring", || Shared(heap()));
+    add_peers::<N>(&mut g, &push);
     g.finish();
 
-    let mut g = group(c, "push_mut", N, PUSHES as u64);
-    common::bench_push(
-        &mut g,
-        "spill_ring",
-        PUSHES,
-        N,
-        SpillRing::<u64, N>::new(),
-        |r, x| {
-            let _ = r.push_mut(x);
-        },
-    );
-    common::bench_push(&mut g, "heap_ring", PUSHES, N, heap(), |r, x| {
-        let _ = r.push_mut(x);
-    });
-    peer_pushes::<N>(&mut g);
+    let mut g = group(c, "push_mut", N, PUSHES);
+    push.add(&mut g, "spill_ring", || Exclusive(spill()));
+    push.add(&mut g, "heap_ring", || Exclusive(heap()));
+    add_peers::<N>(&mut g, &push);
     g.finish();
 
-    let slice = (N / 2).min(MAX_SLICE);
-    let mut g = group(c, "push_slice", N, PUSHES as u64);
-    bench_push_slice(
-        &mut g,
-        "spill_ring",
-        N,
-        slice,
-        SpillRing::<u64, N>::new(),
-        |r, x| {
-            let _ = r.push(x);
-        },
-        |r, xs| {
-            let _ = r.push_slice(xs);
-        },
-    );
-    bench_push_slice(
-        &mut g,
-        "heap_ring",
-        N,
-        slice,
-        heap(),
-        |r, x| {
-            let _ = r.push(x);
-        },
-        |r, xs| {
-            let _ = r.push_slice(xs);
-        },
-    );
-    bench_push_slice(
-        &mut g,
-        "vecdeque_evict",
-        N,
-        slice,
-        EvictingDeque::new(N),
-        EvictingDeque::push,
-        EvictingDeque::push_slice,
-    );
-    bench_push_slice(
-        &mut g,
-        "arrayqueue_force_push",
-        N,
-        slice,
-        ArrayQueue::new(N),
-        |q, x| {
-            let _ = q.force_push(x);
-        },
-        |q, xs| {
-            for &x in xs {
-                let _ = q.force_push(x);
-            }
-        },
-    );
-    bench_push_slice(
-        &mut g,
-        "hand_ring",
-        N,
-        slice,
-        HandRing::<N>::new(),
-        HandRing::push,
-        |r, xs| {
-            for &x in xs {
-                r.push(x);
-            }
-        },
-    );
-    g.finish();
-
-    let mut g = group(c, "pop", N, N as u64);
-    let full_spill = || {
-        common::filled(SpillRing::<u64, N>::new(), N, |r, x| {
-            let _ = r.push(x);
-        })
+    let push_slice = PushSlice {
+        cap: N,
+        slice: (N / 2).min(MAX_SLICE),
     };
-    bench_pop(&mut g, "spill_ring", N, full_spill, |r| r.pop());
-    bench_pop(&mut g, "spill_ring_pop_mut", N, full_spill, |r| r.pop_mut());
-    bench_pop(
-        &mut g,
-        "heap_ring",
-        N,
-        || {
-            common::filled(heap(), N, |r, x| {
-                let _ = r.push(x);
-            })
-        },
-        |r| r.pop(),
-    );
-    bench_pop(
-        &mut g,
-        "vecdeque_evict",
-        N,
-        || common::filled(EvictingDeque::new(N), N, EvictingDeque::push),
-        |q| q.items.pop_front(),
-    );
-    bench_pop(
-        &mut g,
-        "arrayqueue_force_push",
-        N,
-        || {
-            common::filled(ArrayQueue::new(N), N, |q, x| {
-                let _ = q.force_push(x);
-            })
-        },
-        |q| q.pop(),
-    );
-    bench_pop(
-        &mut g,
-        "hand_ring",
-        N,
-        || common::filled(HandRing::<N>::new(), N, HandRing::push),
-        HandRing::pop,
-    );
+    let mut g = group(c, "push_slice", N, PUSHES);
+    push_slice.add(&mut g, "spill_ring", || Shared(spill()));
+    push_slice.add(&mut g, "heap_ring", || Shared(heap()));
+    add_peers::<N>(&mut g, &push_slice);
+    g.finish();
+
+    let pop = Pop { cap: N };
+    let mut g = group(c, "pop", N, N);
+    pop.add(&mut g, "spill_ring", || Shared(spill()));
+    pop.add(&mut g, "spill_ring_pop_mut", || Exclusive(spill()));
+    pop.add(&mut g, "heap_ring", || Shared(heap()));
+    add_peers::<N>(&mut g, &pop);
     g.finish();
 }
 
-fn benches(c: &mut Criterion<common::ThreadCpuTime>) {
+fn benches(c: &mut Criterion<ThreadCpuTime>) {
     single_thread::<16>(c);
     single_thread::<1024>(c);
     single_thread::<65536>(c);

@@ -70,6 +70,11 @@ mod tests {
             check_capacity(MAX_CAPACITY * 2),
             Err(CapacityError::TooLarge(MAX_CAPACITY * 2))
         );
-        assert!(CapacityError::Zero.to_string().contains("zero"));
+        #[cfg(feature = "alloc")]
+        {
+            extern crate alloc;
+            use alloc::string::ToString;
+            assert!(CapacityError::Zero.to_string().contains("zero"));
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! MpscRing: every pushed item ends up exactly once in {popped, still in a
 //! ring, the spout}, each producer's order is kept, and nothing is dropped
 //! twice or leaked.
+#![cfg(feature = "std")]
 
 mod pool_support;
 

@@ -1,6 +1,7 @@
 //! A pool round allocates nothing: rings swap through the handoff slots and
 //! the arguments' copy lives in the pool. This binary counts every
 //! allocation of the process, so it holds this one test only.
+#![cfg(feature = "std")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -2,6 +2,7 @@
 //! {collected, still in a ring, the overflow spout}, under backpressure,
 //! with sequenced collection, with mergers, and when a worker panics; and
 //! every item is dropped exactly once.
+#![cfg(feature = "std")]
 
 mod pool_support;
 
@@ -35,12 +36,13 @@ fn all_ids(
         .flat_map(move |w| (1..=rounds).flat_map(move |r| (0..count(r)).map(move |i| id(w, r, i))))
 }
 
+/// A pool whose rounds take `(round, count)` and whose rings overflow into a
+/// shared spout.
+type OverflowPool = WorkerPool<u64, (u64, u64), Shared<u64>>;
+
 /// A pool of `workers` running `push_ids`, with rings of `capacity` slots
 /// evicting into the returned shared spout.
-fn pool_with_overflow(
-    workers: usize,
-    capacity: usize,
-) -> (WorkerPool<u64, (u64, u64), Shared<u64>>, Shared<u64>) {
+fn pool_with_overflow(workers: usize, capacity: usize) -> (OverflowPool, Shared<u64>) {
     let overflow = shared();
     let pool = PoolBuilder::<u64>::new(workers, capacity)
         .spout(overflow.clone())

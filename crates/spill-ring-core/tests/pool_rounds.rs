@@ -1,6 +1,7 @@
 //! WorkerPool rounds: dispatch returns at once, join waits, run lends its
 //! arguments, collect takes what is published without waiting, and the
 //! pool's rings come back through `into_consumer` or flush on drop.
+#![cfg(feature = "std")]
 
 mod pool_support;
 
