@@ -485,7 +485,9 @@ typedef struct spill_ring_u8 spill_ring_u8;
 
 /**
  * Receives a batch of `count` items, oldest first, laid out contiguously at
- * `items` (for a bytes ring: `count * elem_size` bytes). The items are only
+ * `items` (for a bytes ring: `count * elem_size` bytes) and aligned for
+ * their type (for a bytes ring, as an array of C structs of `elem_size`
+ * bytes would be, when the caller's own arrays are). The items are only
  * borrowed for the call: copy what you keep.
  *
  * Return 0 to accept the whole batch, nonzero to refuse all of it; a

@@ -11,7 +11,9 @@ use crate::last_error::Error;
 use crate::status::spill_status;
 
 /// Receives a batch of `count` items, oldest first, laid out contiguously at
-/// `items` (for a bytes ring: `count * elem_size` bytes). The items are only
+/// `items` (for a bytes ring: `count * elem_size` bytes) and aligned for
+/// their type (for a bytes ring, as an array of C structs of `elem_size`
+/// bytes would be, when the caller's own arrays are). The items are only
 /// borrowed for the call: copy what you keep.
 ///
 /// Return 0 to accept the whole batch, nonzero to refuse all of it; a

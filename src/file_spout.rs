@@ -23,6 +23,26 @@ use crate::status::spill_status;
 /// How many bytes `spill_file_read` reads per batch (whole records).
 const READ_BATCH_BYTES: usize = 64 * 1024;
 
+/// A piece of `spill_file_read`'s buffer: the buffer is made of these so
+/// that batches start on a cache line, aligned for any C element type (a
+/// C struct's size is a multiple of its alignment, so every element of a
+/// packed batch is aligned too).
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Line([u8; 64]);
+
+/// A zeroed buffer of at least `bytes` bytes, aligned to 64.
+fn aligned_buffer(bytes: usize) -> Vec<Line> {
+    vec![Line([0; 64]); bytes.div_ceil(64)]
+}
+
+/// The bytes of an aligned buffer.
+fn as_bytes(buf: &mut [Line]) -> &mut [u8] {
+    // SAFETY: `Line` is 64 plain bytes with no padding, so the lines are
+    // `64 * len` initialised bytes, borrowed exclusively.
+    unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast(), buf.len() * 64) }
+}
+
 /// What a file spout handle holds.
 pub(crate) struct FileTier {
     out: RefCell<BufWriter<File>>,
@@ -224,10 +244,12 @@ pub unsafe extern "C" fn spill_file_read(
         let reading = |e: io::Error| io_error(&format!("reading {}", path.display()), &e);
         let file = File::open(&path).map_err(reading)?;
         let mut reader = RecordReader::new(io::BufReader::new(file), elem_size).map_err(reading)?;
-        let mut buf = vec![0u8; (READ_BATCH_BYTES / elem_size).max(1) * elem_size];
+        let batch = (READ_BATCH_BYTES / elem_size).max(1) * elem_size;
+        let mut lines = aligned_buffer(batch);
+        let buf = &mut as_bytes(&mut lines)[..batch];
         let mut delivered = 0;
         loop {
-            let records = reader.read_batch(&mut buf).map_err(reading);
+            let records = reader.read_batch(buf).map_err(reading);
             let records = match records {
                 Ok(0) => return Ok(()),
                 Ok(n) => n,

@@ -9,9 +9,9 @@ use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
-use crate::capacity::MAX_CAPACITY;
+use crate::capacity::check_capacity;
 #[cfg(feature = "alloc")]
-use crate::capacity::{check_capacity, CapacityError};
+use crate::capacity::CapacityError;
 
 /// A block of slots for a ring.
 ///
@@ -21,7 +21,7 @@ use crate::capacity::{check_capacity, CapacityError};
 /// aligned for `T`, to `capacity()` consecutive slots of `T` that stay valid
 /// and exclusively owned by this storage for as long as it lives, that may be
 /// read and written through `&self`, and that `capacity()` is a power of two
-/// no greater than [`MAX_CAPACITY`] and never changes.
+/// no greater than [`MAX_CAPACITY`](crate::MAX_CAPACITY) and never changes.
 pub unsafe trait Storage<T> {
     /// The number of slots; a power of two.
     fn capacity(&self) -> usize;
@@ -47,7 +47,7 @@ type Writable<T> = PhantomData<*mut T>;
 /// constant.
 ///
 /// `N` must be a power of two, greater than zero and at most
-/// [`MAX_CAPACITY`]; anything else fails to build:
+/// [`MAX_CAPACITY`](crate::MAX_CAPACITY); anything else fails to build:
 ///
 /// ```compile_fail,E0080
 /// let ring: spill_ring_core::SpillRing<u8, 3> = spill_ring_core::SpillRing::new();
@@ -72,7 +72,7 @@ pub struct Inline<T, const N: usize> {
 impl<T, const N: usize> Inline<T, N> {
     /// Fails the build when `N` is not a valid capacity.
     const VALID: () = assert!(
-        N > 0 && N.is_power_of_two() && N <= MAX_CAPACITY,
+        check_capacity(N).is_ok(),
         "ring capacity must be a power of two, greater than zero and at most 1,048,576"
     );
 
@@ -108,11 +108,12 @@ unsafe impl<T, const N: usize> Storage<T> for Inline<T, N> {
 }
 
 /// Slots allocated once on the heap; the capacity is chosen at run time.
+///
+/// It is a [`RawStorage`] over slots it allocated itself and frees when
+/// dropped.
 #[cfg(feature = "alloc")]
 pub struct HeapStorage<T> {
-    slots: NonNull<T>,
-    capacity: usize,
-    _writable: Writable<T>,
+    raw: RawStorage<T>,
 }
 
 #[cfg(feature = "alloc")]
@@ -129,47 +130,43 @@ impl<T> HeapStorage<T> {
             let raw = unsafe { alloc::alloc::alloc(layout) };
             NonNull::new(raw.cast()).ok_or(CapacityError::OutOfMemory(capacity))?
         };
-        Ok(HeapStorage {
-            slots,
-            capacity,
-            _writable: PhantomData,
-        })
+        // SAFETY: `capacity` passed `check_capacity`; `slots` was just
+        // allocated for `capacity` items of `T` (or is dangling and aligned,
+        // for a zero size) and is used only through this storage, which
+        // frees it when dropped.
+        let raw = unsafe { RawStorage::from_checked_parts(slots, capacity) };
+        Ok(HeapStorage { raw })
     }
 }
 
 #[cfg(feature = "alloc")]
 impl<T> Drop for HeapStorage<T> {
     fn drop(&mut self) {
-        let layout = core::alloc::Layout::array::<T>(self.capacity)
+        let layout = core::alloc::Layout::array::<T>(self.raw.capacity())
             .expect("layout was valid when allocated");
         if layout.size() != 0 {
             // SAFETY: `slots` came from `alloc` with this very layout and is
             // freed once, here.
-            unsafe { alloc::alloc::dealloc(self.slots.as_ptr().cast(), layout) }
+            unsafe { alloc::alloc::dealloc(self.raw.slots().cast(), layout) }
         }
     }
 }
 
-// SAFETY: `new` allocated `capacity` slots aligned for `T` (or, for a zero
-// size, a dangling aligned pointer, valid for zero-sized accesses), owned
-// until `drop`; `capacity` was checked by `check_capacity` and never changes.
+// SAFETY: `raw` is a valid `RawStorage` over the slots `new` allocated (or,
+// for a zero size, a dangling aligned pointer, valid for zero-sized
+// accesses), which stay allocated and ours until `drop`.
 #[cfg(feature = "alloc")]
 unsafe impl<T> Storage<T> for HeapStorage<T> {
     #[inline(always)]
     fn capacity(&self) -> usize {
-        self.capacity
+        self.raw.capacity()
     }
 
     #[inline(always)]
     fn slots(&self) -> *mut T {
-        self.slots.as_ptr()
+        self.raw.slots()
     }
 }
-
-// SAFETY: the storage owns its slots like a `Box<[T]>` does; the items in them
-// move with it.
-#[cfg(feature = "alloc")]
-unsafe impl<T: Send> Send for HeapStorage<T> {}
 
 /// Slots in memory that the caller owns (an engine's arena, a shared
 /// segment). The storage never frees them.
@@ -183,7 +180,7 @@ impl<T> RawStorage<T> {
     /// Uses the `capacity` slots at `slots`.
     ///
     /// Returns `None` when `capacity` is not a valid ring capacity (a power
-    /// of two, greater than zero, at most [`MAX_CAPACITY`]).
+    /// of two, greater than zero, at most [`MAX_CAPACITY`](crate::MAX_CAPACITY)).
     ///
     /// # Safety
     ///
@@ -191,19 +188,30 @@ impl<T> RawStorage<T> {
     /// that stay valid, and are accessed only through this storage, until it
     /// is dropped.
     pub unsafe fn from_raw_parts(slots: NonNull<T>, capacity: usize) -> Option<Self> {
-        if capacity == 0 || !capacity.is_power_of_two() || capacity > MAX_CAPACITY {
-            return None;
-        }
-        Some(RawStorage {
+        check_capacity(capacity).ok()?;
+        // SAFETY: the capacity was just checked; our caller upholds the
+        // rest of the contract.
+        Some(unsafe { Self::from_checked_parts(slots, capacity) })
+    }
+
+    /// Uses the `capacity` slots at `slots`, without checking `capacity`.
+    ///
+    /// # Safety
+    ///
+    /// As [`from_raw_parts`](Self::from_raw_parts), and `capacity` must have
+    /// passed [`check_capacity`].
+    const unsafe fn from_checked_parts(slots: NonNull<T>, capacity: usize) -> Self {
+        RawStorage {
             slots,
             capacity,
             _writable: PhantomData,
-        })
+        }
     }
 }
 
-// SAFETY: `from_raw_parts` checked the capacity and its caller promised that
-// the slots are valid, aligned and exclusively ours while we live.
+// SAFETY: the capacity was checked before `from_checked_parts`, and its
+// caller promised that the slots are valid, aligned and exclusively ours
+// while we live; neither field changes afterwards.
 unsafe impl<T> Storage<T> for RawStorage<T> {
     #[inline(always)]
     fn capacity(&self) -> usize {
@@ -217,7 +225,9 @@ unsafe impl<T> Storage<T> for RawStorage<T> {
 }
 
 // SAFETY: the caller handed these slots over exclusively (see
-// `from_raw_parts`), so they move between threads with the storage.
+// `from_raw_parts`), so they move between threads with the storage. This
+// also makes a `HeapStorage`, which owns its slots like a `Box<[T]>` does,
+// `Send` when `T` is.
 unsafe impl<T: Send> Send for RawStorage<T> {}
 
 #[cfg(all(test, feature = "alloc"))]
@@ -228,7 +238,7 @@ mod tests {
     use core::ptr::NonNull;
 
     use super::*;
-    use crate::CapacityError;
+    use crate::{CapacityError, MAX_CAPACITY};
 
     #[test]
     fn inline_storage_has_n_slots_inside_itself() {

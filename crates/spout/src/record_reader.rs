@@ -230,7 +230,7 @@ impl<R, F> fmt::Debug for Records<R, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_support::format_error;
+    use crate::test_support::{decode_u32, format_error, read_all};
     use crate::RecordWriter;
 
     fn file_of(record_size: usize, body: &[u8]) -> Vec<u8> {
@@ -244,12 +244,10 @@ mod tests {
     fn read_records_round_trips_many_chunks() {
         let body: Vec<u8> = (0..30_000u32).flat_map(u32::to_le_bytes).collect();
         let file = file_of(4, &body);
-        let decode = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap());
-        let values: Vec<u32> = read_records(file.as_slice(), 4, decode)
-            .unwrap()
-            .collect::<io::Result<_>>()
-            .unwrap();
-        assert_eq!(values, (0..30_000).collect::<Vec<_>>());
+        assert_eq!(
+            read_all(&file, 4, decode_u32),
+            (0..30_000).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -257,10 +255,7 @@ mod tests {
         let record_size = READ_CHUNK + 3;
         let body: Vec<u8> = (0..2 * record_size).map(|i| (i % 251) as u8).collect();
         let file = file_of(record_size, &body);
-        let records: Vec<Vec<u8>> = read_records(file.as_slice(), record_size, <[u8]>::to_vec)
-            .unwrap()
-            .collect::<io::Result<_>>()
-            .unwrap();
+        let records = read_all(&file, record_size, <[u8]>::to_vec);
         assert_eq!(records.concat(), body);
         assert_eq!(records.len(), 2);
     }

@@ -5,6 +5,7 @@ use std::io::{self, Read, Seek, Write};
 use crate::record_format::{
     check_record_size, open_record_append, write_record_header, RecordFormatError,
 };
+use crate::write::writer_access;
 use crate::Spout;
 
 /// Writes raw fixed-size records, as they are, to a record file (see
@@ -108,26 +109,7 @@ impl<W: Write> RecordWriter<W> {
         self.writer.write_all(records)
     }
 
-    /// Flushes the writer.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
-    }
-
-    /// The writer.
-    pub fn get_ref(&self) -> &W {
-        &self.writer
-    }
-
-    /// The writer, mutably. Writing to it directly may break the file's
-    /// record structure.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.writer
-    }
-
-    /// Returns the writer.
-    pub fn into_inner(self) -> W {
-        self.writer
-    }
+    writer_access!(W);
 
     /// Checks that `[u8; N]` items are records of this file.
     fn expect_item_size<const N: usize>(&self) -> io::Result<()> {
@@ -172,7 +154,7 @@ mod tests {
 
     use super::*;
     use crate::record_format::{read_record_header, RECORD_HEADER_LEN};
-    use crate::test_support::FailingWriter;
+    use crate::test_support::{CountWrites, FailingWriter};
 
     #[test]
     fn create_writes_the_header_then_raw_records() {
@@ -187,23 +169,12 @@ mod tests {
 
     #[test]
     fn send_slice_is_a_single_write() {
-        struct CountWrites(Vec<u8>, usize);
-        impl Write for CountWrites {
-            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                self.1 += 1;
-                self.0.extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut writer = RecordWriter::create(CountWrites(Vec::new(), 0), 2).unwrap();
+        let mut writer = RecordWriter::create(CountWrites::default(), 2).unwrap();
         let items: Vec<[u8; 2]> = (0..100u8).map(|i| [i, i]).collect();
         writer.send_slice(&items).unwrap();
         let out = writer.into_inner();
-        assert_eq!(out.1, 2, "one write for the header, one for the slice");
-        assert_eq!(out.0.len(), RECORD_HEADER_LEN + 200);
+        assert_eq!(out.writes, 2, "one write for the header, one for the slice");
+        assert_eq!(out.bytes.len(), RECORD_HEADER_LEN + 200);
     }
 
     #[test]

@@ -61,50 +61,37 @@ pub trait Spout<T> {
     }
 }
 
-impl<T, S: Spout<T> + ?Sized> Spout<T> for &mut S {
-    type Error = S::Error;
+/// Implements [`Spout`] for a pointer type that owns or borrows a spout
+/// mutably, by forwarding every method to the spout it points to.
+macro_rules! forward_spout {
+    ($(#[$attr:meta])* $pointer:ty) => {
+        $(#[$attr])*
+        impl<T, S: Spout<T> + ?Sized> Spout<T> for $pointer {
+            type Error = S::Error;
 
-    #[inline]
-    fn send(&mut self, item: T) -> Result<(), Self::Error> {
-        (**self).send(item)
-    }
+            #[inline]
+            fn send(&mut self, item: T) -> Result<(), Self::Error> {
+                (**self).send(item)
+            }
 
-    #[inline]
-    fn send_slice(&mut self, items: &[T]) -> Result<(), Self::Error>
-    where
-        T: Clone,
-    {
-        (**self).send_slice(items)
-    }
+            #[inline]
+            fn send_slice(&mut self, items: &[T]) -> Result<(), Self::Error>
+            where
+                T: Clone,
+            {
+                (**self).send_slice(items)
+            }
 
-    #[inline]
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        (**self).flush()
-    }
+            #[inline]
+            fn flush(&mut self) -> Result<(), Self::Error> {
+                (**self).flush()
+            }
+        }
+    };
 }
 
-#[cfg(feature = "alloc")]
-impl<T, S: Spout<T> + ?Sized> Spout<T> for alloc::boxed::Box<S> {
-    type Error = S::Error;
-
-    #[inline]
-    fn send(&mut self, item: T) -> Result<(), Self::Error> {
-        (**self).send(item)
-    }
-
-    #[inline]
-    fn send_slice(&mut self, items: &[T]) -> Result<(), Self::Error>
-    where
-        T: Clone,
-    {
-        (**self).send_slice(items)
-    }
-
-    #[inline]
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        (**self).flush()
-    }
-}
+forward_spout!(&mut S);
+forward_spout!(#[cfg(feature = "alloc")] alloc::boxed::Box<S>);
 
 #[cfg(all(test, feature = "alloc"))]
 mod tests {

@@ -102,6 +102,43 @@ impl std::io::Write for FailingWriter {
     }
 }
 
+/// A writer that keeps every byte it is given and counts its `write` calls.
+#[cfg(feature = "std")]
+#[derive(Debug, Default)]
+pub struct CountWrites {
+    pub bytes: Vec<u8>,
+    pub writes: usize,
+}
+
+#[cfg(feature = "std")]
+impl std::io::Write for CountWrites {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writes += 1;
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Decodes a 4-byte little-endian record.
+#[cfg(feature = "std")]
+pub fn decode_u32(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes(bytes.try_into().unwrap())
+}
+
+/// Every record of the record file `file` of `record_size`-byte records,
+/// decoded with `decode`; panics on any error.
+#[cfg(feature = "std")]
+pub fn read_all<T>(file: &[u8], record_size: usize, decode: impl FnMut(&[u8]) -> T) -> Vec<T> {
+    crate::read_records(file, record_size, decode)
+        .unwrap()
+        .collect::<std::io::Result<_>>()
+        .unwrap()
+}
+
 /// The record format error an io error carries; panics if it carries none.
 #[cfg(feature = "std")]
 pub fn format_error(err: &std::io::Error) -> crate::RecordFormatError {

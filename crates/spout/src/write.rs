@@ -8,6 +8,34 @@ use std::io::{self, Read, Seek, Write};
 use crate::record_format::{open_record_append, write_record_header, RecordFormatError};
 use crate::Spout;
 
+/// Defines the methods that a type holding its writer `$W` in a `writer`
+/// field offers: `flush`, `get_ref`, `get_mut`, `into_inner`.
+macro_rules! writer_access {
+    ($W:ident) => {
+        /// Flushes the writer.
+        pub fn flush(&mut self) -> io::Result<()> {
+            self.writer.flush()
+        }
+
+        /// The writer.
+        pub fn get_ref(&self) -> &$W {
+            &self.writer
+        }
+
+        /// The writer, mutably. Writing to it directly may break the
+        /// structure of a record file.
+        pub fn get_mut(&mut self) -> &mut $W {
+            &mut self.writer
+        }
+
+        /// Returns the writer.
+        pub fn into_inner(self) -> $W {
+            self.writer
+        }
+    };
+}
+pub(crate) use writer_access;
+
 /// How many encoded bytes a batch gathers before they are written.
 const WRITE_CHUNK: usize = 64 * 1024;
 
@@ -105,25 +133,7 @@ impl<W: Write, F> WriteSpout<W, F> {
         self.record_size
     }
 
-    /// Flushes the writer.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
-    }
-
-    /// The writer.
-    pub fn get_ref(&self) -> &W {
-        &self.writer
-    }
-
-    /// The writer, mutably.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.writer
-    }
-
-    /// Returns the writer.
-    pub fn into_inner(self) -> W {
-        self.writer
-    }
+    writer_access!(W);
 
     /// Writes the encoded bytes gathered so far.
     fn write_buf(&mut self) -> io::Result<()> {
@@ -210,33 +220,10 @@ mod tests {
 
     use super::*;
     use crate::record_format::RECORD_HEADER_LEN;
-    use crate::test_support::FailingWriter;
-    use crate::{read_records, RecordReader};
+    use crate::test_support::{decode_u32, read_all, CountWrites, FailingWriter};
 
     fn le_u32(x: &u32, out: &mut Vec<u8>) {
         out.extend_from_slice(&x.to_le_bytes());
-    }
-
-    fn decode_u32(bytes: &[u8]) -> u32 {
-        u32::from_le_bytes(bytes.try_into().unwrap())
-    }
-
-    /// Counts the writes it receives.
-    #[derive(Default)]
-    struct CountWrites {
-        bytes: Vec<u8>,
-        writes: usize,
-    }
-
-    impl Write for CountWrites {
-        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            self.writes += 1;
-            self.bytes.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
     }
 
     #[test]
@@ -271,11 +258,7 @@ mod tests {
         spout.send_all(0..10).unwrap();
         let file = spout.into_inner();
         assert_eq!(file.len(), RECORD_HEADER_LEN + 40);
-        let back: Vec<u32> = read_records(file.as_slice(), 4, decode_u32)
-            .unwrap()
-            .collect::<io::Result<_>>()
-            .unwrap();
-        assert_eq!(back, (0..10).collect::<Vec<_>>());
+        assert_eq!(read_all(&file, 4, decode_u32), (0..10).collect::<Vec<_>>());
     }
 
     #[test]
@@ -285,12 +268,7 @@ mod tests {
         let mut second = WriteSpout::append_records(first.into_inner(), 4, le_u32).unwrap();
         second.send(3).unwrap();
         let file = second.into_inner().into_inner();
-        let reader = RecordReader::new(file.as_slice(), 4).unwrap();
-        let back: Vec<u32> = reader
-            .records(decode_u32)
-            .collect::<io::Result<_>>()
-            .unwrap();
-        assert_eq!(back, vec![1, 2, 3]);
+        assert_eq!(read_all(&file, 4, decode_u32), vec![1, 2, 3]);
         let err = WriteSpout::append_records(Cursor::new(file), 8, le_u32)
             .err()
             .unwrap();
@@ -312,11 +290,7 @@ mod tests {
             "an item was encoded into 2 bytes, not the record size 4"
         );
         spout.send(8).unwrap();
-        let back: Vec<u32> = read_records(spout.get_ref().as_slice(), 4, decode_u32)
-            .unwrap()
-            .collect::<io::Result<_>>()
-            .unwrap();
-        assert_eq!(back, vec![5, 6, 8]);
+        assert_eq!(read_all(spout.get_ref(), 4, decode_u32), vec![5, 6, 8]);
     }
 
     #[test]

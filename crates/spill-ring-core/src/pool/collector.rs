@@ -41,6 +41,35 @@ pub trait Collector<T> {
     fn finish(&mut self, settled: u64) -> Result<(), Self::Error>;
 }
 
+/// Defines the methods that a consumer holding its collector `$C` in a
+/// `collector` field, and collecting with a `collect` method returning
+/// `Result<usize, $C::Error>`, offers: `flush`, `collector`,
+/// `collector_mut`, `into_collector`.
+macro_rules! collector_access {
+    ($C:ident) => {
+        /// [`collect`](Self::collect), without the count.
+        pub fn flush(&mut self) -> Result<(), $C::Error> {
+            self.collect().map(drop)
+        }
+
+        /// The collector.
+        pub fn collector(&self) -> &$C {
+            &self.collector
+        }
+
+        /// The collector, mutably.
+        pub fn collector_mut(&mut self) -> &mut $C {
+            &mut self.collector
+        }
+
+        /// Returns the collector.
+        pub fn into_collector(self) -> $C {
+            self.collector
+        }
+    };
+}
+pub(super) use collector_access;
+
 /// A borrowed collector collects: a collector can outlive the
 /// [`FanInSpout`](crate::FanInSpout) or [`MergerHandle`](crate::MergerHandle)
 /// that feeds it (`pool.with_fan_in(&mut collector, ..)`), and keep its

@@ -4,7 +4,7 @@
 use spout::Spout;
 
 use super::cell::collect_pass;
-use super::collector::{Collector, UnorderedCollector};
+use super::collector::{collector_access, Collector, UnorderedCollector};
 use super::error::WorkerPanic;
 use super::WorkerPool;
 
@@ -75,11 +75,6 @@ impl<T, A, S: Spout<T>, C: Collector<T>> FanInSpout<'_, T, A, S, C> {
         )
     }
 
-    /// [`collect`](Self::collect), without the count.
-    pub fn flush(&mut self) -> Result<(), C::Error> {
-        self.collect().map(drop)
-    }
-
     /// Starts a round on the pool ([`WorkerPool::dispatch`]).
     pub fn dispatch(&mut self, args: &A)
     where
@@ -103,20 +98,7 @@ impl<T, A, S: Spout<T>, C: Collector<T>> FanInSpout<'_, T, A, S, C> {
         self.pool
     }
 
-    /// The collector.
-    pub fn collector(&self) -> &C {
-        &self.collector
-    }
-
-    /// The collector, mutably.
-    pub fn collector_mut(&mut self) -> &mut C {
-        &mut self.collector
-    }
-
-    /// Returns the collector.
-    pub fn into_collector(self) -> C {
-        self.collector
-    }
+    collector_access!(C);
 }
 
 impl<T, A, S: Spout<T>, Out: Spout<T>> Spout<T>

@@ -4,7 +4,7 @@
 use spout::Spout;
 
 use super::cell::{collect_pass, WorkerCell};
-use super::collector::Collector;
+use super::collector::{collector_access, Collector};
 use super::WorkerPool;
 
 /// One of M mergers over a pool's workers: it owns the workers `i` with
@@ -103,25 +103,7 @@ impl<T, S: Spout<T>, C: Collector<T>> MergerHandle<'_, T, S, C> {
         collect_pass(self.dispatched, mine, &mut self.collector)
     }
 
-    /// [`collect`](Self::collect), without the count.
-    pub fn flush(&mut self) -> Result<(), C::Error> {
-        self.collect().map(drop)
-    }
-
-    /// The collector.
-    pub fn collector(&self) -> &C {
-        &self.collector
-    }
-
-    /// The collector, mutably.
-    pub fn collector_mut(&mut self) -> &mut C {
-        &mut self.collector
-    }
-
-    /// Returns the collector.
-    pub fn into_collector(self) -> C {
-        self.collector
-    }
+    collector_access!(C);
 }
 
 impl<T, S: Spout<T>, C> core::fmt::Debug for MergerHandle<'_, T, S, C> {
