@@ -142,11 +142,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         debug_assert!(items.len() <= self.capacity() - self.len());
         self.busy_while(|| {
             for item in items {
-                let tail = self.tail.get();
-                // SAFETY: the ring has room for `items`, so the slot of
-                // `tail` is free.
-                unsafe { self.slot(tail).write(item.clone()) };
-                self.tail.set(tail.wrapping_add(1));
+                // SAFETY: the ring has room for `items`, so it is not full.
+                unsafe { self.put_newest(item.clone()) };
             }
         })
     }
@@ -205,10 +202,9 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
             }
             self.head.set(self.head.get().wrapping_add(1));
         }
-        let tail = self.tail.get();
-        // SAFETY: the ring is not full, so the slot of `tail` is free.
-        unsafe { self.slot(tail).write(item) };
-        self.tail.set(tail.wrapping_add(1));
+        // SAFETY: the ring is not full (it had a free slot or the spout
+        // took the oldest item's copy and we freed its slot).
+        unsafe { self.put_newest(item) };
         Ok(())
     }
 

@@ -309,6 +309,22 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         item
     }
 
+    /// Stores `item` after the newest item.
+    ///
+    /// # Safety
+    ///
+    /// The ring must not be full.
+    #[inline(always)]
+    unsafe fn put_newest(&self, item: T) {
+        let tail = self.tail.get();
+        debug_assert!(!self.is_full());
+        // SAFETY: the ring is not full (our caller's promise), so the slot
+        // of `tail` is free; advancing `tail` right after makes the item
+        // part of the ring exactly once.
+        unsafe { self.slot(tail).write(item) };
+        self.tail.set(tail.wrapping_add(1));
+    }
+
     // ----- push and pop -----------------------------------------------------
 
     /// Appends `item`. When the ring is full, the oldest item is evicted to
@@ -332,10 +348,9 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
             // the slot just freed.
             result = self.on_spout(|spout| spout.send(oldest));
         }
-        let tail = self.tail.get();
-        // SAFETY: the ring is not full, so the slot of `tail` is free.
-        unsafe { self.slot(tail).write(item) };
-        self.tail.set(tail.wrapping_add(1));
+        // SAFETY: the ring is not full (it had a free slot or we just freed
+        // one; being busy, the spout could not refill it).
+        unsafe { self.put_newest(item) };
         result
     }
 
@@ -348,11 +363,9 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
             let oldest = self.take_oldest();
             result = self.spout.get_mut().send(oldest);
         }
-        let tail = self.tail.get();
         // SAFETY: `&mut self` excludes any other access, and the ring is not
         // full (it had a free slot or we just freed one).
-        unsafe { self.slot(tail).write(item) };
-        self.tail.set(tail.wrapping_add(1));
+        unsafe { self.put_newest(item) };
         result
     }
 
@@ -364,10 +377,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         if self.is_full() {
             return Err(PushError::Full(item));
         }
-        let tail = self.tail.get();
-        // SAFETY: the ring is not full, so the slot of `tail` is free.
-        unsafe { self.slot(tail).write(item) };
-        self.tail.set(tail.wrapping_add(1));
+        // SAFETY: the ring is not full.
+        unsafe { self.put_newest(item) };
         Ok(())
     }
 
