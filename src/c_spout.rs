@@ -108,6 +108,13 @@ impl CSpout {
     /// Drops every batch.
     pub(crate) const DROP: CSpout = CSpout { raw: None };
 
+    /// Whether this spout drops what it gets (a ring created with a NULL
+    /// spout): evicting into it calls nothing.
+    #[inline(always)]
+    pub(crate) fn drops(&self) -> bool {
+        self.raw.is_none()
+    }
+
     /// Reads an optional spout argument: NULL means evicted items are
     /// dropped.
     ///

@@ -12,6 +12,7 @@ use crate::entry;
 use crate::handle::{self, Opaque, Release};
 use crate::last_error::Error;
 use crate::lifecycle;
+use crate::pool;
 use crate::ptr_args::{write_opt, Out};
 use crate::status::spill_status;
 
@@ -183,6 +184,7 @@ where
     C: Opaque<Payload = CollectorCell<T>>,
 {
     entry::value(core::ptr::null_mut(), || {
+        pool::not_in_work()?;
         // SAFETY: the caller's contract.
         let spout = HoldingSpout::new(unsafe { CSpout::required(out, "out")? });
         let collector = if sequenced {
@@ -221,6 +223,7 @@ where
     C: Opaque<Payload = CollectorCell<T>>,
 {
     entry::status(|| {
+        pool::not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::optional(out_sent, "out_sent")? };
         write_opt(&out, 0);
@@ -241,6 +244,9 @@ where
     T: Copy,
     C: Opaque<Payload = CollectorCell<T>>,
 {
-    // SAFETY: the caller's contract.
-    unsafe { lifecycle::free(collector) }
+    entry::status(|| {
+        pool::not_in_work()?;
+        // SAFETY: the caller's contract.
+        unsafe { handle::free(collector) }
+    })
 }

@@ -22,6 +22,23 @@ pub(crate) fn status(body: impl FnOnce() -> Result<(), Error>) -> spill_status {
     }
 }
 
+/// Runs `fast`, a path that cannot fail (panics aside): `SPILL_OK` when it
+/// did the work; when it declines (`false`), runs `slow`, the checked path
+/// that does the work or says why not. Keeps the success path free of
+/// error values.
+#[inline(always)]
+pub(crate) fn fast_or(
+    fast: impl FnOnce() -> bool,
+    slow: impl FnOnce() -> spill_status,
+) -> spill_status {
+    // As in `status`, the state is consistent after a panic.
+    match catch_unwind(AssertUnwindSafe(fast)) {
+        Ok(true) => spill_status::SPILL_OK,
+        Ok(false) => slow(),
+        Err(payload) => panic_error(payload.as_ref()).record(),
+    }
+}
+
 /// Runs `body`; returns its value, or records the error (or the caught
 /// panic) and returns `fallback`: for calls whose only failure report is a
 /// sentinel (NULL, 0, false).

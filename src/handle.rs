@@ -136,12 +136,50 @@ unsafe fn resolve<F: Opaque>(this: *const F) -> Result<*mut Handle<F::Payload>, 
     }
     // SAFETY: not NULL; the caller promised it points to an `F`.
     let handle = unsafe { F::project(this.cast_mut()) };
-    // SAFETY: `handle` points into that `F`; only the marker field is
-    // borrowed.
-    if unsafe { &(*handle).marker }.get() != LIVE {
+    // SAFETY: `handle` points into that `F`.
+    if !unsafe { is_live(handle) } {
         return Err(not_live(F::WHAT));
     }
     Ok(handle)
+}
+
+/// Whether the handle's marker says live.
+///
+/// # Safety
+///
+/// `handle` points into memory that holds, or held, a handle.
+#[inline(always)]
+unsafe fn is_live<P>(handle: *const Handle<P>) -> bool {
+    // SAFETY: the caller's contract; only the marker field is borrowed.
+    unsafe { &(*handle).marker }.get() == LIVE
+}
+
+/// The payload, borrowed exclusively, of a live handle that no call is
+/// using; `None` for a NULL, dead or active handle (the checked ways in say
+/// why). For calls that reach no spout: such a call runs to its end before
+/// any other call on the handle can start (one thread at a time per
+/// handle), so it need not mark the handle active.
+///
+/// # Safety
+///
+/// As for [`resolve`]; the borrow must end before the call that made it
+/// returns, and the caller must not call a spout with it.
+#[inline(always)]
+pub(crate) unsafe fn idle<'a, F: Opaque>(this: *mut F) -> Option<&'a mut F::Payload> {
+    if this.is_null() {
+        return None;
+    }
+    // SAFETY: not NULL; the caller promised it points to an `F`.
+    let handle = unsafe { F::project(this) };
+    // SAFETY: `handle` points into that `F`; field borrows only.
+    if !unsafe { is_live(handle) } || unsafe { &(*handle).active }.get() {
+        return None;
+    }
+    // SAFETY: live and idle, so no call up the stack borrows the payload
+    // (calls on one handle come from one thread at a time, and a call
+    // borrows only while it runs); the caller calls no spout, so no other
+    // borrow can start before its borrow ends.
+    Some(unsafe { &mut (*handle).payload })
 }
 
 #[cold]
@@ -313,4 +351,42 @@ where
         unsafe { block::deallocate(NonNull::new_unchecked(this.cast()), layout) };
     }
     released
+}
+
+/// Handles that belong to a bigger handle (MPSC producers, pool worker
+/// rings), owned through a raw pointer: C code and worker threads hold
+/// pointers into them, which moving or borrowing a `Box` would invalidate.
+pub(crate) struct HandleArray<F>(NonNull<[F]>);
+
+impl<F> HandleArray<F> {
+    /// Takes `handles` over.
+    pub(crate) fn new(handles: Box<[F]>) -> Self {
+        HandleArray(NonNull::from(Box::leak(handles)))
+    }
+
+    /// How many handles there are.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// A pointer to handle `index` (one past the end for `len()`).
+    pub(crate) fn get(&self, index: usize) -> *mut F {
+        assert!(index <= self.len(), "handle {index} is out of range");
+        // SAFETY: within the array, or one past its end.
+        unsafe { self.0.as_ptr().cast::<F>().add(index) }
+    }
+
+    /// Pointers to every handle, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = *mut F> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl<F> Drop for HandleArray<F> {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `Box::leak` in `new` and becomes its
+        // box again once, here, when no pointer into it is used any more
+        // (the owner stops its threads first).
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
 }

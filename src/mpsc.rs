@@ -6,7 +6,7 @@ use spill_ring_core::{check_capacity, Consumer, Producer};
 
 use crate::c_spout::{spill_spout, CSpout, SharedSpout};
 use crate::entry;
-use crate::handle::{self, Handle, Opaque, Owner, Release};
+use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle;
 use crate::ptr_args::{self, write_opt, Out};
@@ -17,7 +17,7 @@ use crate::value_payload::{on_ring, ValueFamily, ValueRing};
 /// What an MPSC handle holds: a lent ring handle per producer, and the core
 /// consumer that owns the producers' rings (dropped last).
 pub(crate) struct MpscSet<F: ValueFamily> {
-    handles: Box<[F]>,
+    handles: HandleArray<F>,
     _consumer: Consumer<F::Elem, SharedSpout>,
 }
 
@@ -27,7 +27,7 @@ impl<F: ValueFamily> Release for MpscSet<F> {
         let mut first_error = Ok(());
         for producer in self.handles.iter() {
             // SAFETY: `producer` is one of our live handles.
-            let released = unsafe { handle::enter(producer, |ring| ring.release()) };
+            let released = unsafe { handle::enter(producer.cast_const(), |ring| ring.release()) };
             if first_error.is_ok() {
                 first_error = released;
             }
@@ -92,22 +92,23 @@ where
                 .map_err(|e| Error::new(spill_status::SPILL_OUT_OF_MEMORY, e.to_string()))?;
             consumer.collect([producer]);
         }
-        let handles = consumer
+        let handles: Box<[F]> = consumer
             .producers_mut()
             .iter_mut()
             .zip(spouts)
             .map(|(producer, spout)| {
-                let ring: *const _ = producer.ring_mut();
+                // A `*mut` keeps the unique borrow's permission (peek needs it).
+                let ring: *mut _ = producer.ring_mut();
                 // SAFETY: the ring lives in the consumer, which this set
                 // keeps (and never changes) until it is freed, after the
                 // handles; the C caller uses each producer handle from one
                 // thread at a time.
-                let payload = unsafe { ValueRing::lent(ring, true, spout) };
+                let payload = unsafe { ValueRing::lent(ring.cast_const(), true, spout) };
                 F::wrap(Handle::new(payload, Owner::Parent("spill_mpsc")))
             })
             .collect();
         lifecycle::allocate::<M>(MpscSet {
-            handles,
+            handles: HandleArray::new(handles),
             _consumer: consumer,
         })
     })
@@ -126,12 +127,15 @@ where
     entry::value(core::ptr::null_mut(), || {
         // SAFETY: the caller's contract.
         unsafe {
-            handle::read(mpsc, |set| match set.handles.get(id) {
-                Some(producer) => Ok((producer as *const F).cast_mut()),
-                None => Err(Error::invalid(format!(
-                    "producer {id} does not exist: the set has {}",
-                    set.handles.len()
-                ))),
+            handle::read(mpsc, |set| {
+                if id < set.handles.len() {
+                    Ok(set.handles.get(id))
+                } else {
+                    Err(Error::invalid(format!(
+                        "producer {id} does not exist: the set has {}",
+                        set.handles.len()
+                    )))
+                }
             })?
         }
     })
@@ -167,9 +171,10 @@ where
             handle::enter(mpsc, |set| {
                 let mut total = 0;
                 for producer in set.handles.iter() {
-                    total += handle::read(producer, |ring| -> Result<usize, Error> {
-                        Ok(on_ring!(ring, r => r.len()))
-                    })??;
+                    total +=
+                        handle::read(producer.cast_const(), |ring| -> Result<usize, Error> {
+                            Ok(on_ring!(ring, r => r.len()))
+                        })??;
                 }
                 Ok(total)
             })
@@ -204,7 +209,7 @@ where
             handle::enter(mpsc, |set| {
                 let mut drained = 0;
                 for producer in set.handles.iter() {
-                    let done = handle::enter(producer, |ring| {
+                    let done = handle::enter(producer.cast_const(), |ring| {
                         Ok(on_ring!(ring, r => ring_ops::drain(r, &mut dst)))
                     })?;
                     drained += done.count;

@@ -13,7 +13,7 @@ use spill_ring_core::{CapacityError, PoolBuilder, PoolError, WorkerPanic, Worker
 use crate::c_spout::{spill_spout, CSpout, SharedSpout};
 use crate::collector::CollectorCell;
 use crate::entry;
-use crate::handle::{self, Handle, Opaque, Owner, Release};
+use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle;
 use crate::ptr_args::{self, write_opt, Out};
@@ -30,9 +30,10 @@ thread_local! {
     static IN_WORK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Refuses pool calls from inside a work function (they would wait for the
-/// round that is running them).
-fn not_in_work() -> Result<(), Error> {
+/// Refuses pool and collector calls from inside a work function (pool
+/// calls would wait for the round that is running them; collectors belong
+/// to the thread that drives the pool).
+pub(crate) fn not_in_work() -> Result<(), Error> {
     if IN_WORK.with(Cell::get) {
         return Err(Error::new(
             spill_status::SPILL_BUSY,
@@ -73,14 +74,34 @@ impl<F> Clone for Work<F> {
 // only touches handle `i`.
 unsafe impl<F> Send for Work<F> {}
 
-/// Clears a worker ring handle and the in-work mark when the call ends.
-struct Lending<'a, T: Copy>(&'a ValueRing<T>);
+/// Points worker ring handle `handle` at `ring` (NULL: takes it back).
+/// The payload is borrowed only for the moment of the change, so nothing
+/// is borrowed while the work function runs.
+///
+/// # Safety
+///
+/// `handle` is a live worker ring handle of a pool, used only by the
+/// calling worker thread during the round; `ring` is NULL or lent to this
+/// thread until the handle is pointed elsewhere.
+unsafe fn lend<F: ValueFamily>(handle: *const F, ring: *const LentRing<F::Elem>) {
+    // SAFETY: the caller's contract.
+    let lent = unsafe { handle::read(handle, |p| p.lend(ring)) };
+    if lent.is_err() {
+        resume_unwind(Box::new(String::from(
+            "the worker's ring handle is not live",
+        )));
+    }
+}
 
-impl<T: Copy> Drop for Lending<'_, T> {
+/// Takes a worker ring handle back, and clears the in-work mark, when the
+/// work function's call ends.
+struct Lending<F: ValueFamily>(*const F);
+
+impl<F: ValueFamily> Drop for Lending<F> {
     fn drop(&mut self) {
         IN_WORK.with(|w| w.set(false));
-        // SAFETY: NULL lends nothing.
-        unsafe { self.0.lend(core::ptr::null()) };
+        // SAFETY: the handle that `Work::call` lent; NULL lends nothing.
+        unsafe { lend::<F>(self.0, core::ptr::null()) };
     }
 }
 
@@ -89,21 +110,11 @@ impl<F: ValueFamily> Work<F> {
     fn call(&self, ring: &LentRing<F::Elem>, id: usize, args: &ArgsPtr) {
         // SAFETY: `id` is below the number of workers, and so of handles.
         let handle = unsafe { self.rings.add(id) };
-        // SAFETY: a live handle of this pool, touched only by this worker
-        // during rounds.
-        let payload = unsafe { handle::read(handle, |p| p as *const ValueRing<F::Elem>) };
-        let Ok(payload) = payload else {
-            resume_unwind(Box::new(String::from(
-                "the worker's ring handle is not live",
-            )));
-        };
-        // SAFETY: the handle lives in the pool handle, which outlives the
-        // threads; only this worker uses it during the round.
-        let payload = unsafe { &*payload };
-        // SAFETY: the core lends `ring` to this thread for this call; the
-        // guard takes it back before the call returns.
-        unsafe { payload.lend(ring) };
-        let _lending = Lending(payload);
+        // SAFETY: a live handle of this pool, used only by this worker
+        // during the round; the core lends `ring` to this thread for this
+        // call, and the guard takes it back before the call returns.
+        unsafe { lend::<F>(handle, ring) };
+        let _lending = Lending(handle);
         IN_WORK.with(|w| w.set(true));
         // SAFETY: the C caller's contract for the work function; the handle
         // is valid for the call.
@@ -120,7 +131,7 @@ impl<F: ValueFamily> Work<F> {
 /// threads before the ring handles they use go.
 pub(crate) struct PoolSet<F: ValueFamily> {
     pool: RefCell<WorkerPool<F::Elem, ArgsPtr, SharedSpout>>,
-    _rings: Box<[F]>,
+    _rings: HandleArray<F>,
 }
 
 impl<F: ValueFamily> Release for PoolSet<F> {
@@ -171,17 +182,19 @@ where
         let work = work.ok_or_else(|| Error::null("work"))?;
         // SAFETY: the caller's contract.
         let overflow = unsafe { CSpout::optional(overflow)? };
-        let rings: Box<[F]> = (0..workers)
-            .map(|_| {
-                // SAFETY: NULL until a work function runs.
-                let payload = unsafe { ValueRing::lent(core::ptr::null(), false, overflow) };
-                F::wrap(Handle::new(payload, Owner::Parent("spill_pool")))
-            })
-            .collect();
+        let rings = HandleArray::new(
+            (0..workers)
+                .map(|_| {
+                    // SAFETY: NULL until a work function runs.
+                    let payload = unsafe { ValueRing::lent(core::ptr::null(), false, overflow) };
+                    F::wrap(Handle::new(payload, Owner::Parent("spill_pool")))
+                })
+                .collect(),
+        );
         let run = Work {
             work,
             ctx,
-            rings: rings.as_ptr(),
+            rings: rings.get(0).cast_const(),
         };
         let pool = PoolBuilder::new(workers, capacity)
             .spout(SharedSpout(overflow))

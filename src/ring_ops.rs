@@ -59,6 +59,31 @@ where
         .map_err(|refused| refused.error.into())
 }
 
+/// Pushes `item` if that calls no spout: when the ring has room, or when
+/// it is full and its spout drops what it gets (`spout_drops`), in which
+/// case the oldest item is evicted in place. Returns `false`, the ring
+/// unchanged, when the push needs the spout.
+#[inline(always)]
+pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+    item: T,
+    spout_drops: bool,
+) -> bool {
+    if ring.is_full() {
+        if !spout_drops {
+            return false;
+        }
+        // The spout would drop it: evict without calling it.
+        ring.pop_mut();
+        if ring.is_full() {
+            // Only a ring without slots stays full (and so evicted nothing).
+            return false;
+        }
+    }
+    // The ring has room, so this calls no spout and cannot fail.
+    ring.push_mut(item).is_ok()
+}
+
 /// Pushes `item` only if there is room.
 #[inline(always)]
 pub(crate) fn try_push<T, B: Storage<T>, S: Spout<T>>(

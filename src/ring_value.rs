@@ -22,6 +22,30 @@ use crate::value_payload::{on_ring, RingKind, ValueFamily};
 /// `ring` is NULL or a live handle of `F`.
 #[inline(always)]
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+    entry::fast_or(
+        || {
+            // SAFETY: the caller's contract; the push calls no spout.
+            let Some(p) = (unsafe { handle::idle(ring) }) else {
+                return false;
+            };
+            match &mut p.ring {
+                RingKind::Own(r) => ring_ops::push_without_spout(r, item, p.spout.drops()),
+                RingKind::Lent { .. } => false,
+            }
+        },
+        // SAFETY: the caller's contract.
+        || unsafe { push_checked(ring, item) },
+    )
+}
+
+/// [`push`] through the checked way in: evicts to a C spout, serves lent
+/// rings, and reports why a push fails.
+///
+/// # Safety
+///
+/// As for [`push`].
+#[inline(never)]
+unsafe fn push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     // SAFETY: the caller's contract.
     entry::status(|| unsafe { handle::enter(ring, |p| on_ring!(p, r => ring_ops::push(r, item))) })
 }

@@ -156,6 +156,8 @@ struct Round {
 struct WorkCtx {
     pool: Mutex<Option<usize>>,
     busy_status: Mutex<Option<spill_status>>,
+    collector: Mutex<Option<usize>>,
+    collector_status: Mutex<Option<spill_status>>,
     peek_status: Mutex<Option<spill_status>>,
     last_ring: Mutex<Option<usize>>,
 }
@@ -182,6 +184,12 @@ unsafe extern "C" fn work(
             // SAFETY: a live pool; the call must be refused.
             let status = unsafe { spill_pool_u64_join(pool as *mut spill_pool_u64) };
             *ctx.busy_status.lock().unwrap() = Some(status);
+        }
+        if let Some(collector) = *ctx.collector.lock().unwrap() {
+            let collector = collector as *mut spill_collector_u64;
+            // SAFETY: a live collector; the call must be refused.
+            let status = unsafe { spill_collector_u64_release(collector, null_mut()) };
+            *ctx.collector_status.lock().unwrap() = Some(status);
         }
         let mut x = 0;
         // SAFETY: valid ring, valid out-pointer.
@@ -215,6 +223,7 @@ fn pool_rounds_collect_unordered_and_sequenced() {
 
         let sequenced = spill_collector_u64_sequenced(&spout);
         assert!(!sequenced.is_null(), "{}", last_error());
+        *ctx.collector.lock().unwrap() = Some(sequenced as usize);
         let mut expected = Vec::new();
         let rounds: Vec<Round> = (1..=4)
             .map(|r| Round {
@@ -239,6 +248,8 @@ fn pool_rounds_collect_unordered_and_sequenced() {
         // Dispatch order: round by round, worker by worker.
         assert_eq!(out.items(), expected);
         assert_eq!(spill_collector_u64_pending(sequenced), 0);
+        assert_eq!(*ctx.collector_status.lock().unwrap(), Some(SPILL_BUSY));
+        *ctx.collector.lock().unwrap() = None;
         expect(spill_collector_u64_free(sequenced), SPILL_OK);
 
         // Calls from inside a work function are refused; worker rings
