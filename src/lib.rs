@@ -3,6 +3,10 @@
 //!
 //! This crate re-exports the Rust core ([`spill_ring_core`]) and the
 //! [`spout`] crate, and carries the C ABI (`include/spill_ring.h`).
+//!
+//! The project README follows; its Rust example runs as a doc-test.
+//!
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub use spill_ring_core::*;
