@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the C library with CMake and runs the main C example (a ring with a
-# counting spout), then the tiered hot -> warm -> file example.
+# counting spout).
 . "$(dirname "$0")/lib.sh"
 need_rust
 need_c_toolchain
