@@ -225,8 +225,7 @@ where
     entry::status(|| {
         pool::not_in_work()?;
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_sent, "out_sent")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_sent, "out_sent")? };
         // SAFETY: the caller's contract.
         let sent = unsafe { handle::enter(collector, |c| Ok(c.0.borrow_mut().release_all()?))? };
         write_opt(&out, sent);

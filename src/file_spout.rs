@@ -234,8 +234,7 @@ pub unsafe extern "C" fn spill_file_read(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_count, "out_count")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_count, "out_count")? };
         // SAFETY: the caller's contract.
         let path = unsafe { path_arg(path)? };
         // SAFETY: the caller's contract.

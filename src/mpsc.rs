@@ -200,8 +200,7 @@ where
 {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_drained, "out_drained")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_drained, "out_drained")? };
         // SAFETY: the caller's contract.
         let mut dst = unsafe { CSpout::required(dst, "dst")? };
         // SAFETY: the caller's contract.

@@ -315,8 +315,7 @@ where
 {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_collected, "out_collected")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_collected, "out_collected")? };
         // SAFETY: the caller's contract.
         let collector = unsafe { handle::acquire(collector)? };
         let mut collector = collector.payload.0.borrow_mut();
@@ -348,8 +347,7 @@ where
 {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_collected, "out_collected")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_collected, "out_collected")? };
         if mergers == 0 {
             return Err(Error::invalid("merge needs at least one merger".to_owned()));
         }

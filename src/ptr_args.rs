@@ -46,6 +46,22 @@ impl<T> Out<T> {
     }
 }
 
+impl Out<usize> {
+    /// Checks an optional count out-pointer and sets it to 0 up front, so the
+    /// count the caller reads is meaningful on every return, failures
+    /// included.
+    ///
+    /// # Safety
+    ///
+    /// As for [`required`](Out::required).
+    pub(crate) unsafe fn count(ptr: *mut usize, what: &str) -> Result<Option<Out<usize>>, Error> {
+        // SAFETY: the caller's contract.
+        let out = unsafe { Out::optional(ptr, what)? };
+        write_opt(&out, 0);
+        Ok(out)
+    }
+}
+
 /// Writes `value` through an optional out-pointer.
 pub(crate) fn write_opt<T>(out: &Option<Out<T>>, value: T) {
     if let Some(out) = out {

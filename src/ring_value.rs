@@ -10,7 +10,7 @@ use crate::c_spout::{self, spill_spout, CSpout};
 use crate::entry;
 use crate::handle;
 use crate::last_error::Error;
-use crate::ptr_args::{self, write_opt, Out};
+use crate::ptr_args::{self, Out};
 use crate::ring_ops;
 use crate::status::spill_status;
 use crate::value_payload::{on_ring, RingKind, ValueFamily};
@@ -77,8 +77,7 @@ pub(crate) unsafe fn push_bulk<F: ValueFamily>(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_pushed, "out_pushed")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_pushed, "out_pushed")? };
         // SAFETY: the caller's contract.
         let items = unsafe { ptr_args::slice(items, count, "items")? };
         // SAFETY: the caller's contract.
@@ -192,8 +191,7 @@ pub(crate) unsafe fn query<F: ValueFamily, R>(
 pub(crate) unsafe fn flush<F: ValueFamily>(ring: *mut F, out_flushed: *mut usize) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_flushed, "out_flushed")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_flushed, "out_flushed")? };
         // SAFETY: the caller's contract.
         let done = unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::flush(r))))? };
         done.report(&out)
@@ -213,8 +211,7 @@ pub(crate) unsafe fn drain<F: ValueFamily>(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_drained, "out_drained")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_drained, "out_drained")? };
         // SAFETY: the caller's contract.
         let mut dst = unsafe { CSpout::required(dst, "dst")? };
         // SAFETY: the caller's contract.

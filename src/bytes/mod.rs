@@ -22,7 +22,7 @@ use crate::entry;
 use crate::handle::{self, impl_opaque, Handle, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle::{self, Family};
-use crate::ptr_args::{self, write_opt, Out};
+use crate::ptr_args::{self, Out};
 use crate::status::spill_status;
 
 /// What a bytes ring handle holds: the ring of its size class, which lives
@@ -289,8 +289,7 @@ pub unsafe extern "C" fn spill_ring_bytes_push_bulk(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_pushed, "out_pushed")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_pushed, "out_pushed")? };
         // SAFETY: the caller's contract.
         let items = unsafe { elements(items, count, elem_size_of(ring)?, "items")? };
         // SAFETY: the caller's contract.
@@ -449,8 +448,7 @@ pub unsafe extern "C" fn spill_ring_bytes_flush(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_flushed, "out_flushed")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_flushed, "out_flushed")? };
         // SAFETY: the caller's contract.
         let done = unsafe { enter(ring, |r, _| Ok(r.flush()))? };
         done.report(&out)
@@ -473,8 +471,7 @@ pub unsafe extern "C" fn spill_ring_bytes_drain(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::optional(out_drained, "out_drained")? };
-        write_opt(&out, 0);
+        let out = unsafe { Out::count(out_drained, "out_drained")? };
         // SAFETY: the caller's contract.
         let dst = unsafe { CSpout::required(dst, "dst")? };
         // SAFETY: the caller's contract.
