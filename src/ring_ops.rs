@@ -73,12 +73,10 @@ pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
         if !spout_drops {
             return false;
         }
-        // The spout would drop it: evict without calling it.
+        // The spout would drop it: evict without calling it. A full ring
+        // holds at least one item (capacities are never zero), so this frees
+        // a slot.
         ring.pop_mut();
-        if ring.is_full() {
-            // Only a ring without slots stays full (and so evicted nothing).
-            return false;
-        }
     }
     // The ring has room, so this calls no spout and cannot fail.
     ring.push_mut(item).is_ok()
