@@ -405,8 +405,9 @@ static void failed_worker_is_reported(void) {
 /* Calls pool and collector functions from inside the work function, which
  * the header forbids: "It must not call spill_pool_FAM or
  * spill_collector_FAM functions (they return SPILL_BUSY)". The pool pointer
- * is set after the threads started, so it is read under the lock; only
- * worker 0 touches the collector (one thread at a time). */
+ * is set after the threads started, so it is read under the lock. Every
+ * worker makes these calls at once: they are refused before any handle is
+ * touched, so no two threads ever borrow the collector together. */
 struct reentry {
     const struct parallel_family *pf;
     void *pool;
@@ -415,6 +416,8 @@ struct reentry {
     int dispatch_status[WORKERS];
     int collect_status[WORKERS];
     int free_status[WORKERS];
+    size_t pending[WORKERS];
+    int pending_error_says_work[WORKERS];
     int release_status;
 };
 
@@ -422,18 +425,23 @@ static int reentering_push(const struct family *f, void *ring, size_t w, const v
                            void *ctx) {
     struct reentry *re = (struct reentry *)ctx;
     void *pool;
-    int d, c, fr, rel = SPILL_BUSY;
+    int d, c, fr, rel = SPILL_BUSY, says_work;
+    size_t pend;
     pthread_mutex_lock(&re->lock);
     pool = re->pool;
     pthread_mutex_unlock(&re->lock);
     d = re->pf->pool_dispatch(pool, args);
     c = re->pf->pool_collect(pool, re->collector, NULL);
     fr = re->pf->pool_free(pool);
+    pend = re->pf->collector_pending(re->collector);
+    says_work = strstr(spill_last_error(), "work function") != NULL;
     if (w == 0) rel = re->pf->collector_release(re->collector, NULL);
     pthread_mutex_lock(&re->lock);
     re->dispatch_status[w] = d;
     re->collect_status[w] = c;
     re->free_status[w] = fr;
+    re->pending[w] = pend;
+    re->pending_error_says_work[w] = says_work;
     if (w == 0) re->release_status = rel;
     pthread_mutex_unlock(&re->lock);
     return push_items(f, ring, w, (const struct round_args *)args);
@@ -459,6 +467,8 @@ static void calls_from_work_are_busy_for(const struct parallel_family *pf) {
         CHECK_STATUS(re.dispatch_status[w], SPILL_BUSY);
         CHECK_STATUS(re.collect_status[w], SPILL_BUSY);
         CHECK_STATUS(re.free_status[w], SPILL_BUSY);
+        CHECK_EQ(re.pending[w], 0);
+        CHECK(re.pending_error_says_work[w]);
     }
     CHECK_STATUS(re.release_status, SPILL_BUSY);
     CHECK_EQ(pthread_mutex_unlock(&re.lock), 0);

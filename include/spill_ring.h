@@ -2991,7 +2991,8 @@ struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout
 
 /**
  * How many items the collector holds: batches waiting for their round
- * (sequenced) plus a refused batch (0 for NULL).
+ * (sequenced) plus a refused batch (0 for NULL, and from inside a work
+ * function, where `spill_last_error` then says why).
  *
  * # Safety
  *
@@ -3186,7 +3187,8 @@ struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spo
 
 /**
  * How many items the collector holds: batches waiting for their round
- * (sequenced) plus a refused batch (0 for NULL).
+ * (sequenced) plus a refused batch (0 for NULL, and from inside a work
+ * function, where `spill_last_error` then says why).
  *
  * # Safety
  *
@@ -3381,7 +3383,8 @@ struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spo
 
 /**
  * How many items the collector holds: batches waiting for their round
- * (sequenced) plus a refused batch (0 for NULL).
+ * (sequenced) plus a refused batch (0 for NULL, and from inside a work
+ * function, where `spill_last_error` then says why).
  *
  * # Safety
  *
@@ -3576,7 +3579,8 @@ struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spo
 
 /**
  * How many items the collector holds: batches waiting for their round
- * (sequenced) plus a refused batch (0 for NULL).
+ * (sequenced) plus a refused batch (0 for NULL, and from inside a work
+ * function, where `spill_last_error` then says why).
  *
  * # Safety
  *
@@ -3771,7 +3775,8 @@ struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spo
 
 /**
  * How many items the collector holds: batches waiting for their round
- * (sequenced) plus a refused batch (0 for NULL).
+ * (sequenced) plus a refused batch (0 for NULL, and from inside a work
+ * function, where `spill_last_error` then says why).
  *
  * # Safety
  *
@@ -3966,7 +3971,8 @@ struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spo
 
 /**
  * How many items the collector holds: batches waiting for their round
- * (sequenced) plus a refused batch (0 for NULL).
+ * (sequenced) plus a refused batch (0 for NULL, and from inside a work
+ * function, where `spill_last_error` then says why).
  *
  * # Safety
  *

@@ -206,9 +206,10 @@ where
     T: Copy,
     C: Opaque<Payload = CollectorCell<T>>,
 {
-    // SAFETY: the caller's contract.
-    entry::value(0, || unsafe {
-        handle::enter(collector, |c| Ok(c.0.borrow().pending()))
+    entry::value(0, || {
+        pool::not_in_work()?;
+        // SAFETY: the caller's contract.
+        unsafe { handle::enter(collector, |c| Ok(c.0.borrow().pending())) }
     })
 }
 

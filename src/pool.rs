@@ -314,6 +314,9 @@ where
     C: Opaque<Payload = CollectorCell<F::Elem>>,
 {
     entry::status(|| {
+        // Before touching any handle: a work function runs on a worker
+        // thread, where the collector must not be borrowed at all.
+        not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_collected, "out_collected")? };
         // SAFETY: the caller's contract.
@@ -346,6 +349,8 @@ where
     C: Opaque<Payload = CollectorCell<F::Elem>>,
 {
     entry::status(|| {
+        // As in `collect`: refused before any collector is borrowed.
+        not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_collected, "out_collected")? };
         if mergers == 0 {
