@@ -4,7 +4,9 @@
  * Measures push (evicting, into a full ring), push with room, try_push, pop,
  * bulk push / bulk pop (64 per call) and drain through the exported
  * functions, for u64 rings and for bytes rings of exact (8, 64) and padded
- * (24, 100) element sizes. Each figure is the best of several repetitions
+ * (24, 100) element sizes, next to the hand-written C ring of hand_ring.h
+ * (push and pop, called out of line and inlined: what a call costs at the
+ * least, and what inlining saves). Each figure is the best of several repetitions
  * and prints as a Markdown table row: ns per element and million elements
  * per second.
  *
@@ -15,6 +17,8 @@
 #endif
 
 #include <spill_ring.h>
+
+#include "hand_ring.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,15 +103,20 @@ static void u64_fill(spill_ring_u64 *ring) {
         if (spill_ring_u64_push(ring, i) != SPILL_OK) die("spill_ring_u64_push");
 }
 
-static double u64_push_evicting(void *r, size_t n) {
-    spill_ring_u64 *ring = (spill_ring_u64 *)r;
-    double t0;
-    size_t i;
-    u64_fill(ring);
-    t0 = now_ns();
-    for (i = 0; i < n; i++) spill_ring_u64_push(ring, (uint64_t)i);
-    return now_ns() - t0;
-}
+/* Defines `name`: fills the ring (FILL, not timed), then n calls of PUSH
+ * into it, each evicting the oldest item. */
+#define EVICTING_BENCH(name, TYPE, FILL, PUSH)                                                     \
+    static double name(void *r, size_t n) {                                                        \
+        TYPE *ring = (TYPE *)r;                                                                    \
+        double t0;                                                                                 \
+        size_t i;                                                                                  \
+        FILL(ring);                                                                                \
+        t0 = now_ns();                                                                             \
+        for (i = 0; i < n; i++) PUSH(ring, (uint64_t)i);                                           \
+        return now_ns() - t0;                                                                      \
+    }
+
+EVICTING_BENCH(u64_push_evicting, spill_ring_u64, u64_fill, spill_ring_u64_push)
 
 /* Defines `name`: CAPACITY calls of PUSH into a ring with room, then a
  * clear (not timed), until n elements went in. */
@@ -129,25 +138,60 @@ static double u64_push_evicting(void *r, size_t n) {
 ROOM_BENCH(u64_push_room, spill_ring_u64_push)
 ROOM_BENCH(u64_try_push_room, spill_ring_u64_try_push)
 
-static double u64_pop(void *r, size_t n) {
-    spill_ring_u64 *ring = (spill_ring_u64 *)r;
-    double total = 0.0;
-    size_t done = 0, i;
-    uint64_t v, sum = 0;
-    while (done < n) {
-        double t0;
-        u64_fill(ring);
-        t0 = now_ns();
-        for (i = 0; i < CAPACITY; i++) {
-            spill_ring_u64_pop(ring, &v);
-            sum += v;
-        }
-        total += now_ns() - t0;
-        done += CAPACITY;
+/* Defines `name`: fills the ring (FILL, not timed), then CAPACITY calls of
+ * POP, summing the items, until n elements came out. */
+#define POP_BENCH(name, TYPE, FILL, POP)                                                           \
+    static double name(void *r, size_t n) {                                                        \
+        TYPE *ring = (TYPE *)r;                                                                    \
+        double total = 0.0;                                                                        \
+        size_t done = 0, i;                                                                        \
+        uint64_t v = 0, sum = 0;                                                                   \
+        while (done < n) {                                                                         \
+            double t0;                                                                             \
+            FILL(ring);                                                                            \
+            t0 = now_ns();                                                                         \
+            for (i = 0; i < CAPACITY; i++) {                                                       \
+                POP(ring, &v);                                                                     \
+                sum += v;                                                                          \
+            }                                                                                      \
+            total += now_ns() - t0;                                                                \
+            done += CAPACITY;                                                                      \
+        }                                                                                          \
+        g_checksum += sum;                                                                         \
+        return total * (double)n / (double)done;                                                   \
     }
-    g_checksum += sum;
-    return total * (double)n / (double)done;
+
+POP_BENCH(u64_pop, spill_ring_u64, u64_fill, spill_ring_u64_pop)
+
+/* ------------------------------------------------ the hand-written ring --- */
+
+static void *hand_make(size_t *spilled) {
+    struct hand_ring *ring = (struct hand_ring *)calloc(1, sizeof *ring);
+    (void)spilled;
+    if (ring == NULL) die("calloc");
+    ring->slots = (uint64_t *)calloc(CAPACITY, sizeof(uint64_t));
+    if (ring->slots == NULL) die("calloc");
+    ring->mask = CAPACITY - 1;
+    return ring;
 }
+
+static void hand_destroy(void *r) {
+    struct hand_ring *ring = (struct hand_ring *)r;
+    free(ring->slots);
+    free(ring);
+}
+
+static void hand_fill(struct hand_ring *ring) {
+    uint64_t i;
+    for (i = 0; i < CAPACITY; i++) hand_ring_push(ring, i);
+}
+
+EVICTING_BENCH(hand_push_inline, struct hand_ring, hand_fill, hand_ring_push_inline)
+EVICTING_BENCH(hand_push_called, struct hand_ring, hand_fill, hand_ring_push)
+POP_BENCH(hand_pop_inline, struct hand_ring, hand_fill, hand_ring_pop_inline)
+POP_BENCH(hand_pop_called, struct hand_ring, hand_fill, hand_ring_pop)
+
+/* ---------------------------------------------------------- u64 bulk --- */
 
 static double u64_push_bulk_evicting(void *r, size_t n) {
     spill_ring_u64 *ring = (spill_ring_u64 *)r;
@@ -282,7 +326,7 @@ static double bytes_pop_bulk(void *r, size_t n) {
 
 int main(int argc, char **argv) {
     static const size_t sizes[] = {8, 64, 24, 100};
-    double push, bulk;
+    double push, bulk, hand_called;
     size_t s;
 
     if (argc > 1 && strcmp(argv[1], "--quick") == 0) {
@@ -319,6 +363,13 @@ int main(int argc, char **argv) {
     row("drain 1024 to a C spout", "u64",
         best_ns_per_elem(u64_make_nospout, u64_destroy, u64_drain));
 
+    hand_called = best_ns_per_elem(hand_make, hand_destroy, hand_push_called);
+    row("push, full ring: hand ring, called", "u64", hand_called);
+    row("push, full ring: hand ring, inlined", "u64",
+        best_ns_per_elem(hand_make, hand_destroy, hand_push_inline));
+    row("pop: hand ring, called", "u64", best_ns_per_elem(hand_make, hand_destroy, hand_pop_called));
+    row("pop: hand ring, inlined", "u64", best_ns_per_elem(hand_make, hand_destroy, hand_pop_inline));
+
     for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         char family[16];
         g_elem_size = sizes[s];
@@ -331,7 +382,8 @@ int main(int argc, char **argv) {
         row("pop_bulk x64", family, best_ns_per_elem(bytes_make, bytes_destroy, bytes_pop_bulk));
     }
 
-    printf("\nu64 bulk push is %.1fx per-element push (per element). checksum %llu\n", push / bulk,
-           g_checksum);
+    printf("\nu64 push through the ABI is %.2fx the hand ring's called push; bulk push is %.1fx\n"
+           "per-element push (per element). checksum %llu\n",
+           push / hand_called, push / bulk, g_checksum);
     return 0;
 }

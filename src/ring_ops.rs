@@ -61,25 +61,62 @@ where
 
 /// Pushes `item` if that calls no spout: when the ring has room, or when
 /// it is full and its spout drops what it gets (`spout_drops`), in which
-/// case the oldest item is evicted in place. Returns `false`, the ring
-/// unchanged, when the push needs the spout.
+/// case the oldest item is evicted in place and dropped here. Returns
+/// `false`, the ring unchanged, when the push needs the spout.
 #[inline(always)]
 pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
     ring: &mut Ring<T, B, S>,
     item: T,
     spout_drops: bool,
 ) -> bool {
-    if ring.is_full() {
-        if !spout_drops {
-            return false;
-        }
-        // The spout would drop it: evict without calling it. A full ring
-        // holds at least one item (capacities are never zero), so this frees
-        // a slot.
-        ring.pop_mut();
+    if ring.is_full() && !spout_drops {
+        return false;
     }
-    // The ring has room, so this calls no spout and cannot fail.
-    ring.push_mut(item).is_ok()
+    // The spout would drop the evicted item (a `Copy` item, nothing to run):
+    // letting it go here is the same.
+    let _ = ring.push_overwrite(item);
+    true
+}
+
+/// Pushes `item` if the ring has room; `false`, the ring unchanged, when
+/// it is full.
+#[inline(always)]
+pub(crate) fn push_if_room<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+    item: T,
+) -> bool {
+    if ring.is_full() {
+        return false;
+    }
+    // The ring has room: nothing is evicted.
+    let _ = ring.push_overwrite(item);
+    true
+}
+
+/// Pops the oldest item into `out` if the ring holds one and `out` is a
+/// usable pointer (not NULL, aligned); `false`, the ring unchanged,
+/// otherwise.
+///
+/// # Safety
+///
+/// `out` is NULL or valid for a write of `T`.
+#[inline(always)]
+pub(crate) unsafe fn pop_into<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+    out: *mut T,
+) -> bool {
+    if out.is_null() || !out.is_aligned() {
+        return false;
+    }
+    match ring.pop_mut() {
+        Some(item) => {
+            // SAFETY: checked not NULL and aligned; the caller promised it
+            // writable.
+            unsafe { out.write(item) };
+            true
+        }
+        None => false,
+    }
 }
 
 /// Pushes `item` only if there is room.

@@ -13,7 +13,41 @@ use crate::last_error::Error;
 use crate::ptr_args::{self, Out};
 use crate::ring_ops;
 use crate::status::spill_status;
-use crate::value_payload::{on_ring, RingKind, ValueFamily};
+use crate::value_payload::{on_ring, OwnRing, RingKind, ValueFamily};
+
+/// Runs `fast` on the handle's own ring when the handle is live and idle
+/// (the straight-line way in, for calls that reach no spout); when the
+/// handle is NULL, dead, busy or lent a ring, or `fast` declines
+/// (`false`), runs `checked`, which does the work or says why it fails.
+///
+/// `checked` is a function of its own, `extern "C"` although it is not
+/// exported: such a function cannot unwind (its panic guard catches
+/// everything) and the compiler knows it, so the fast path jumps to it as
+/// its last step instead of calling it, and keeps no stack frame.
+///
+/// # Safety
+///
+/// `ring` is NULL or a live handle of `F`; `fast` calls no spout.
+#[inline(always)]
+unsafe fn fast_or_checked<F: ValueFamily>(
+    ring: *mut F,
+    fast: impl FnOnce(&mut OwnRing<F::Elem>, &CSpout) -> bool,
+    checked: impl FnOnce() -> spill_status,
+) -> spill_status {
+    entry::fast_or(
+        || {
+            // SAFETY: the caller's contract; `fast` calls no spout.
+            let Some(p) = (unsafe { handle::idle(ring) }) else {
+                return false;
+            };
+            match &mut p.ring {
+                RingKind::Own(r) => fast(r, &p.spout),
+                RingKind::Lent { .. } => false,
+            }
+        },
+        checked,
+    )
+}
 
 /// `spill_ring_FAM_push`.
 ///
@@ -22,30 +56,24 @@ use crate::value_payload::{on_ring, RingKind, ValueFamily};
 /// `ring` is NULL or a live handle of `F`.
 #[inline(always)]
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
-    entry::fast_or(
-        || {
-            // SAFETY: the caller's contract; the push calls no spout.
-            let Some(p) = (unsafe { handle::idle(ring) }) else {
-                return false;
-            };
-            match &mut p.ring {
-                RingKind::Own(r) => ring_ops::push_without_spout(r, item, p.spout.drops()),
-                RingKind::Lent { .. } => false,
-            }
-        },
-        // SAFETY: the caller's contract.
-        || unsafe { push_checked(ring, item) },
-    )
+    // SAFETY: the caller's contract; the fast push calls no spout.
+    unsafe {
+        fast_or_checked(
+            ring,
+            |r, spout| ring_ops::push_without_spout(r, item, spout.drops()),
+            || push_checked(ring, item),
+        )
+    }
 }
 
-/// [`push`] through the checked way in: evicts to a C spout, serves lent
-/// rings, and reports why a push fails.
+/// [`push`] the checked way: evicts to a C spout, serves lent rings, and
+/// reports why a push fails.
 ///
 /// # Safety
 ///
 /// As for [`push`].
 #[inline(never)]
-unsafe fn push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+unsafe extern "C" fn push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     // SAFETY: the caller's contract.
     entry::status(|| unsafe { handle::enter(ring, |p| on_ring!(p, r => ring_ops::push(r, item))) })
 }
@@ -57,6 +85,23 @@ unsafe fn push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_sta
 /// As for [`push`].
 #[inline(always)]
 pub(crate) unsafe fn try_push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+    // SAFETY: the caller's contract; the fast path calls no spout.
+    unsafe {
+        fast_or_checked(
+            ring,
+            |r, _| ring_ops::push_if_room(r, item),
+            || try_push_checked(ring, item),
+        )
+    }
+}
+
+/// [`try_push`] the checked way (see [`push_checked`]).
+///
+/// # Safety
+///
+/// As for [`push`].
+#[inline(never)]
+unsafe extern "C" fn try_push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     // SAFETY: the caller's contract.
     entry::status(|| unsafe {
         handle::enter(ring, |p| on_ring!(p, r => ring_ops::try_push(r, item)))
@@ -97,6 +142,24 @@ pub(crate) unsafe fn push_bulk<F: ValueFamily>(
 /// `ring` as for [`push`]; `out` is NULL or writable.
 #[inline(always)]
 pub(crate) unsafe fn pop<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spill_status {
+    // SAFETY: the caller's contract (`ring`, and `out` for `pop_into`);
+    // the fast path calls no spout.
+    unsafe {
+        fast_or_checked(
+            ring,
+            |r, _| ring_ops::pop_into(r, out),
+            || pop_checked(ring, out),
+        )
+    }
+}
+
+/// [`pop`] the checked way (see [`push_checked`]).
+///
+/// # Safety
+///
+/// As for [`pop`].
+#[inline(never)]
+unsafe extern "C" fn pop_checked<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
         let out = unsafe { Out::required(out, "out")? };

@@ -17,10 +17,13 @@ use crate::ring_ops;
 /// evict into a spout several threads share.
 pub(crate) type LentRing<T> = HeapRing<T, SharedSpout>;
 
+/// A handle's own ring, in its block.
+pub(crate) type OwnRing<T> = RawRing<T, CSpout>;
+
 /// The ring behind a handle.
 pub(crate) enum RingKind<T: Copy> {
     /// The handle's own ring, in its block.
-    Own(RawRing<T, CSpout>),
+    Own(OwnRing<T>),
     /// A ring the core lends: always (MPSC producers), or only while a work
     /// function runs (pool workers; NULL otherwise).
     Lent {

@@ -56,6 +56,29 @@ fn a_ring_dropped_into_a_spout_hands_its_items_over_without_dropping_them() {
 }
 
 #[test]
+fn push_overwrite_hands_the_evicted_item_back_without_dropping_it() {
+    let drops = DropLog::new();
+    let (spout, log) = ScriptedSpout::new();
+    let mut ring: HeapRing<Tracked, _> = HeapRing::with_capacity_and_spout(2, spout).unwrap();
+    let mut evicted = Vec::new();
+    for id in 0..5 {
+        evicted.extend(ring.push_overwrite(drops.item(id)));
+    }
+    assert_eq!(drops.dropped(), 0, "evicted items belong to the caller");
+    assert_eq!(ids(&evicted), [0, 1, 2]);
+    assert_eq!(contents(&mut ring), [3, 4]);
+    assert!(
+        log.borrow().accepted.is_empty(),
+        "the spout is never called"
+    );
+    drop(evicted);
+    assert_eq!(drops.dropped(), 3);
+    drop(ring);
+    drop(log);
+    drops.assert_all_dropped_once();
+}
+
+#[test]
 fn clear_drops_the_items_and_keeps_the_ring_usable() {
     let drops = DropLog::new();
     let (spout, log) = ScriptedSpout::new();

@@ -24,6 +24,7 @@ use spill_ring_core::{
 enum Op {
     Push(u32),
     PushMut(u32),
+    PushOverwrite(u32),
     TryPush(u32),
     CheckedPush(u32),
     Pop,
@@ -53,6 +54,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => any::<u32>().prop_map(Op::Push),
         3 => any::<u32>().prop_map(Op::PushMut),
+        2 => any::<u32>().prop_map(Op::PushOverwrite),
         2 => any::<u32>().prop_map(Op::TryPush),
         3 => any::<u32>().prop_map(Op::CheckedPush),
         3 => Just(Op::Pop),
@@ -185,6 +187,13 @@ impl Model {
         result
     }
 
+    /// A push whose evicted item comes back instead of reaching the spout.
+    fn push_overwrite(&mut self, item: u32) -> Option<u32> {
+        let evicted = if self.is_full() { self.pop() } else { None };
+        self.items.push_back(item);
+        evicted
+    }
+
     fn try_push(&mut self, item: u32) -> Result<(), PushError<u32>> {
         if self.is_full() {
             return Err(PushError::Full(item));
@@ -309,6 +318,7 @@ fn step<B: Storage<u32>>(s: &mut Subject<B>, m: &mut Model, op: &Op) -> Result<(
     match op {
         Op::Push(x) => prop_assert_eq!(ring.push(*x), m.push(*x)),
         Op::PushMut(x) => prop_assert_eq!(ring.push_mut(*x), m.push(*x)),
+        Op::PushOverwrite(x) => prop_assert_eq!(ring.push_overwrite(*x), m.push_overwrite(*x)),
         Op::TryPush(x) => prop_assert_eq!(ring.try_push(*x), m.try_push(*x)),
         Op::CheckedPush(x) => prop_assert_eq!(ring.checked_push(*x), m.checked_push(*x)),
         Op::Pop => prop_assert_eq!(ring.pop(), m.pop()),

@@ -369,6 +369,36 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         result
     }
 
+    /// Appends `item`; when the ring is full, the oldest item is evicted and
+    /// returned to the caller instead of going to the spout, which this
+    /// never calls.
+    ///
+    /// For callers that handle evicted items themselves (or know that the
+    /// spout would only drop them): the push is a few instructions, with no
+    /// spout call and no error.
+    ///
+    /// ```
+    /// use spill_ring_core::SpillRing;
+    ///
+    /// let mut ring: SpillRing<u32, 2> = SpillRing::new();
+    /// assert_eq!(ring.push_overwrite(1), None);
+    /// assert_eq!(ring.push_overwrite(2), None);
+    /// assert_eq!(ring.push_overwrite(3), Some(1));
+    /// assert_eq!(ring.iter().copied().collect::<Vec<_>>(), [2, 3]);
+    /// ```
+    #[inline]
+    pub fn push_overwrite(&mut self, item: T) -> Option<T> {
+        let evicted = if self.is_full() {
+            Some(self.take_oldest())
+        } else {
+            None
+        };
+        // SAFETY: `&mut self` excludes any other access, and the ring is not
+        // full (it had a free slot or we just freed one).
+        unsafe { self.put_newest(item) };
+        evicted
+    }
+
     /// Appends `item` only if the ring has room; when full, nothing is
     /// evicted and the item comes back as [`PushError::Full`].
     #[inline]

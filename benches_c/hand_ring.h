@@ -1,0 +1,46 @@
+/*
+ * hand_ring.h - the reference the ABI figures are read against: the
+ * smallest power-of-two u64 ring one would write by hand in C (two indices
+ * and a mask; no checks, no spout, no error reporting), evicting its
+ * oldest item when full.
+ *
+ * The same code is measured two ways: inlined into the benchmark's loop
+ * (hand_ring_push_inline, below), and called as a function of another
+ * translation unit (hand_ring_push, hand_ring.c), which is what any
+ * library call costs at the least: its indices go through memory on every
+ * call, as a spill_ring handle's do.
+ */
+#ifndef SPILL_BENCH_HAND_RING_H
+#define SPILL_BENCH_HAND_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hand_ring {
+    uint64_t *slots;
+    size_t mask; /* capacity - 1, the capacity a power of two */
+    size_t head; /* index of the oldest item */
+    size_t tail; /* index one past the newest item */
+};
+
+static inline void hand_ring_push_inline(struct hand_ring *r, uint64_t item) {
+    size_t tail = r->tail;
+    if (tail - r->head > r->mask) r->head++; /* full: the oldest goes */
+    r->slots[tail & r->mask] = item;
+    r->tail = tail + 1;
+}
+
+/* 0 and the oldest item in *out, or -1 when empty. */
+static inline int hand_ring_pop_inline(struct hand_ring *r, uint64_t *out) {
+    size_t head = r->head;
+    if (head == r->tail) return -1;
+    *out = r->slots[head & r->mask];
+    r->head = head + 1;
+    return 0;
+}
+
+/* The same operations, compiled in hand_ring.c and never inlined. */
+void hand_ring_push(struct hand_ring *r, uint64_t item);
+int hand_ring_pop(struct hand_ring *r, uint64_t *out);
+
+#endif
