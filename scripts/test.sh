@@ -52,6 +52,8 @@ BUILD="$REPO_ROOT/build-test"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD" -j"$(nproc)"
 ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
+log "the C benchmark program runs (--quick: a few milliseconds, figures not meaningful)"
+"$BUILD/benches_c/bench_abi" --quick >/dev/null
 
 if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     log "sanitizers"
