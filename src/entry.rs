@@ -5,6 +5,7 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::handle::{self, Opaque};
 use crate::last_error::Error;
 use crate::status::spill_status;
 
@@ -37,6 +38,37 @@ pub(crate) fn fast_or(
         Ok(false) => slow(),
         Err(payload) => panic_error(payload.as_ref()).record(),
     }
+}
+
+/// The straight-line way into a call that reaches no spout: runs `fast` on
+/// the payload of `handle` when the handle is live and idle; when it is
+/// NULL, dead or busy, or `fast` declines (`false`), runs `checked`, which
+/// does the work or says why the call fails.
+///
+/// Make `checked` a function of its own, `extern "C"` although it is not
+/// exported: such a function cannot unwind (its panic guard catches
+/// everything) and the compiler knows it, so the fast path jumps to it as
+/// its last step instead of calling it, and keeps no stack frame.
+///
+/// # Safety
+///
+/// `handle` is NULL or a live handle of `F`; `fast` calls no spout.
+#[inline(always)]
+pub(crate) unsafe fn idle_or_checked<F: Opaque>(
+    handle: *mut F,
+    fast: impl FnOnce(&mut F::Payload) -> bool,
+    checked: impl FnOnce() -> spill_status,
+) -> spill_status {
+    fast_or(
+        || {
+            // SAFETY: the caller's contract; `fast` calls no spout.
+            match unsafe { handle::idle(handle) } {
+                Some(payload) => fast(payload),
+                None => false,
+            }
+        },
+        checked,
+    )
 }
 
 /// Runs `body`; returns its value, or records the error (or the caught

@@ -15,38 +15,29 @@ use crate::ring_ops;
 use crate::status::spill_status;
 use crate::value_payload::{on_ring, OwnRing, RingKind, ValueFamily};
 
-/// Runs `fast` on the handle's own ring when the handle is live and idle
-/// (the straight-line way in, for calls that reach no spout); when the
-/// handle is NULL, dead, busy or lent a ring, or `fast` declines
-/// (`false`), runs `checked`, which does the work or says why it fails.
-///
-/// `checked` is a function of its own, `extern "C"` although it is not
-/// exported: such a function cannot unwind (its panic guard catches
-/// everything) and the compiler knows it, so the fast path jumps to it as
-/// its last step instead of calling it, and keeps no stack frame.
+/// [`entry::idle_or_checked`] for calls on the handle's own ring: a handle
+/// lent a ring (MPSC producers, pool workers) takes the checked way.
 ///
 /// # Safety
 ///
-/// `ring` is NULL or a live handle of `F`; `fast` calls no spout.
+/// As for [`entry::idle_or_checked`].
 #[inline(always)]
 unsafe fn fast_or_checked<F: ValueFamily>(
     ring: *mut F,
     fast: impl FnOnce(&mut OwnRing<F::Elem>, &CSpout) -> bool,
     checked: impl FnOnce() -> spill_status,
 ) -> spill_status {
-    entry::fast_or(
-        || {
-            // SAFETY: the caller's contract; `fast` calls no spout.
-            let Some(p) = (unsafe { handle::idle(ring) }) else {
-                return false;
-            };
-            match &mut p.ring {
+    // SAFETY: the caller's contract.
+    unsafe {
+        entry::idle_or_checked(
+            ring,
+            |p| match &mut p.ring {
                 RingKind::Own(r) => fast(r, &p.spout),
                 RingKind::Lent { .. } => false,
-            }
-        },
-        checked,
-    )
+            },
+            checked,
+        )
+    }
 }
 
 /// `spill_ring_FAM_push`.
@@ -67,7 +58,7 @@ pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_
 }
 
 /// [`push`] the checked way: evicts to a C spout, serves lent rings, and
-/// reports why a push fails.
+/// reports why a push fails (`extern "C"`: see [`entry::idle_or_checked`]).
 ///
 /// # Safety
 ///

@@ -21,6 +21,26 @@ use crate::ring_ops::{self, Counted};
 /// its size class. Byte slices hold whole elements of the ring's
 /// `elem_size` bytes, packed.
 pub(crate) trait BytesOps {
+    /// The fast ways in (see [`crate::entry::idle_or_checked`]): each does
+    /// its work if that calls no spout and the pointer is not NULL, and
+    /// otherwise returns `false` with the ring unchanged.
+    ///
+    /// # Safety
+    ///
+    /// `item` is NULL or points to `elem_size` readable bytes.
+    unsafe fn push_fast(&mut self, item: *const u8) -> bool;
+    /// As [`push_fast`](BytesOps::push_fast), only into a ring with room.
+    ///
+    /// # Safety
+    ///
+    /// As for [`push_fast`](BytesOps::push_fast).
+    unsafe fn try_push_fast(&mut self, item: *const u8) -> bool;
+    /// As [`push_fast`](BytesOps::push_fast), for pop.
+    ///
+    /// # Safety
+    ///
+    /// `out` is NULL or points to `elem_size` writable bytes.
+    unsafe fn pop_fast(&mut self, out: *mut u8) -> bool;
     fn push(&self, item: &[u8]) -> Result<(), Error>;
     fn try_push(&self, item: &[u8]) -> Result<(), Error>;
     fn push_bulk(&self, items: &[u8]) -> Counted;
@@ -68,6 +88,23 @@ impl<const K: usize> BytesRing<K> {
             spout,
             elem_size,
             staging,
+        }
+    }
+
+    /// A slot holding the element at `item`.
+    ///
+    /// # Safety
+    ///
+    /// `item` points to `elem_size` readable bytes.
+    #[inline(always)]
+    unsafe fn slot_at(&self, item: *const u8) -> [u8; K] {
+        if self.elem_size == K {
+            // SAFETY: `K` readable bytes (the caller's contract); a byte
+            // array has alignment 1.
+            unsafe { item.cast::<[u8; K]>().read() }
+        } else {
+            // SAFETY: as above, for `elem_size` bytes.
+            self.slot(unsafe { core::slice::from_raw_parts(item, self.elem_size) })
         }
     }
 
@@ -168,6 +205,41 @@ impl<const K: usize> BytesRing<K> {
 }
 
 impl<const K: usize> BytesOps for BytesRing<K> {
+    unsafe fn push_fast(&mut self, item: *const u8) -> bool {
+        if item.is_null() {
+            return false;
+        }
+        // SAFETY: not NULL, so `elem_size` readable bytes (the caller's
+        // contract).
+        let slot = unsafe { self.slot_at(item) };
+        ring_ops::push_without_spout(&mut self.ring, slot, self.spout.c().drops())
+    }
+
+    unsafe fn try_push_fast(&mut self, item: *const u8) -> bool {
+        if item.is_null() {
+            return false;
+        }
+        // SAFETY: as in `push_fast`.
+        let slot = unsafe { self.slot_at(item) };
+        ring_ops::push_if_room(&mut self.ring, slot)
+    }
+
+    unsafe fn pop_fast(&mut self, out: *mut u8) -> bool {
+        if out.is_null() {
+            return false;
+        }
+        match self.ring.pop_mut() {
+            Some(slot) => {
+                // SAFETY: `out` has room for `elem_size` bytes (the caller's
+                // contract), which the slot holds; a C buffer cannot
+                // overlap a value on our stack.
+                unsafe { core::ptr::copy_nonoverlapping(slot.as_ptr(), out, self.elem_size) };
+                true
+            }
+            None => false,
+        }
+    }
+
     fn push(&self, item: &[u8]) -> Result<(), Error> {
         ring_ops::push(&self.ring, self.slot(item))
     }

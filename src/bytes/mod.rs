@@ -245,6 +245,27 @@ pub unsafe extern "C" fn spill_ring_bytes_push(
     ring: *mut spill_ring_bytes,
     item: *const c_void,
 ) -> spill_status {
+    // SAFETY: the caller's contract; the fast push calls no spout.
+    unsafe {
+        entry::idle_or_checked(
+            ring,
+            |p| p.ring_mut().push_fast(item.cast()),
+            || push_checked(ring, item),
+        )
+    }
+}
+
+/// spill_ring_bytes_push() the checked way (`extern "C"`: see
+/// [`entry::idle_or_checked`]).
+///
+/// # Safety
+///
+/// As for [`spill_ring_bytes_push`].
+#[inline(never)]
+unsafe extern "C" fn push_checked(
+    ring: *mut spill_ring_bytes,
+    item: *const c_void,
+) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
         let item = unsafe { elements(item, 1, elem_size_of(ring)?, "item")? };
@@ -261,6 +282,26 @@ pub unsafe extern "C" fn spill_ring_bytes_push(
 /// As for spill_ring_bytes_push().
 #[no_mangle]
 pub unsafe extern "C" fn spill_ring_bytes_try_push(
+    ring: *mut spill_ring_bytes,
+    item: *const c_void,
+) -> spill_status {
+    // SAFETY: the caller's contract; the fast path calls no spout.
+    unsafe {
+        entry::idle_or_checked(
+            ring,
+            |p| p.ring_mut().try_push_fast(item.cast()),
+            || try_push_checked(ring, item),
+        )
+    }
+}
+
+/// spill_ring_bytes_try_push() the checked way (see [`push_checked`]).
+///
+/// # Safety
+///
+/// As for [`spill_ring_bytes_push`].
+#[inline(never)]
+unsafe extern "C" fn try_push_checked(
     ring: *mut spill_ring_bytes,
     item: *const c_void,
 ) -> spill_status {
@@ -310,6 +351,23 @@ pub unsafe extern "C" fn spill_ring_bytes_pop(
     ring: *mut spill_ring_bytes,
     out: *mut c_void,
 ) -> spill_status {
+    // SAFETY: the caller's contract; the fast path calls no spout.
+    unsafe {
+        entry::idle_or_checked(
+            ring,
+            |p| p.ring_mut().pop_fast(out.cast()),
+            || pop_checked(ring, out),
+        )
+    }
+}
+
+/// spill_ring_bytes_pop() the checked way (see [`push_checked`]).
+///
+/// # Safety
+///
+/// As for [`spill_ring_bytes_pop`].
+#[inline(never)]
+unsafe extern "C" fn pop_checked(ring: *mut spill_ring_bytes, out: *mut c_void) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
         let out = unsafe { elements_mut(out, 1, elem_size_of(ring)?, "out")? };
