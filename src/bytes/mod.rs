@@ -250,13 +250,13 @@ pub unsafe extern "C" fn spill_ring_bytes_push(
         entry::idle_or_checked(
             ring,
             |p| p.ring_mut().push_fast(item.cast()),
-            || push_checked(ring, item),
+            || push_checked(ring, item, true),
         )
     }
 }
 
-/// spill_ring_bytes_push() the checked way (`extern "C"`: see
-/// [`entry::idle_or_checked`]).
+/// spill_ring_bytes_push() (`evict`) or spill_ring_bytes_try_push() the
+/// checked way (`extern "C"`: see [`entry::idle_or_checked`]).
 ///
 /// # Safety
 ///
@@ -265,12 +265,21 @@ pub unsafe extern "C" fn spill_ring_bytes_push(
 unsafe extern "C" fn push_checked(
     ring: *mut spill_ring_bytes,
     item: *const c_void,
+    evict: bool,
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
         let item = unsafe { elements(item, 1, elem_size_of(ring)?, "item")? };
         // SAFETY: the caller's contract.
-        unsafe { enter(ring, |r, _| r.push(item)) }
+        unsafe {
+            enter(ring, |r, _| {
+                if evict {
+                    r.push(item)
+                } else {
+                    r.try_push(item)
+                }
+            })
+        }
     })
 }
 
@@ -290,27 +299,9 @@ pub unsafe extern "C" fn spill_ring_bytes_try_push(
         entry::idle_or_checked(
             ring,
             |p| p.ring_mut().try_push_fast(item.cast()),
-            || try_push_checked(ring, item),
+            || push_checked(ring, item, false),
         )
     }
-}
-
-/// spill_ring_bytes_try_push() the checked way (see [`push_checked`]).
-///
-/// # Safety
-///
-/// As for [`spill_ring_bytes_push`].
-#[inline(never)]
-unsafe extern "C" fn try_push_checked(
-    ring: *mut spill_ring_bytes,
-    item: *const c_void,
-) -> spill_status {
-    entry::status(|| {
-        // SAFETY: the caller's contract.
-        let item = unsafe { elements(item, 1, elem_size_of(ring)?, "item")? };
-        // SAFETY: the caller's contract.
-        unsafe { enter(ring, |r, _| r.try_push(item)) }
-    })
 }
 
 /// Appends the `count` packed elements at `items` (`count * elem_size`
