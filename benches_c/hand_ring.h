@@ -4,11 +4,14 @@
  * and a mask; no checks, no spout, no error reporting), evicting its
  * oldest item when full.
  *
- * The same code is measured two ways: inlined into the benchmark's loop
- * (hand_ring_push_inline, below), and called as a function of another
+ * The same code is measured three ways: called as a function of another
  * translation unit (hand_ring_push, hand_ring.c), which is what any
  * library call costs at the least: its indices go through memory on every
- * call, as a spill_ring handle's do.
+ * call, as a spill_ring handle's do; inlined into the benchmark's loop
+ * (hand_ring_push_inline, below), where the compiler must still assume the
+ * slots may alias the indices; and as one loop over local copies of the
+ * indices (hand_ring_push_loop_in_registers), as a Rust-native push
+ * compiles.
  */
 #ifndef SPILL_BENCH_HAND_RING_H
 #define SPILL_BENCH_HAND_RING_H
@@ -37,6 +40,22 @@ static inline int hand_ring_pop_inline(struct hand_ring *r, uint64_t *out) {
     *out = r->slots[head & r->mask];
     r->head = head + 1;
     return 0;
+}
+
+/* n pushes of 0, 1, 2, ... with the ring's indices copied into locals for
+ * the whole loop: what an inlined push costs when the compiler may keep
+ * the indices in registers (the slots cannot alias them). */
+static inline void hand_ring_push_loop_in_registers(struct hand_ring *r, size_t n) {
+    uint64_t *const slots = r->slots;
+    const size_t mask = r->mask;
+    size_t head = r->head, tail = r->tail, i;
+    for (i = 0; i < n; i++) {
+        if (tail - head > mask) head++;
+        slots[tail & mask] = (uint64_t)i;
+        tail++;
+    }
+    r->head = head;
+    r->tail = tail;
 }
 
 /* The same operations, compiled in hand_ring.c and never inlined. */

@@ -61,9 +61,10 @@ static void every_start_and_length_for(const struct family *f) {
 
 static void every_start_and_length(void) { for_each_family(every_start_and_length_for); }
 
-static void overflow_across_wrap_for(const struct family *f) {
-    /* A full ring starting at every slot, then a bulk push of 1..2*CAP items:
-     * the spout gets exactly the overflow, oldest first, the ring the rest. */
+/* A full ring starting at every slot, then a bulk push of 1..2*CAP items:
+ * the ring keeps the newest CAP items and, with a spout, the spout gets
+ * exactly the overflow, oldest first; without one the overflow is dropped. */
+static void overflow_with(const struct family *f, int with_spout) {
     unsigned char *in = (unsigned char *)malloc(2 * CAP * f->elem_size);
     unsigned char *out = (unsigned char *)malloc(CAP * f->elem_size);
     size_t start, count;
@@ -75,14 +76,18 @@ static void overflow_across_wrap_for(const struct family *f) {
             size_t pushed = 0, popped = 0;
             void *ring;
             spout = collector_start(&spilled, f->elem_size);
-            ring = ring_starting_at(f, start, &spout);
+            ring = ring_starting_at(f, start, with_spout ? &spout : NULL);
             family_items(f, 0, CAP, in);
             CHECK_OK(f->push_bulk(ring, in, CAP, NULL));
             family_items(f, CAP, count, in);
             CHECK_OK(f->push_bulk(ring, in, count, &pushed));
             CHECK_EQ(pushed, count);
-            CHECK_EQ(spilled.count, count);
-            family_check_items(f, spilled.data, 0, count);
+            if (with_spout) {
+                CHECK_EQ(spilled.count, count);
+                family_check_items(f, spilled.data, 0, count);
+            } else {
+                CHECK_EQ(spilled.count, 0);
+            }
             CHECK_OK(f->pop_bulk(ring, out, CAP, &popped));
             CHECK_EQ(popped, CAP);
             family_check_items(f, out, count, CAP);
@@ -94,7 +99,11 @@ static void overflow_across_wrap_for(const struct family *f) {
     free(out);
 }
 
+static void overflow_across_wrap_for(const struct family *f) { overflow_with(f, 1); }
+static void overflow_without_spout_for(const struct family *f) { overflow_with(f, 0); }
+
 static void overflow_across_wrap(void) { for_each_family(overflow_across_wrap_for); }
+static void overflow_without_spout(void) { for_each_family(overflow_without_spout_for); }
 
 static void pop_bulk_on_empty_for(const struct family *f) {
     unsigned char out[SPILL_RING_MAX_ELEM_SIZE];
@@ -108,4 +117,4 @@ static void pop_bulk_on_empty_for(const struct family *f) {
 static void pop_bulk_on_empty(void) { for_each_family(pop_bulk_on_empty_for); }
 
 CHECK_MAIN(CHECK_CASE(every_start_and_length), CHECK_CASE(overflow_across_wrap),
-           CHECK_CASE(pop_bulk_on_empty))
+           CHECK_CASE(overflow_without_spout), CHECK_CASE(pop_bulk_on_empty))

@@ -172,7 +172,11 @@ impl<const K: usize> BytesRing<K> {
         // staging space and one runs at a time (the handle is active).
         let staging = unsafe { self.staging(n) };
         for (slot, item) in staging.iter_mut().zip(rest.chunks_exact(self.elem_size)) {
-            *slot = self.slot(item);
+            // In place: the element, then zeros (every byte of a slot is
+            // written before the ring copies it).
+            let (bytes, padding) = slot.split_at_mut(self.elem_size);
+            bytes.copy_from_slice(item);
+            padding.fill(0);
         }
         let done = ring_ops::push_slice(&self.ring, staging);
         Counted {

@@ -75,6 +75,10 @@ impl<const K: usize> Spout<[u8; K]> for PackingSpout<K> {
     }
 
     fn send_slice(&mut self, items: &[[u8; K]]) -> Result<(), SpoutRefused> {
+        if self.c.drops() {
+            // No C spout: nothing would read a repacked batch.
+            return Ok(());
+        }
         let Some(scratch) = self.scratch else {
             // SAFETY: exact class: the slots are `items.len()` packed
             // elements of `K == elem_size` bytes.
