@@ -333,9 +333,58 @@ static double bytes_pop_bulk(void *r, size_t n) {
     return total * (double)n / (double)done;
 }
 
+/* ------------------------------------------------------------ the cases --- */
+
+/* One row of the table: an operation, on rings made by `make`. */
+struct bench_case {
+    const char *op;
+    void *(*make)(size_t *spilled);
+    void (*destroy)(void *ring);
+    bench_fn run;
+};
+
+/* The u64 rows; the summary line reads three of them by index. */
+enum { U64_PUSH = 0, U64_PUSH_BULK = 5, HAND_PUSH_CALLED = 9 };
+static const struct bench_case u64_cases[] = {
+    {"push, full ring (evicts, no spout)", u64_make_nospout, u64_destroy, u64_push_evicting},
+    {"push, full ring (evicts to C spout)", u64_make_counting, u64_destroy, u64_push_evicting},
+    {"push, ring with room", u64_make_nospout, u64_destroy, u64_push_room},
+    {"try_push, ring with room", u64_make_nospout, u64_destroy, u64_try_push_room},
+    {"pop", u64_make_nospout, u64_destroy, u64_pop},
+    {"push_bulk x64, full ring (no spout)", u64_make_nospout, u64_destroy, u64_push_bulk_evicting},
+    {"push_bulk x64, full ring (C spout)", u64_make_counting, u64_destroy, u64_push_bulk_evicting},
+    {"pop_bulk x64", u64_make_nospout, u64_destroy, u64_pop_bulk},
+    {"drain 1024 to a C spout", u64_make_nospout, u64_destroy, u64_drain},
+    {"hand ring push (full), called", hand_make, hand_destroy, hand_push_called},
+    {"hand ring push (full), inlined", hand_make, hand_destroy, hand_push_inline},
+    {"hand ring push (full), in registers", hand_make, hand_destroy, hand_push_registers},
+    {"hand ring pop, called", hand_make, hand_destroy, hand_pop_called},
+    {"hand ring pop, inlined", hand_make, hand_destroy, hand_pop_inline},
+};
+
+/* The rows of each bytes size (g_elem_size). */
+static const struct bench_case bytes_cases[] = {
+    {"push, full ring (evicts, no spout)", bytes_make, bytes_destroy, bytes_push_evicting},
+    {"pop", bytes_make, bytes_destroy, bytes_pop},
+    {"push_bulk x64, full ring (no spout)", bytes_make, bytes_destroy, bytes_push_bulk_evicting},
+    {"pop_bulk x64", bytes_make, bytes_destroy, bytes_pop_bulk},
+};
+
+#define CASES(table) (sizeof(table) / sizeof((table)[0]))
+
+/* Measures and prints every case of `cases`, keeping the figures in `ns`. */
+static void run_cases(const struct bench_case *cases, size_t count, const char *family,
+                      double *ns) {
+    size_t i;
+    for (i = 0; i < count; i++) {
+        ns[i] = best_ns_per_elem(cases[i].make, cases[i].destroy, cases[i].run);
+        row(cases[i].op, family, ns[i]);
+    }
+}
+
 int main(int argc, char **argv) {
     static const size_t sizes[] = {8, 64, 24, 100};
-    double push, bulk, hand_called;
+    double u64_ns[CASES(u64_cases)], bytes_ns[CASES(bytes_cases)];
     size_t s;
 
     if (argc > 1 && strcmp(argv[1], "--quick") == 0) {
@@ -355,47 +404,17 @@ int main(int argc, char **argv) {
     printf("|%s|%s|%s|%s|\n", "--------------------------------------", "-----------",
            "---------:", "----------:");
 
-    push = best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_evicting);
-    row("push, full ring (evicts, no spout)", "u64", push);
-    row("push, full ring (evicts to C spout)", "u64",
-        best_ns_per_elem(u64_make_counting, u64_destroy, u64_push_evicting));
-    row("push, ring with room", "u64",
-        best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_room));
-    row("try_push, ring with room", "u64",
-        best_ns_per_elem(u64_make_nospout, u64_destroy, u64_try_push_room));
-    row("pop", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_pop));
-    bulk = best_ns_per_elem(u64_make_nospout, u64_destroy, u64_push_bulk_evicting);
-    row("push_bulk x64, full ring (no spout)", "u64", bulk);
-    row("push_bulk x64, full ring (C spout)", "u64",
-        best_ns_per_elem(u64_make_counting, u64_destroy, u64_push_bulk_evicting));
-    row("pop_bulk x64", "u64", best_ns_per_elem(u64_make_nospout, u64_destroy, u64_pop_bulk));
-    row("drain 1024 to a C spout", "u64",
-        best_ns_per_elem(u64_make_nospout, u64_destroy, u64_drain));
-
-    hand_called = best_ns_per_elem(hand_make, hand_destroy, hand_push_called);
-    row("hand ring push (full), called", "u64", hand_called);
-    row("hand ring push (full), inlined", "u64",
-        best_ns_per_elem(hand_make, hand_destroy, hand_push_inline));
-    row("hand ring push (full), in registers", "u64",
-        best_ns_per_elem(hand_make, hand_destroy, hand_push_registers));
-    row("hand ring pop, called", "u64", best_ns_per_elem(hand_make, hand_destroy, hand_pop_called));
-    row("hand ring pop, inlined", "u64",
-        best_ns_per_elem(hand_make, hand_destroy, hand_pop_inline));
-
+    run_cases(u64_cases, CASES(u64_cases), "u64", u64_ns);
     for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         char family[16];
         g_elem_size = sizes[s];
         snprintf(family, sizeof family, "bytes%zu", g_elem_size);
-        row("push, full ring (evicts, no spout)", family,
-            best_ns_per_elem(bytes_make, bytes_destroy, bytes_push_evicting));
-        row("pop", family, best_ns_per_elem(bytes_make, bytes_destroy, bytes_pop));
-        row("push_bulk x64, full ring (no spout)", family,
-            best_ns_per_elem(bytes_make, bytes_destroy, bytes_push_bulk_evicting));
-        row("pop_bulk x64", family, best_ns_per_elem(bytes_make, bytes_destroy, bytes_pop_bulk));
+        run_cases(bytes_cases, CASES(bytes_cases), family, bytes_ns);
     }
 
     printf("\nu64 push through the ABI is %.2fx the hand ring's called push; bulk push is %.1fx\n"
            "per-element push (per element). checksum %llu\n",
-           push / hand_called, push / bulk, g_checksum);
+           u64_ns[U64_PUSH] / u64_ns[HAND_PUSH_CALLED], u64_ns[U64_PUSH] / u64_ns[U64_PUSH_BULK],
+           g_checksum);
     return 0;
 }
