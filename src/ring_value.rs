@@ -52,21 +52,34 @@ pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_
         fast_or_checked(
             ring,
             |r, spout| ring_ops::push_without_spout(r, item, spout.drops()),
-            || push_checked(ring, item),
+            || push_checked(ring, item, true),
         )
     }
 }
 
-/// [`push`] the checked way: evicts to a C spout, serves lent rings, and
-/// reports why a push fails (`extern "C"`: see [`entry::idle_or_checked`]).
+/// [`push`] (`evict`) or [`try_push`] the checked way: evicts to a C
+/// spout, serves lent rings, and reports why a push fails (`extern "C"`:
+/// see [`entry::idle_or_checked`]).
 ///
 /// # Safety
 ///
 /// As for [`push`].
 #[inline(never)]
-unsafe extern "C" fn push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+unsafe extern "C" fn push_checked<F: ValueFamily>(
+    ring: *mut F,
+    item: F::Elem,
+    evict: bool,
+) -> spill_status {
     // SAFETY: the caller's contract.
-    entry::status(|| unsafe { handle::enter(ring, |p| on_ring!(p, r => ring_ops::push(r, item))) })
+    entry::status(|| unsafe {
+        handle::enter(ring, |p| {
+            on_ring!(p, r => if evict {
+                ring_ops::push(r, item)
+            } else {
+                ring_ops::try_push(r, item)
+            })
+        })
+    })
 }
 
 /// `spill_ring_FAM_try_push`.
@@ -81,22 +94,9 @@ pub(crate) unsafe fn try_push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> sp
         fast_or_checked(
             ring,
             |r, _| ring_ops::push_if_room(r, item),
-            || try_push_checked(ring, item),
+            || push_checked(ring, item, false),
         )
     }
-}
-
-/// [`try_push`] the checked way (see [`push_checked`]).
-///
-/// # Safety
-///
-/// As for [`push`].
-#[inline(never)]
-unsafe extern "C" fn try_push_checked<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
-    // SAFETY: the caller's contract.
-    entry::status(|| unsafe {
-        handle::enter(ring, |p| on_ring!(p, r => ring_ops::try_push(r, item)))
-    })
 }
 
 /// `spill_ring_FAM_push_bulk`.
