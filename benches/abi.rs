@@ -36,8 +36,8 @@ const PUSHES: usize = 4096;
 /// Items per `push_bulk` call (and per `push_slice` call on the Rust side).
 const BULK: usize = 64;
 
-/// Full rings prepared ahead of one timed batch of pops.
-const POP_BATCH: u64 = 64;
+/// Rings prepared ahead of one timed batch of iterations (try_push, pop).
+const RINGS_PER_BATCH: u64 = 64;
 
 /// A C ring handle of capacity [`CAP`] without a spout (evicted items are
 /// dropped, as with the Rust rings' `DropSpout`), freed on drop.
@@ -49,12 +49,6 @@ impl CRing {
         let ring = unsafe { <spill_ring_u64 as RingFamily>::NEW(CAP, ptr::null()) };
         assert!(!ring.is_null(), "spill_ring_u64_new failed");
         CRing(ring)
-    }
-
-    /// The exported function `f`, behind `black_box`: the call cannot be
-    /// inlined or specialised for this handle.
-    fn call<F>(f: F) -> F {
-        black_box(f)
     }
 }
 
@@ -74,6 +68,11 @@ fn c_push(ring: &mut CRing, item: u64) {
     assert_eq!(status, spill_status::SPILL_OK);
 }
 
+/// An empty Rust-native ring of capacity [`CAP`].
+fn heap() -> HeapRing<u64> {
+    HeapRing::with_capacity(CAP).expect("a valid capacity")
+}
+
 fn group<'a>(c: &'a mut Criterion<ThreadCpuTime>, op: &str, elements: usize) -> Group<'a> {
     let mut g = c.benchmark_group(format!("abi_{op}/{CAP}"));
     g.throughput(Throughput::Elements(elements as u64));
@@ -83,7 +82,7 @@ fn group<'a>(c: &'a mut Criterion<ThreadCpuTime>, op: &str, elements: usize) -> 
 /// `PUSHES` pushes into a full ring: every push evicts the oldest item.
 fn push(c: &mut Criterion<ThreadCpuTime>) {
     let mut g = group(c, "push", PUSHES);
-    let heap = HeapRing::<u64>::with_capacity(CAP).expect("a valid capacity");
+    let heap = heap();
     common::bench_push(&mut g, "rust_heap_ring", PUSHES, CAP, heap, |r, x| {
         let _ = r.push(x);
     });
@@ -98,7 +97,7 @@ fn push(c: &mut Criterion<ThreadCpuTime>) {
         },
     );
     let ring = common::filled(CRing::new(), CAP, c_push);
-    let push = CRing::call(<spill_ring_u64 as RingFamily>::PUSH);
+    let push = black_box(<spill_ring_u64 as RingFamily>::PUSH);
     // Filled above already, so `fill` is 0; the status is ignored as the
     // Rust cases ignore their `Result` (it is always OK here: no spout).
     common::bench_push(&mut g, "c_abi", PUSHES, 0, ring, |r, x| {
@@ -115,26 +114,26 @@ fn try_push(c: &mut Criterion<ThreadCpuTime>) {
     let items = common::items(CAP);
     g.bench_function("rust_heap_ring", |b| {
         b.iter_batched_ref(
-            || HeapRing::<u64>::with_capacity(CAP).expect("a valid capacity"),
+            heap,
             |ring| {
                 for &x in black_box(&items[..]) {
                     let _ = ring.try_push(x);
                 }
             },
-            BatchSize::NumIterations(POP_BATCH),
+            BatchSize::NumIterations(RINGS_PER_BATCH),
         )
     });
     g.bench_function("c_abi", |b| {
         b.iter_batched_ref(
             CRing::new,
             |ring| {
-                let try_push = CRing::call(<spill_ring_u64 as RingFamily>::TRY_PUSH);
+                let try_push = black_box(<spill_ring_u64 as RingFamily>::TRY_PUSH);
                 for &x in black_box(&items[..]) {
                     // SAFETY: a live handle, used by this thread only.
                     let _ = unsafe { try_push(ring.0, x) };
                 }
             },
-            BatchSize::NumIterations(POP_BATCH),
+            BatchSize::NumIterations(RINGS_PER_BATCH),
         )
     });
     g.finish();
@@ -147,7 +146,7 @@ fn pop(c: &mut Criterion<ThreadCpuTime>) {
     g.bench_function("rust_heap_ring", |b| {
         b.iter_batched_ref(
             || {
-                let ring = HeapRing::<u64>::with_capacity(CAP).expect("a valid capacity");
+                let ring = heap();
                 common::filled(ring, CAP, |r, x| {
                     let _ = r.push(x);
                 })
@@ -159,14 +158,14 @@ fn pop(c: &mut Criterion<ThreadCpuTime>) {
                 }
                 sum
             },
-            BatchSize::NumIterations(POP_BATCH),
+            BatchSize::NumIterations(RINGS_PER_BATCH),
         )
     });
     g.bench_function("c_abi", |b| {
         b.iter_batched_ref(
             || common::filled(CRing::new(), CAP, c_push),
             |ring| {
-                let pop = CRing::call(<spill_ring_u64 as RingFamily>::POP);
+                let pop = black_box(<spill_ring_u64 as RingFamily>::POP);
                 let mut sum = 0u64;
                 let mut x = 0u64;
                 // SAFETY: a live handle used by this thread only; `x` is
@@ -176,7 +175,7 @@ fn pop(c: &mut Criterion<ThreadCpuTime>) {
                 }
                 sum
             },
-            BatchSize::NumIterations(POP_BATCH),
+            BatchSize::NumIterations(RINGS_PER_BATCH),
         )
     });
     g.finish();
@@ -186,13 +185,9 @@ fn pop(c: &mut Criterion<ThreadCpuTime>) {
 fn push_bulk(c: &mut Criterion<ThreadCpuTime>) {
     let mut g = group(c, "push_bulk", PUSHES);
     let items = common::items(BULK);
-    let heap = common::filled(
-        HeapRing::<u64>::with_capacity(CAP).expect("a valid capacity"),
-        CAP,
-        |r, x| {
-            let _ = r.push(x);
-        },
-    );
+    let heap = common::filled(heap(), CAP, |r, x| {
+        let _ = r.push(x);
+    });
     g.bench_function("rust_heap_ring", |b| {
         b.iter(|| {
             for _ in 0..PUSHES / BULK {
@@ -202,7 +197,7 @@ fn push_bulk(c: &mut Criterion<ThreadCpuTime>) {
     });
     let ring = common::filled(CRing::new(), CAP, c_push);
     g.bench_function("c_abi", |b| {
-        let push_bulk = CRing::call(<spill_ring_u64 as RingFamily>::PUSH_BULK);
+        let push_bulk = black_box(<spill_ring_u64 as RingFamily>::PUSH_BULK);
         b.iter(|| {
             for _ in 0..PUSHES / BULK {
                 let items = black_box(&items[..]);
