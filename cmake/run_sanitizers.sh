@@ -15,26 +15,14 @@
 # a cargo target directory shared by the build trees) and is not
 # instrumented. Build trees go to $SPILL_SANITIZE_DIR (default:
 # <repo>/build-sanitize).
-set -euo pipefail
-
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# log, apt_install, need_c_toolchain (and set -euo pipefail).
+. "$repo/scripts/lib.sh"
 work="${SPILL_SANITIZE_DIR:-$repo/build-sanitize}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 cargo_dir="$work/cargo"
 
-log() { printf '\n==> %s\n' "$*"; }
-
-# need <command> <debian package>: installs the package when the command is missing.
-need() {
-    command -v "$1" >/dev/null 2>&1 && return 0
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    log "installing $2"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2"
-}
-
-need cmake cmake
+need_c_toolchain
 
 # configure <name> <cmake args...>: configures and builds one tree.
 configure() {
@@ -64,7 +52,7 @@ run_tsan() {
 # (valgrind's default suppressions only).
 valgrind_tool() {
     local tool="$1"
-    need valgrind valgrind
+    apt_install valgrind
     log "valgrind --tool=$tool: threaded C tests"
     configure plain -DCMAKE_BUILD_TYPE=Debug
     local tests

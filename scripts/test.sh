@@ -3,8 +3,8 @@
 #   formatting and lints, the Rust tests (which also compile and run the C
 #   suite through the cc crate), every Rust example, the no_std builds, Miri on
 #   the core, the CMake build with ctest (C tests, C/C++ examples, header and
-#   install tests), and the C suite under AddressSanitizer/UBSan and the
-#   threaded C tests under ThreadSanitizer.
+#   install tests), the C suite under AddressSanitizer/UBSan, and the
+#   threaded C tests under ThreadSanitizer, helgrind and drd.
 #
 # SPILL_SKIP_MIRI=1 or SPILL_SKIP_SANITIZERS=1 skip the two slowest stages.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,6 @@ cd "$REPO_ROOT"
 
 need_rust
 need_c_toolchain
-apt_install valgrind
 
 log "rust components"
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
