@@ -17,11 +17,27 @@ impl<T> Out<T> {
     /// `ptr` is NULL or valid for a write of `T` for as long as the result
     /// is used.
     pub(crate) unsafe fn required(ptr: *mut T, what: &str) -> Result<Out<T>, Error> {
-        match NonNull::new(ptr) {
-            None => Err(Error::null(what)),
-            Some(ptr) if !ptr.as_ptr().is_aligned() => Err(misaligned(what)),
-            Some(ptr) => Ok(Out(ptr)),
-        }
+        // SAFETY: the caller's contract.
+        unsafe { Out::new(ptr) }.ok_or_else(|| {
+            if ptr.is_null() {
+                Error::null(what)
+            } else {
+                misaligned(what)
+            }
+        })
+    }
+
+    /// The rule behind [`required`](Out::required), without the error: the
+    /// out-pointer if it is usable (not NULL, aligned).
+    ///
+    /// # Safety
+    ///
+    /// As for [`required`](Out::required).
+    #[inline(always)]
+    pub(crate) unsafe fn new(ptr: *mut T) -> Option<Out<T>> {
+        NonNull::new(ptr)
+            .filter(|p| p.as_ptr().is_aligned())
+            .map(Out)
     }
 
     /// Checks an out-pointer the caller may leave NULL.

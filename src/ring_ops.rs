@@ -59,14 +59,16 @@ where
         .map_err(|refused| refused.error.into())
 }
 
-/// Pushes `item` if that calls no spout: when the ring has room, or when
-/// it is full and its spout drops what it gets (`spout_drops`), in which
-/// case the oldest item is evicted in place and dropped here. Returns
-/// `false`, the ring unchanged, when the push needs the spout.
+/// Pushes the item `item` makes if that calls no spout: when the ring has
+/// room, or when it is full and its spout drops what it gets
+/// (`spout_drops`), in which case the oldest item is evicted in place and
+/// dropped here. Returns `false`, the ring unchanged and `item` not called,
+/// when the push needs the spout. (`try_push` without eviction is
+/// `spout_drops == false`.)
 #[inline(always)]
 pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
     ring: &mut Ring<T, B, S>,
-    item: T,
+    item: impl FnOnce() -> T,
     spout_drops: bool,
 ) -> bool {
     if ring.is_full() && !spout_drops {
@@ -74,27 +76,12 @@ pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
     }
     // The spout would drop the evicted item (a `Copy` item, nothing to run):
     // letting it go here is the same.
-    let _ = ring.push_overwrite(item);
-    true
-}
-
-/// Pushes `item` if the ring has room; `false`, the ring unchanged, when
-/// it is full.
-#[inline(always)]
-pub(crate) fn push_if_room<T: Copy, B: Storage<T>, S: Spout<T>>(
-    ring: &mut Ring<T, B, S>,
-    item: T,
-) -> bool {
-    if ring.is_full() {
-        return false;
-    }
-    // The ring has room: nothing is evicted.
-    let _ = ring.push_overwrite(item);
+    let _ = ring.push_overwrite(item());
     true
 }
 
 /// Pops the oldest item into `out` if the ring holds one and `out` is a
-/// usable pointer (not NULL, aligned); `false`, the ring unchanged,
+/// usable pointer (see [`Out::new`]); `false`, the ring unchanged,
 /// otherwise.
 ///
 /// # Safety
@@ -105,14 +92,13 @@ pub(crate) unsafe fn pop_into<T: Copy, B: Storage<T>, S: Spout<T>>(
     ring: &mut Ring<T, B, S>,
     out: *mut T,
 ) -> bool {
-    if out.is_null() || !out.is_aligned() {
+    // SAFETY: the caller's contract.
+    let Some(out) = (unsafe { Out::new(out) }) else {
         return false;
-    }
+    };
     match ring.pop_mut() {
         Some(item) => {
-            // SAFETY: checked not NULL and aligned; the caller promised it
-            // writable.
-            unsafe { out.write(item) };
+            out.write(item);
             true
         }
         None => false,

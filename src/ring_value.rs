@@ -13,32 +13,7 @@ use crate::last_error::Error;
 use crate::ptr_args::{self, Out};
 use crate::ring_ops;
 use crate::status::spill_status;
-use crate::value_payload::{on_ring, OwnRing, RingKind, ValueFamily};
-
-/// [`entry::idle_or_checked`] for calls on the handle's own ring: a handle
-/// lent a ring (MPSC producers, pool workers) takes the checked way.
-///
-/// # Safety
-///
-/// As for [`entry::idle_or_checked`].
-#[inline(always)]
-unsafe fn fast_or_checked<F: ValueFamily>(
-    ring: *mut F,
-    fast: impl FnOnce(&mut OwnRing<F::Elem>, &CSpout) -> bool,
-    checked: impl FnOnce() -> spill_status,
-) -> spill_status {
-    // SAFETY: the caller's contract.
-    unsafe {
-        entry::idle_or_checked(
-            ring,
-            |p| match &mut p.ring {
-                RingKind::Own(r) => fast(r, &p.spout),
-                RingKind::Lent { .. } => false,
-            },
-            checked,
-        )
-    }
-}
+use crate::value_payload::{on_exclusive_ring, on_ring, ValueFamily, ValueRing};
 
 /// `spill_ring_FAM_push`.
 ///
@@ -47,14 +22,12 @@ unsafe fn fast_or_checked<F: ValueFamily>(
 /// `ring` is NULL or a live handle of `F`.
 #[inline(always)]
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+    let fast = |p: &mut ValueRing<F::Elem>| {
+        let drops = p.spout.drops();
+        on_exclusive_ring!(p, r => ring_ops::push_without_spout(r, || item, drops), else false)
+    };
     // SAFETY: the caller's contract; the fast push calls no spout.
-    unsafe {
-        fast_or_checked(
-            ring,
-            |r, spout| ring_ops::push_without_spout(r, item, spout.drops()),
-            || push_checked(ring, item, true),
-        )
-    }
+    unsafe { entry::idle_or_checked(ring, fast, || push_checked(ring, item, true)) }
 }
 
 /// [`push`] (`evict`) or [`try_push`] the checked way: evicts to a C
@@ -89,14 +62,9 @@ unsafe extern "C" fn push_checked<F: ValueFamily>(
 /// As for [`push`].
 #[inline(always)]
 pub(crate) unsafe fn try_push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+    let fast = |p: &mut ValueRing<F::Elem>| on_exclusive_ring!(p, r => ring_ops::push_without_spout(r, || item, false), else false);
     // SAFETY: the caller's contract; the fast path calls no spout.
-    unsafe {
-        fast_or_checked(
-            ring,
-            |r, _| ring_ops::push_if_room(r, item),
-            || push_checked(ring, item, false),
-        )
-    }
+    unsafe { entry::idle_or_checked(ring, fast, || push_checked(ring, item, false)) }
 }
 
 /// `spill_ring_FAM_push_bulk`.
@@ -133,15 +101,12 @@ pub(crate) unsafe fn push_bulk<F: ValueFamily>(
 /// `ring` as for [`push`]; `out` is NULL or writable.
 #[inline(always)]
 pub(crate) unsafe fn pop<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spill_status {
-    // SAFETY: the caller's contract (`ring`, and `out` for `pop_into`);
-    // the fast path calls no spout.
-    unsafe {
-        fast_or_checked(
-            ring,
-            |r, _| ring_ops::pop_into(r, out),
-            || pop_checked(ring, out),
-        )
-    }
+    let fast = |p: &mut ValueRing<F::Elem>| {
+        // SAFETY: the caller's contract on `out`.
+        on_exclusive_ring!(p, r => unsafe { ring_ops::pop_into(r, out) }, else false)
+    };
+    // SAFETY: the caller's contract; the fast path calls no spout.
+    unsafe { entry::idle_or_checked(ring, fast, || pop_checked(ring, out)) }
 }
 
 /// [`pop`] the checked way (see [`push_checked`]).
@@ -204,20 +169,9 @@ pub(crate) unsafe fn peek<F: ValueFamily>(ring: *const F, out: *mut F::Elem) -> 
 /// Peeks at the oldest item of an exclusively borrowed payload. A pool
 /// only lends its worker rings shared, so they cannot be peeked at.
 fn peek_payload<T: Copy>(payload: &mut crate::value_payload::ValueRing<T>) -> Result<T, Error> {
-    match &mut payload.ring {
-        RingKind::Own(r) => ring_ops::peek(r),
-        RingKind::Lent {
-            ring,
-            exclusive: true,
-        } if !ring.get().is_null() => {
-            // SAFETY: exclusive lent rings (MPSC producers) are owned by the
-            // C layer and used by one thread at a time: this one.
-            ring_ops::peek(unsafe { &mut *ring.get().cast_mut() })
-        }
-        RingKind::Lent { .. } => Err(Error::invalid(
-            "peek is not available on a pool worker's ring".to_owned(),
-        )),
-    }
+    on_exclusive_ring!(payload, r => ring_ops::peek(r), else Err(Error::invalid(
+        "peek is not available on a pool worker's ring".to_owned(),
+    )))
 }
 
 /// `spill_ring_FAM_len`, `_capacity`, `_is_empty`, `_is_full`: a

@@ -101,6 +101,30 @@ macro_rules! on_ring {
 }
 pub(crate) use on_ring;
 
+/// Runs `$body` with `$r` bound to the payload's ring borrowed exclusively
+/// (`&mut`): the handle's own ring, or a ring an MPSC set lends
+/// exclusively; `$other` for a pool worker's ring (lent shared) or one not
+/// lent now.
+macro_rules! on_exclusive_ring {
+    ($payload:expr, $r:ident => $body:expr, else $other:expr) => {
+        match &mut $payload.ring {
+            $crate::value_payload::RingKind::Own($r) => $body,
+            $crate::value_payload::RingKind::Lent {
+                ring,
+                exclusive: true,
+            } if !ring.get().is_null() => {
+                // SAFETY: exclusive lent rings (MPSC producers) are owned by
+                // the C layer and used by one thread at a time, this one
+                // (see `ValueRing::lend`); the borrow ends with the call.
+                let $r = unsafe { &mut *ring.get().cast_mut() };
+                $body
+            }
+            $crate::value_payload::RingKind::Lent { .. } => $other,
+        }
+    };
+}
+pub(crate) use on_exclusive_ring;
+
 impl<T: Copy> Release for ValueRing<T> {
     fn release(&self) -> Result<(), Error> {
         on_ring!(self, r => ring_ops::drain(r, &mut { self.spout }).result)

@@ -91,35 +91,11 @@ impl<const K: usize> BytesRing<K> {
         }
     }
 
-    /// A slot holding the element at `item`.
-    ///
-    /// # Safety
-    ///
-    /// `item` points to `elem_size` readable bytes.
-    #[inline(always)]
-    unsafe fn slot_at(&self, item: *const u8) -> [u8; K] {
-        if self.elem_size == K {
-            // SAFETY: `K` readable bytes (the caller's contract); a byte
-            // array has alignment 1.
-            unsafe { item.cast::<[u8; K]>().read() }
-        } else {
-            // SAFETY: as above, for `elem_size` bytes.
-            self.slot(unsafe { core::slice::from_raw_parts(item, self.elem_size) })
-        }
-    }
-
     /// A slot holding `item` (zero-padded for padded classes).
     #[inline(always)]
     fn slot(&self, item: &[u8]) -> [u8; K] {
         debug_assert_eq!(item.len(), self.elem_size);
-        match <[u8; K]>::try_from(item) {
-            Ok(slot) => slot,
-            Err(_) => {
-                let mut slot = [0u8; K];
-                slot[..item.len()].copy_from_slice(item);
-                slot
-            }
-        }
+        padded_slot(item)
     }
 
     /// The staging slots, as a slice of `len` (at most the capacity).
@@ -208,14 +184,39 @@ impl<const K: usize> BytesRing<K> {
     }
 }
 
+/// A slot holding `item`, zero-padded to `K` bytes.
+#[inline(always)]
+fn padded_slot<const K: usize>(item: &[u8]) -> [u8; K] {
+    match <[u8; K]>::try_from(item) {
+        Ok(slot) => slot,
+        Err(_) => {
+            let mut slot = [0u8; K];
+            slot[..item.len()].copy_from_slice(item);
+            slot
+        }
+    }
+}
+
+/// A slot holding the `elem_size` bytes at `item`.
+///
+/// # Safety
+///
+/// `item` points to `elem_size` readable bytes.
+#[inline(always)]
+unsafe fn slot_at<const K: usize>(item: *const u8, elem_size: usize) -> [u8; K] {
+    // SAFETY: the caller's contract.
+    padded_slot(unsafe { core::slice::from_raw_parts(item, elem_size) })
+}
+
 impl<const K: usize> BytesOps for BytesRing<K> {
     unsafe fn push_fast(&mut self, item: *const u8) -> bool {
         if item.is_null() {
             return false;
         }
+        let elem_size = self.elem_size;
         // SAFETY: not NULL, so `elem_size` readable bytes (the caller's
-        // contract).
-        let slot = unsafe { self.slot_at(item) };
+        // contract); read only if the push goes ahead.
+        let slot = || unsafe { slot_at::<K>(item, elem_size) };
         ring_ops::push_without_spout(&mut self.ring, slot, self.spout.c().drops())
     }
 
@@ -223,9 +224,10 @@ impl<const K: usize> BytesOps for BytesRing<K> {
         if item.is_null() {
             return false;
         }
+        let elem_size = self.elem_size;
         // SAFETY: as in `push_fast`.
-        let slot = unsafe { self.slot_at(item) };
-        ring_ops::push_if_room(&mut self.ring, slot)
+        let slot = || unsafe { slot_at::<K>(item, elem_size) };
+        ring_ops::push_without_spout(&mut self.ring, slot, false)
     }
 
     unsafe fn pop_fast(&mut self, out: *mut u8) -> bool {

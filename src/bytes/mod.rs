@@ -111,17 +111,6 @@ unsafe fn enter<R>(
     unsafe { handle::enter(ring, |p| f(p.ring(), p.elem_size)) }
 }
 
-/// The element size of a live ring (checked before pointer arguments are
-/// sized by it).
-///
-/// # Safety
-///
-/// As for [`enter`].
-unsafe fn elem_size_of(ring: *const spill_ring_bytes) -> Result<usize, Error> {
-    // SAFETY: the caller's contract.
-    unsafe { handle::read(ring, |p| p.elem_size) }
-}
-
 /// `count` packed elements of `elem_size` bytes at `ptr`.
 ///
 /// # Safety
@@ -268,11 +257,10 @@ unsafe extern "C" fn push_checked(
     evict: bool,
 ) -> spill_status {
     entry::status(|| {
-        // SAFETY: the caller's contract.
-        let item = unsafe { elements(item, 1, elem_size_of(ring)?, "item")? };
-        // SAFETY: the caller's contract.
+        // SAFETY: the caller's contract (`item` for the ring's element size).
         unsafe {
-            enter(ring, |r, _| {
+            enter(ring, |r, elem_size| {
+                let item = elements(item, 1, elem_size, "item")?;
                 if evict {
                     r.push(item)
                 } else {
@@ -322,10 +310,12 @@ pub unsafe extern "C" fn spill_ring_bytes_push_bulk(
     entry::status(|| {
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_pushed, "out_pushed")? };
-        // SAFETY: the caller's contract.
-        let items = unsafe { elements(items, count, elem_size_of(ring)?, "items")? };
-        // SAFETY: the caller's contract.
-        let done = unsafe { enter(ring, |r, _| Ok(r.push_bulk(items)))? };
+        // SAFETY: the caller's contract (`items` for the ring's element size).
+        let done = unsafe {
+            enter(ring, |r, elem_size| {
+                Ok(r.push_bulk(elements(items, count, elem_size, "items")?))
+            })?
+        };
         done.report(&out)
     })
 }
@@ -360,10 +350,12 @@ pub unsafe extern "C" fn spill_ring_bytes_pop(
 #[inline(never)]
 unsafe extern "C" fn pop_checked(ring: *mut spill_ring_bytes, out: *mut c_void) -> spill_status {
     entry::status(|| {
-        // SAFETY: the caller's contract.
-        let out = unsafe { elements_mut(out, 1, elem_size_of(ring)?, "out")? };
-        // SAFETY: the caller's contract.
-        unsafe { enter(ring, |r, _| r.pop(out)) }
+        // SAFETY: the caller's contract (`out` for the ring's element size).
+        unsafe {
+            enter(ring, |r, elem_size| {
+                r.pop(elements_mut(out, 1, elem_size, "out")?)
+            })
+        }
     })
 }
 
@@ -386,10 +378,12 @@ pub unsafe extern "C" fn spill_ring_bytes_pop_bulk(
         // SAFETY: the caller's contract.
         let popped = unsafe { Out::required(out_popped, "out_popped")? };
         popped.write(0);
-        // SAFETY: the caller's contract.
-        let out = unsafe { elements_mut(out, max, elem_size_of(ring)?, "out")? };
-        // SAFETY: the caller's contract.
-        let done = unsafe { enter(ring, |r, _| Ok(r.pop_bulk(out)))? };
+        // SAFETY: the caller's contract (`out` for the ring's element size).
+        let done = unsafe {
+            enter(ring, |r, elem_size| {
+                Ok(r.pop_bulk(elements_mut(out, max, elem_size, "out")?))
+            })?
+        };
         done.report(&Some(popped))
     })
 }
@@ -406,10 +400,14 @@ pub unsafe extern "C" fn spill_ring_bytes_peek(
     out: *mut c_void,
 ) -> spill_status {
     entry::status(|| {
-        // SAFETY: the caller's contract.
-        let out = unsafe { elements_mut(out, 1, elem_size_of(ring)?, "out")? };
-        // SAFETY: the caller's contract; peeking calls no spout.
-        unsafe { handle::enter_exclusive(ring.cast_mut(), |p| p.ring_mut().peek(out)) }
+        // SAFETY: the caller's contract (`out` for the ring's element size);
+        // peeking calls no spout.
+        unsafe {
+            handle::enter_exclusive(ring.cast_mut(), |p| {
+                let out = elements_mut(out, 1, p.elem_size, "out")?;
+                p.ring_mut().peek(out)
+            })
+        }
     })
 }
 
