@@ -130,7 +130,9 @@ typedef enum spill_status {
  * a batch its spout refused is kept and offered again first.
  *
  * Thread-safety: one thread at a time (a merger thread while
- * spill_pool_f32_merge runs).
+ * spill_pool_f32_merge runs), never from a work function: there every
+ * spill_collector_f32 call is refused (SPILL_BUSY, or NULL / 0 for the
+ * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_f32 spill_collector_f32;
 
@@ -142,7 +144,9 @@ typedef struct spill_collector_f32 spill_collector_f32;
  * a batch its spout refused is kept and offered again first.
  *
  * Thread-safety: one thread at a time (a merger thread while
- * spill_pool_f64_merge runs).
+ * spill_pool_f64_merge runs), never from a work function: there every
+ * spill_collector_f64 call is refused (SPILL_BUSY, or NULL / 0 for the
+ * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_f64 spill_collector_f64;
 
@@ -154,7 +158,9 @@ typedef struct spill_collector_f64 spill_collector_f64;
  * a batch its spout refused is kept and offered again first.
  *
  * Thread-safety: one thread at a time (a merger thread while
- * spill_pool_u16_merge runs).
+ * spill_pool_u16_merge runs), never from a work function: there every
+ * spill_collector_u16 call is refused (SPILL_BUSY, or NULL / 0 for the
+ * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_u16 spill_collector_u16;
 
@@ -166,7 +172,9 @@ typedef struct spill_collector_u16 spill_collector_u16;
  * a batch its spout refused is kept and offered again first.
  *
  * Thread-safety: one thread at a time (a merger thread while
- * spill_pool_u32_merge runs).
+ * spill_pool_u32_merge runs), never from a work function: there every
+ * spill_collector_u32 call is refused (SPILL_BUSY, or NULL / 0 for the
+ * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_u32 spill_collector_u32;
 
@@ -178,7 +186,9 @@ typedef struct spill_collector_u32 spill_collector_u32;
  * a batch its spout refused is kept and offered again first.
  *
  * Thread-safety: one thread at a time (a merger thread while
- * spill_pool_u64_merge runs).
+ * spill_pool_u64_merge runs), never from a work function: there every
+ * spill_collector_u64 call is refused (SPILL_BUSY, or NULL / 0 for the
+ * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_u64 spill_collector_u64;
 
@@ -190,7 +200,9 @@ typedef struct spill_collector_u64 spill_collector_u64;
  * a batch its spout refused is kept and offered again first.
  *
  * Thread-safety: one thread at a time (a merger thread while
- * spill_pool_u8_merge runs).
+ * spill_pool_u8_merge runs), never from a work function: there every
+ * spill_collector_u8 call is refused (SPILL_BUSY, or NULL / 0 for the
+ * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_u8 spill_collector_u8;
 
@@ -2971,7 +2983,8 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send, or
+ * when called from a work function. Any thread.
  *
  * # Safety
  *
@@ -2981,7 +2994,8 @@ struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected.
+ * waits until every worker's batch of its round was collected. NULL as
+ * for spill_collector_u8_unordered(). Any thread.
  *
  * # Safety
  *
@@ -2992,7 +3006,8 @@ struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout
 /**
  * How many items the collector holds: batches waiting for their round
  * (sequenced) plus a refused batch (0 for NULL, and from inside a work
- * function, where `spill_last_error` then says why).
+ * function, where `spill_last_error` then says why). The collector's
+ * thread.
  *
  * # Safety
  *
@@ -3004,7 +3019,13 @@ size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
  * Sends everything the collector holds to its spout now (a refused batch
  * first, then waiting batches in order even if their round is not
  * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
- * items sent.
+ * items sent. The collector's thread.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused (what it
+ * refused stays in the collector); SPILL_NULL_ARGUMENT or
+ * SPILL_INVALID_ARGUMENT for a NULL or dead collector or a misaligned
+ * `out_sent`; SPILL_BUSY from a work function or the collector's own
+ * spout.
  *
  * # Safety
  *
@@ -3017,7 +3038,9 @@ enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collecto
  * Frees the collector after sending what it holds to its spout (as
  * spill_collector_u8_release). NULL does nothing. Returns
  * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
- * lost).
+ * lost), SPILL_INVALID_ARGUMENT for a dead collector, SPILL_BUSY (nothing
+ * freed) from a work function or the collector's own spout. The
+ * collector's thread.
  *
  * # Safety
  *
@@ -3167,7 +3190,8 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send, or
+ * when called from a work function. Any thread.
  *
  * # Safety
  *
@@ -3177,7 +3201,8 @@ struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spo
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected.
+ * waits until every worker's batch of its round was collected. NULL as
+ * for spill_collector_u16_unordered(). Any thread.
  *
  * # Safety
  *
@@ -3188,7 +3213,8 @@ struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spo
 /**
  * How many items the collector holds: batches waiting for their round
  * (sequenced) plus a refused batch (0 for NULL, and from inside a work
- * function, where `spill_last_error` then says why).
+ * function, where `spill_last_error` then says why). The collector's
+ * thread.
  *
  * # Safety
  *
@@ -3200,7 +3226,13 @@ size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
  * Sends everything the collector holds to its spout now (a refused batch
  * first, then waiting batches in order even if their round is not
  * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
- * items sent.
+ * items sent. The collector's thread.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused (what it
+ * refused stays in the collector); SPILL_NULL_ARGUMENT or
+ * SPILL_INVALID_ARGUMENT for a NULL or dead collector or a misaligned
+ * `out_sent`; SPILL_BUSY from a work function or the collector's own
+ * spout.
  *
  * # Safety
  *
@@ -3213,7 +3245,9 @@ enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collec
  * Frees the collector after sending what it holds to its spout (as
  * spill_collector_u16_release). NULL does nothing. Returns
  * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
- * lost).
+ * lost), SPILL_INVALID_ARGUMENT for a dead collector, SPILL_BUSY (nothing
+ * freed) from a work function or the collector's own spout. The
+ * collector's thread.
  *
  * # Safety
  *
@@ -3363,7 +3397,8 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send, or
+ * when called from a work function. Any thread.
  *
  * # Safety
  *
@@ -3373,7 +3408,8 @@ struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spo
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected.
+ * waits until every worker's batch of its round was collected. NULL as
+ * for spill_collector_u32_unordered(). Any thread.
  *
  * # Safety
  *
@@ -3384,7 +3420,8 @@ struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spo
 /**
  * How many items the collector holds: batches waiting for their round
  * (sequenced) plus a refused batch (0 for NULL, and from inside a work
- * function, where `spill_last_error` then says why).
+ * function, where `spill_last_error` then says why). The collector's
+ * thread.
  *
  * # Safety
  *
@@ -3396,7 +3433,13 @@ size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
  * Sends everything the collector holds to its spout now (a refused batch
  * first, then waiting batches in order even if their round is not
  * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
- * items sent.
+ * items sent. The collector's thread.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused (what it
+ * refused stays in the collector); SPILL_NULL_ARGUMENT or
+ * SPILL_INVALID_ARGUMENT for a NULL or dead collector or a misaligned
+ * `out_sent`; SPILL_BUSY from a work function or the collector's own
+ * spout.
  *
  * # Safety
  *
@@ -3409,7 +3452,9 @@ enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collec
  * Frees the collector after sending what it holds to its spout (as
  * spill_collector_u32_release). NULL does nothing. Returns
  * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
- * lost).
+ * lost), SPILL_INVALID_ARGUMENT for a dead collector, SPILL_BUSY (nothing
+ * freed) from a work function or the collector's own spout. The
+ * collector's thread.
  *
  * # Safety
  *
@@ -3559,7 +3604,8 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send, or
+ * when called from a work function. Any thread.
  *
  * # Safety
  *
@@ -3569,7 +3615,8 @@ struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spo
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected.
+ * waits until every worker's batch of its round was collected. NULL as
+ * for spill_collector_u64_unordered(). Any thread.
  *
  * # Safety
  *
@@ -3580,7 +3627,8 @@ struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spo
 /**
  * How many items the collector holds: batches waiting for their round
  * (sequenced) plus a refused batch (0 for NULL, and from inside a work
- * function, where `spill_last_error` then says why).
+ * function, where `spill_last_error` then says why). The collector's
+ * thread.
  *
  * # Safety
  *
@@ -3592,7 +3640,13 @@ size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
  * Sends everything the collector holds to its spout now (a refused batch
  * first, then waiting batches in order even if their round is not
  * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
- * items sent.
+ * items sent. The collector's thread.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused (what it
+ * refused stays in the collector); SPILL_NULL_ARGUMENT or
+ * SPILL_INVALID_ARGUMENT for a NULL or dead collector or a misaligned
+ * `out_sent`; SPILL_BUSY from a work function or the collector's own
+ * spout.
  *
  * # Safety
  *
@@ -3605,7 +3659,9 @@ enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collec
  * Frees the collector after sending what it holds to its spout (as
  * spill_collector_u64_release). NULL does nothing. Returns
  * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
- * lost).
+ * lost), SPILL_INVALID_ARGUMENT for a dead collector, SPILL_BUSY (nothing
+ * freed) from a work function or the collector's own spout. The
+ * collector's thread.
  *
  * # Safety
  *
@@ -3755,7 +3811,8 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send, or
+ * when called from a work function. Any thread.
  *
  * # Safety
  *
@@ -3765,7 +3822,8 @@ struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spo
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected.
+ * waits until every worker's batch of its round was collected. NULL as
+ * for spill_collector_f32_unordered(). Any thread.
  *
  * # Safety
  *
@@ -3776,7 +3834,8 @@ struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spo
 /**
  * How many items the collector holds: batches waiting for their round
  * (sequenced) plus a refused batch (0 for NULL, and from inside a work
- * function, where `spill_last_error` then says why).
+ * function, where `spill_last_error` then says why). The collector's
+ * thread.
  *
  * # Safety
  *
@@ -3788,7 +3847,13 @@ size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
  * Sends everything the collector holds to its spout now (a refused batch
  * first, then waiting batches in order even if their round is not
  * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
- * items sent.
+ * items sent. The collector's thread.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused (what it
+ * refused stays in the collector); SPILL_NULL_ARGUMENT or
+ * SPILL_INVALID_ARGUMENT for a NULL or dead collector or a misaligned
+ * `out_sent`; SPILL_BUSY from a work function or the collector's own
+ * spout.
  *
  * # Safety
  *
@@ -3801,7 +3866,9 @@ enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collec
  * Frees the collector after sending what it holds to its spout (as
  * spill_collector_f32_release). NULL does nothing. Returns
  * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
- * lost).
+ * lost), SPILL_INVALID_ARGUMENT for a dead collector, SPILL_BUSY (nothing
+ * freed) from a work function or the collector's own spout. The
+ * collector's thread.
  *
  * # Safety
  *
@@ -3951,7 +4018,8 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send.
+ * NULL (and spill_last_error()) when `out` is NULL or has no send, or
+ * when called from a work function. Any thread.
  *
  * # Safety
  *
@@ -3961,7 +4029,8 @@ struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spo
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected.
+ * waits until every worker's batch of its round was collected. NULL as
+ * for spill_collector_f64_unordered(). Any thread.
  *
  * # Safety
  *
@@ -3972,7 +4041,8 @@ struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spo
 /**
  * How many items the collector holds: batches waiting for their round
  * (sequenced) plus a refused batch (0 for NULL, and from inside a work
- * function, where `spill_last_error` then says why).
+ * function, where `spill_last_error` then says why). The collector's
+ * thread.
  *
  * # Safety
  *
@@ -3984,7 +4054,13 @@ size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
  * Sends everything the collector holds to its spout now (a refused batch
  * first, then waiting batches in order even if their round is not
  * complete), then flushes the spout. `*out_sent` (may be NULL) counts the
- * items sent.
+ * items sent. The collector's thread.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused (what it
+ * refused stays in the collector); SPILL_NULL_ARGUMENT or
+ * SPILL_INVALID_ARGUMENT for a NULL or dead collector or a misaligned
+ * `out_sent`; SPILL_BUSY from a work function or the collector's own
+ * spout.
  *
  * # Safety
  *
@@ -3997,7 +4073,9 @@ enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collec
  * Frees the collector after sending what it holds to its spout (as
  * spill_collector_f64_release). NULL does nothing. Returns
  * SPILL_SPOUT_FAILED when the spout refused (freed anyway; those items are
- * lost).
+ * lost), SPILL_INVALID_ARGUMENT for a dead collector, SPILL_BUSY (nothing
+ * freed) from a work function or the collector's own spout. The
+ * collector's thread.
  *
  * # Safety
  *

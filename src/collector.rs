@@ -233,20 +233,3 @@ where
         Ok(())
     })
 }
-
-/// `spill_collector_FAM_free`.
-///
-/// # Safety
-///
-/// `collector` is NULL or a live handle not used again.
-pub(crate) unsafe fn free<C, T>(collector: *mut C) -> spill_status
-where
-    T: Copy,
-    C: Opaque<Payload = CollectorCell<T>>,
-{
-    entry::status(|| {
-        pool::not_in_work()?;
-        // SAFETY: the caller's contract.
-        unsafe { handle::free(collector) }
-    })
-}

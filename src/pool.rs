@@ -224,6 +224,24 @@ where
 {
     not_in_work()?;
     // SAFETY: the caller's contract.
+    unsafe { enter_pool(pool, f) }
+}
+
+/// [`with_pool`] for callers that made the work-function check already
+/// (before borrowing a collector).
+///
+/// # Safety
+///
+/// As for [`with_pool`].
+unsafe fn enter_pool<P, F, R>(
+    pool: *const P,
+    f: impl FnOnce(&mut WorkerPool<F::Elem, ArgsPtr, SharedSpout>) -> Result<R, Error>,
+) -> Result<R, Error>
+where
+    F: ValueFamily,
+    P: Opaque<Payload = PoolSet<F>>,
+{
+    // SAFETY: the caller's contract.
     unsafe { handle::enter(pool, |set| f(&mut set.pool.borrow_mut())) }
 }
 
@@ -323,7 +341,7 @@ where
         let collector = unsafe { handle::acquire(collector)? };
         let mut collector = collector.payload.0.borrow_mut();
         // SAFETY: the caller's contract.
-        let collected = unsafe { with_pool(pool, |p| Ok(p.fan_in(&mut *collector).collect()?))? };
+        let collected = unsafe { enter_pool(pool, |p| Ok(p.fan_in(&mut *collector).collect()?))? };
         write_opt(&out, collected);
         Ok(())
     })
@@ -373,7 +391,7 @@ where
         let mut borrowed: Vec<_> = entered.iter().map(|e| e.payload.0.borrow_mut()).collect();
         // SAFETY: the caller's contract.
         let collected = unsafe {
-            with_pool(pool, |p| {
+            enter_pool(pool, |p| {
                 let mut handles = p.mergers(borrowed.iter_mut().map(|c| &mut **c));
                 thread::scope(|scope| {
                     let running: Vec<_> = handles
@@ -413,19 +431,20 @@ where
     })
 }
 
-/// `spill_pool_FAM_free`.
+/// `spill_pool_FAM_free` and `spill_collector_FAM_free`: [`lifecycle::free`]
+/// refused from inside a work function (a pool would wait for the round
+/// running it; collectors belong to the thread that drives the pool).
 ///
 /// # Safety
 ///
-/// `pool` is NULL or a live handle, not used again.
-pub(crate) unsafe fn free<P, F>(pool: *mut P) -> spill_status
+/// `this` is NULL or a live handle, not used again.
+pub(crate) unsafe fn free_outside_work<H: Opaque>(this: *mut H) -> spill_status
 where
-    F: ValueFamily,
-    P: Opaque<Payload = PoolSet<F>>,
+    H::Payload: Release,
 {
-    entry::status(|| {
-        not_in_work()?;
-        // SAFETY: the caller's contract.
-        unsafe { handle::free(pool) }
-    })
+    if let Err(refused) = not_in_work() {
+        return refused.record();
+    }
+    // SAFETY: the caller's contract.
+    unsafe { lifecycle::free(this) }
 }
