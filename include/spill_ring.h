@@ -684,8 +684,12 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
- * the spout when full (SPILL_SPOUT_FAILED, ring unchanged, if the spout
- * refuses it).
+ * the spout when full.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * element (the ring is unchanged); SPILL_NULL_ARGUMENT for a NULL ring or
+ * `item`; SPILL_INVALID_ARGUMENT for a dead ring; SPILL_BUSY from inside
+ * the ring's own spout. The ring's thread (one thread at a time).
  *
  * # Safety
  *
@@ -696,7 +700,8 @@ enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const voi
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
- * (nothing evicted) when the ring is full.
+ * (nothing evicted) when the ring is full; otherwise the statuses of
+ * spill_ring_bytes_push(). The ring's thread.
  *
  * # Safety
  *
@@ -721,7 +726,9 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
 
 /**
  * Removes the oldest element into the `elem_size` bytes at `out`;
- * SPILL_EMPTY when there is none.
+ * SPILL_EMPTY when there is none, SPILL_NULL_ARGUMENT for a NULL ring or
+ * `out`, SPILL_INVALID_ARGUMENT for a dead ring, SPILL_BUSY from inside
+ * the ring's own spout. The ring's thread.
  *
  * # Safety
  *

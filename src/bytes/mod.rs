@@ -222,8 +222,12 @@ pub unsafe extern "C" fn spill_ring_bytes_free(ring: *mut spill_ring_bytes) -> s
 }
 
 /// Appends the `elem_size` bytes at `item`, evicting the oldest element to
-/// the spout when full (SPILL_SPOUT_FAILED, ring unchanged, if the spout
-/// refuses it).
+/// the spout when full.
+///
+/// Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+/// element (the ring is unchanged); SPILL_NULL_ARGUMENT for a NULL ring or
+/// `item`; SPILL_INVALID_ARGUMENT for a dead ring; SPILL_BUSY from inside
+/// the ring's own spout. The ring's thread (one thread at a time).
 ///
 /// # Safety
 ///
@@ -272,7 +276,8 @@ unsafe extern "C" fn push_checked(
 }
 
 /// Appends the element at `item` only if there is room: SPILL_FULL
-/// (nothing evicted) when the ring is full.
+/// (nothing evicted) when the ring is full; otherwise the statuses of
+/// spill_ring_bytes_push(). The ring's thread.
 ///
 /// # Safety
 ///
@@ -321,7 +326,9 @@ pub unsafe extern "C" fn spill_ring_bytes_push_bulk(
 }
 
 /// Removes the oldest element into the `elem_size` bytes at `out`;
-/// SPILL_EMPTY when there is none.
+/// SPILL_EMPTY when there is none, SPILL_NULL_ARGUMENT for a NULL ring or
+/// `out`, SPILL_INVALID_ARGUMENT for a dead ring, SPILL_BUSY from inside
+/// the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
