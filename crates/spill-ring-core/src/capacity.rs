@@ -72,7 +72,6 @@ mod tests {
         );
         #[cfg(feature = "alloc")]
         {
-            extern crate alloc;
             use alloc::string::ToString;
             assert!(CapacityError::Zero.to_string().contains("zero"));
         }

@@ -279,10 +279,8 @@ mod tests {
         for bad in [0, 3, 6, MAX_CAPACITY * 2] {
             // SAFETY: the pointer is valid for 8 slots; the bad capacities
             // are refused before any use.
-            assert!(
-                unsafe { RawStorage::from_raw_parts(slots, bad) }.is_none(),
-                "{bad}"
-            );
+            let refused = unsafe { RawStorage::from_raw_parts(slots, bad) };
+            assert!(refused.is_none(), "{bad}");
         }
         // SAFETY: `memory` holds 8 aligned slots and outlives the storage.
         let storage = unsafe { RawStorage::from_raw_parts(slots, 8) }.unwrap();

@@ -10,8 +10,7 @@
 
 use std::time::Duration;
 
-use criterion::measurement::{Measurement, ValueFormatter};
-use criterion::Throughput;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 
 /// CPU time consumed by the calling thread (`CLOCK_THREAD_CPUTIME_ID`).
 pub struct ThreadCpuTime;
@@ -53,69 +52,9 @@ impl Measurement for ThreadCpuTime {
         value.as_nanos() as f64
     }
 
+    /// Values are nanoseconds, as `WallTime`'s are: its formatter fits.
     fn formatter(&self) -> &dyn ValueFormatter {
-        &Nanoseconds
-    }
-}
-
-/// Formats values given in nanoseconds, and throughputs per second.
-struct Nanoseconds;
-
-/// The largest of `scales` (factor, unit) whose factor is at most `typical`,
-/// or the first; divides every value by its factor and returns the unit.
-fn rescale(typical: f64, values: &mut [f64], scales: &[(f64, &'static str)]) -> &'static str {
-    let (factor, unit) = scales
-        .iter()
-        .rev()
-        .find(|(factor, _)| typical >= *factor)
-        .unwrap_or(&scales[0]);
-    for value in values {
-        *value /= factor;
-    }
-    unit
-}
-
-impl ValueFormatter for Nanoseconds {
-    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
-        rescale(
-            typical,
-            values,
-            &[(1.0, "ns"), (1e3, "µs"), (1e6, "ms"), (1e9, "s")],
-        )
-    }
-
-    fn scale_throughputs(
-        &self,
-        typical: f64,
-        throughput: &Throughput,
-        values: &mut [f64],
-    ) -> &'static str {
-        let (per_iteration, units): (f64, &[(f64, &'static str)]) = match *throughput {
-            Throughput::Elements(n) => (
-                n as f64,
-                &[
-                    (1.0, "elem/s"),
-                    (1e3, "Kelem/s"),
-                    (1e6, "Melem/s"),
-                    (1e9, "Gelem/s"),
-                ],
-            ),
-            Throughput::Bytes(n) | Throughput::BytesDecimal(n) => (
-                n as f64,
-                &[(1.0, "B/s"), (1e3, "KB/s"), (1e6, "MB/s"), (1e9, "GB/s")],
-            ),
-            Throughput::Bits(n) => (
-                n as f64,
-                &[(1.0, "b/s"), (1e3, "Kb/s"), (1e6, "Mb/s"), (1e9, "Gb/s")],
-            ),
-        };
-        for value in values.iter_mut() {
-            *value = per_iteration * 1e9 / *value;
-        }
-        rescale(per_iteration * 1e9 / typical, values, units)
-    }
-
-    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
-        "ns"
+        static WALL: WallTime = WallTime;
+        WALL.formatter()
     }
 }

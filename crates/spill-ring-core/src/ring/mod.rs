@@ -309,6 +309,16 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         item
     }
 
+    /// Takes the oldest item out if the ring is full, making room for one.
+    #[inline(always)]
+    fn evict_if_full(&mut self) -> Option<T> {
+        if self.is_full() {
+            Some(self.take_oldest())
+        } else {
+            None
+        }
+    }
+
     /// Stores `item` after the newest item.
     ///
     /// # Safety
@@ -359,8 +369,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     #[inline]
     pub fn push_mut(&mut self, item: T) -> Result<(), S::Error> {
         let mut result = Ok(());
-        if self.is_full() {
-            let oldest = self.take_oldest();
+        if let Some(oldest) = self.evict_if_full() {
             result = self.spout.get_mut().send(oldest);
         }
         // SAFETY: `&mut self` excludes any other access, and the ring is not
@@ -388,11 +397,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// ```
     #[inline]
     pub fn push_overwrite(&mut self, item: T) -> Option<T> {
-        let evicted = if self.is_full() {
-            Some(self.take_oldest())
-        } else {
-            None
-        };
+        let evicted = self.evict_if_full();
         // SAFETY: `&mut self` excludes any other access, and the ring is not
         // full (it had a free slot or we just freed one).
         unsafe { self.put_newest(item) };
