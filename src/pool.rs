@@ -100,8 +100,11 @@ struct Lending<F: ValueFamily>(*const F);
 impl<F: ValueFamily> Drop for Lending<F> {
     fn drop(&mut self) {
         IN_WORK.with(|w| w.set(false));
-        // SAFETY: the handle that `Work::call` lent; NULL lends nothing.
-        unsafe { lend::<F>(self.0, core::ptr::null()) };
+        // SAFETY: the handle that `Work::call` lent, live (its pool keeps it
+        // until the threads are joined); NULL lends nothing. Nothing to
+        // report if it were not live: no unwinding may start here, since
+        // this may run while a failed work function unwinds.
+        let _ = unsafe { handle::read(self.0, |p| p.lend(core::ptr::null())) };
     }
 }
 
