@@ -22,8 +22,8 @@ mod common;
 use std::hint::black_box;
 use std::ptr;
 
-use common::{Group, ThreadCpuTime};
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use common::ThreadCpuTime;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use spill_ring::ffi::{spill_ring_u64, spill_status, RingFamily};
 use spill_ring::{HeapRing, SpillRing};
 
@@ -73,15 +73,9 @@ fn heap() -> HeapRing<u64> {
     HeapRing::with_capacity(CAP).expect("a valid capacity")
 }
 
-fn group<'a>(c: &'a mut Criterion<ThreadCpuTime>, op: &str, elements: usize) -> Group<'a> {
-    let mut g = c.benchmark_group(format!("abi_{op}/{CAP}"));
-    g.throughput(Throughput::Elements(elements as u64));
-    g
-}
-
 /// `PUSHES` pushes into a full ring: every push evicts the oldest item.
 fn push(c: &mut Criterion<ThreadCpuTime>) {
-    let mut g = group(c, "push", PUSHES);
+    let mut g = common::group(c, format!("abi_push/{CAP}"), PUSHES);
     let heap = heap();
     common::bench_push(&mut g, "rust_heap_ring", PUSHES, CAP, heap, |r, x| {
         let _ = r.push(x);
@@ -110,7 +104,7 @@ fn push(c: &mut Criterion<ThreadCpuTime>) {
 /// `CAP` try_push calls into an empty ring (made before the timing), so
 /// every item fits.
 fn try_push(c: &mut Criterion<ThreadCpuTime>) {
-    let mut g = group(c, "try_push", CAP);
+    let mut g = common::group(c, format!("abi_try_push/{CAP}"), CAP);
     let items = common::items(CAP);
     g.bench_function("rust_heap_ring", |b| {
         b.iter_batched_ref(
@@ -142,7 +136,7 @@ fn try_push(c: &mut Criterion<ThreadCpuTime>) {
 /// Pops every item of a full ring, filled before the timing; the popped
 /// values are summed so that each is used.
 fn pop(c: &mut Criterion<ThreadCpuTime>) {
-    let mut g = group(c, "pop", CAP);
+    let mut g = common::group(c, format!("abi_pop/{CAP}"), CAP);
     g.bench_function("rust_heap_ring", |b| {
         b.iter_batched_ref(
             || {
@@ -183,7 +177,7 @@ fn pop(c: &mut Criterion<ThreadCpuTime>) {
 
 /// `PUSHES` items pushed in slices of `BULK` into a full ring.
 fn push_bulk(c: &mut Criterion<ThreadCpuTime>) {
-    let mut g = group(c, "push_bulk", PUSHES);
+    let mut g = common::group(c, format!("abi_push_bulk/{CAP}"), PUSHES);
     let items = common::items(BULK);
     let heap = common::filled(heap(), CAP, |r, x| {
         let _ = r.push(x);

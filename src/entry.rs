@@ -28,10 +28,7 @@ pub(crate) fn status(body: impl FnOnce() -> Result<(), Error>) -> spill_status {
 /// that does the work or says why not. Keeps the success path free of
 /// error values.
 #[inline(always)]
-pub(crate) fn fast_or(
-    fast: impl FnOnce() -> bool,
-    slow: impl FnOnce() -> spill_status,
-) -> spill_status {
+fn fast_or(fast: impl FnOnce() -> bool, slow: impl FnOnce() -> spill_status) -> spill_status {
     // As in `status`, the state is consistent after a panic.
     match catch_unwind(AssertUnwindSafe(fast)) {
         Ok(true) => spill_status::SPILL_OK,

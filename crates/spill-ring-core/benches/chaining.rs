@@ -38,8 +38,7 @@ fn group(
     spill: impl RingProducer<u64>,
     heap: impl RingProducer<u64>,
 ) {
-    let mut g = c.benchmark_group(name);
-    g.throughput(Throughput::Elements(PUSHES as u64));
+    let mut g = common::group(c, name.to_owned(), PUSHES);
     common::bench_push(&mut g, "spill_ring", PUSHES, fill, spill, |r, x| {
         let _ = r.push(x);
     });

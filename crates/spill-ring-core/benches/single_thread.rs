@@ -256,19 +256,6 @@ impl Case for Pop {
     }
 }
 
-/// A group for `op` at capacity `cap`, counting `elements` items per
-/// iteration.
-fn group<'a>(
-    c: &'a mut Criterion<ThreadCpuTime>,
-    op: &str,
-    cap: usize,
-    elements: usize,
-) -> Group<'a> {
-    let mut g = c.benchmark_group(format!("{op}/{cap}"));
-    g.throughput(Throughput::Elements(elements as u64));
-    g
-}
-
 /// Adds the peers to `g`: the evicting `VecDeque`, `ArrayQueue` and the
 /// hand-written ring, all of capacity `N`.
 fn add_peers<const N: usize>(g: &mut Group<'_>, case: &impl Case) {
@@ -282,13 +269,13 @@ fn single_thread<const N: usize>(c: &mut Criterion<ThreadCpuTime>) {
     let heap = || HeapRing::<u64>::with_capacity(N).expect("a valid capacity");
 
     let push = Push { cap: N };
-    let mut g = group(c, "push", N, PUSHES);
+    let mut g = common::group(c, format!("push/{N}"), PUSHES);
     push.add(&mut g, "spill_ring", || Shared(spill()));
     push.add(&mut g, "heap_ring", || Shared(heap()));
     add_peers::<N>(&mut g, &push);
     g.finish();
 
-    let mut g = group(c, "push_mut", N, PUSHES);
+    let mut g = common::group(c, format!("push_mut/{N}"), PUSHES);
     push.add(&mut g, "spill_ring", || Exclusive(spill()));
     push.add(&mut g, "heap_ring", || Exclusive(heap()));
     add_peers::<N>(&mut g, &push);
@@ -298,14 +285,14 @@ fn single_thread<const N: usize>(c: &mut Criterion<ThreadCpuTime>) {
         cap: N,
         slice: (N / 2).min(MAX_SLICE),
     };
-    let mut g = group(c, "push_slice", N, PUSHES);
+    let mut g = common::group(c, format!("push_slice/{N}"), PUSHES);
     push_slice.add(&mut g, "spill_ring", || Shared(spill()));
     push_slice.add(&mut g, "heap_ring", || Shared(heap()));
     add_peers::<N>(&mut g, &push_slice);
     g.finish();
 
     let pop = Pop { cap: N };
-    let mut g = group(c, "pop", N, N);
+    let mut g = common::group(c, format!("pop/{N}"), N);
     pop.add(&mut g, "spill_ring", || Shared(spill()));
     pop.add(&mut g, "spill_ring_pop_mut", || Exclusive(spill()));
     pop.add(&mut g, "heap_ring", || Shared(heap()));

@@ -13,12 +13,20 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::measurement::Measurement;
-use criterion::{BenchmarkGroup, Criterion};
+use criterion::{BenchmarkGroup, Criterion, Throughput};
 
 pub use cpu_time::ThreadCpuTime;
 
 /// A group of single-threaded cases, timed in thread CPU time.
 pub type Group<'a> = BenchmarkGroup<'a, ThreadCpuTime>;
+
+/// A single-threaded group named `name` whose iterations each move
+/// `elements` items.
+pub fn group<'a>(c: &'a mut Criterion<ThreadCpuTime>, name: String, elements: usize) -> Group<'a> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Elements(elements as u64));
+    g
+}
 
 /// Short warm-up and measurement, few samples.
 fn short<M: Measurement>(c: Criterion<M>) -> Criterion<M> {
