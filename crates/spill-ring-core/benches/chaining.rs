@@ -11,7 +11,7 @@
 mod common;
 
 use common::ThreadCpuTime;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion};
 use spill_ring_core::{DropSpout, HeapRing, RingProducer, SpillRing, Spout};
 
 /// Items pushed per timed iteration.

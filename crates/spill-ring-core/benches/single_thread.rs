@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 use std::hint::black_box;
 
 use common::{Group, ThreadCpuTime};
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossbeam_queue::ArrayQueue;
 use spill_ring_core::{HeapRing, Ring, SpillRing, Storage};
 
