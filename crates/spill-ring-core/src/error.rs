@@ -3,6 +3,7 @@
 use core::fmt;
 
 /// Whether retrying a failed operation can succeed.
+#[cfg(feature = "verdict")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actionability {
     /// The condition is temporary: retry later (for example after a pop).
@@ -12,6 +13,7 @@ pub enum Actionability {
 }
 
 /// Errors that say whether they are worth retrying.
+#[cfg(feature = "verdict")]
 pub trait Actionable {
     /// Classifies this error.
     fn actionability(&self) -> Actionability;
@@ -57,6 +59,8 @@ impl<T> fmt::Display for PushError<T> {
 
 impl<T> core::error::Error for PushError<T> {}
 
+/// A full ring is a temporary condition: a retry after a pop can succeed.
+#[cfg(feature = "verdict")]
 impl<T> Actionable for PushError<T> {
     fn actionability(&self) -> Actionability {
         match self {
@@ -120,10 +124,16 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "verdict")]
     fn a_full_ring_is_a_temporary_condition() {
         let error = PushError::Full(7);
         assert_eq!(error.actionability(), Actionability::Temporary);
         assert!(error.is_retryable());
+    }
+
+    #[test]
+    fn a_push_error_hands_the_item_back() {
+        let error = PushError::Full(7);
         assert_eq!(error.to_string(), "ring is full");
         assert_eq!(format!("{error:?}"), "Full(..)");
         assert_eq!(error.into_inner(), 7);
@@ -152,6 +162,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "verdict")]
     fn permanent_errors_are_not_retryable() {
         struct Broken;
         impl Actionable for Broken {

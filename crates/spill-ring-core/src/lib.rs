@@ -22,7 +22,9 @@ mod storage;
 mod traits;
 
 pub use capacity::{check_capacity, CapacityError, MAX_CAPACITY};
-pub use error::{Actionability, Actionable, BatchError, PushError, Refused};
+pub use error::{BatchError, PushError, Refused};
+#[cfg(feature = "verdict")]
+pub use error::{Actionability, Actionable};
 #[cfg(feature = "alloc")]
 pub use mpsc::{collect, Consumer, MpscRing, Producer};
 #[cfg(feature = "std")]
