@@ -38,8 +38,8 @@ use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 /// the spout `S` when a push finds it full.
 ///
 /// Use it through its aliases: [`SpillRing`](crate::SpillRing) (capacity
-/// fixed at compile time), [`HeapRing`](crate::HeapRing) (run-time capacity)
-/// and [`RawRing`](crate::RawRing) (caller-provided memory).
+/// fixed at compile time), `HeapRing` (run-time capacity, with the `alloc`
+/// feature) and [`RawRing`](crate::RawRing) (caller-provided memory).
 ///
 /// Dropping a ring sends its remaining items to the spout, oldest first,
 /// then flushes the spout; errors the spout reports at that point are
@@ -203,12 +203,19 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// it. The ring's storage is released. If the spout fails, the items it
     /// did not take are dropped, as when the ring is dropped; call
     /// [`try_flush`](Ring::try_flush) first to see the error.
+    ///
+    /// If an item's destructor panics, the panic goes on once the ring has
+    /// been dropped as usual: the items left are offered to the spout again
+    /// and then dropped, and the spout and the storage are freed.
     pub fn into_spout(self) -> S {
         let _ = self.try_flush();
+        // While `self` is still owned, a panicking destructor here unwinds
+        // through the ring's own `Drop`, which frees everything.
+        self.clear();
         let mut this = core::mem::ManuallyDrop::new(self);
-        this.clear();
-        // SAFETY: `this` is never used again and never dropped; each field
-        // that owns resources is moved out or dropped exactly once here.
+        // SAFETY: `this` is empty, never used again and never dropped; the
+        // spout is moved out and the storage dropped exactly once here, and
+        // dropping a storage frees no item (it holds none).
         unsafe {
             let spout = ptr::read(this.spout.get());
             ptr::drop_in_place(&mut this.storage);
