@@ -516,7 +516,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
 impl<T, B: Storage<T>, S: Spout<T, Error = Infallible>> Ring<T, B, S> {
     /// Sends every item to the spout, oldest first, then flushes the spout;
     /// returns how many items were sent. For spouts that can fail, see
-    /// [`try_flush`](Ring::try_flush).
+    /// [`try_flush`](Ring::try_flush); `Spout::flush` on a ring does the
+    /// same, so `ring.flush()` means this whichever `flush` it resolves to.
     pub fn flush(&self) -> usize {
         match self.try_flush() {
             Ok(sent) => sent,
