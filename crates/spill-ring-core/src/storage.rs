@@ -9,7 +9,7 @@ use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
-use crate::capacity::check_capacity;
+use crate::capacity::{check_capacity, const_capacity};
 #[cfg(feature = "alloc")]
 use crate::capacity::CapacityError;
 
@@ -47,7 +47,8 @@ type Writable<T> = PhantomData<*mut T>;
 /// constant.
 ///
 /// `N` must be a power of two, greater than zero and at most
-/// [`MAX_CAPACITY`](crate::MAX_CAPACITY); anything else fails to build:
+/// [`MAX_CAPACITY`](crate::MAX_CAPACITY); anything else fails to build
+/// (`cargo build`, not `cargo check`: see [`SpillRing`](crate::SpillRing)):
 ///
 /// ```compile_fail,E0080
 /// let ring: spill_ring_core::SpillRing<u8, 3> = spill_ring_core::SpillRing::new();
@@ -70,16 +71,24 @@ pub struct Inline<T, const N: usize> {
 }
 
 impl<T, const N: usize> Inline<T, N> {
-    /// Fails the build when `N` is not a valid capacity.
-    const VALID: () = assert!(
-        check_capacity(N).is_ok(),
-        "ring capacity must be a power of two, greater than zero and at most 1,048,576"
-    );
+    /// `N`; the build fails when it is not a valid capacity.
+    const CAPACITY: usize = const_capacity!(N, "Inline<T, N>");
 
     /// Creates `N` empty slots.
     pub const fn new() -> Self {
-        #[allow(clippy::let_unit_value)]
-        let () = Self::VALID;
+        let _: usize = Self::CAPACITY;
+        // SAFETY: `N` was just vetted.
+        unsafe { Self::vetted() }
+    }
+
+    /// Creates `N` empty slots, for a caller that has vetted `N` under the
+    /// name of its own type (so that a bad capacity is reported once, under
+    /// that name).
+    ///
+    /// # Safety
+    ///
+    /// The caller must have evaluated a [`const_capacity!`] constant of `N`.
+    pub(crate) const unsafe fn vetted() -> Self {
         Inline {
             slots: UnsafeCell::new([const { MaybeUninit::uninit() }; N]),
         }
@@ -93,8 +102,8 @@ impl<T, const N: usize> Default for Inline<T, N> {
 }
 
 // SAFETY: `slots` is an array of `N` slots owned by `self`, writable through
-// the `UnsafeCell`; `N` was checked at compile time in `new`, the only
-// constructor.
+// the `UnsafeCell`; `N` was checked at compile time by `new`, or by the
+// callers of `vetted`, the only constructors.
 unsafe impl<T, const N: usize> Storage<T> for Inline<T, N> {
     #[inline(always)]
     fn capacity(&self) -> usize {

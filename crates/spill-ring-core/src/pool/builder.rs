@@ -39,6 +39,7 @@ impl<T, const N: usize> MpscRing<T, N, DropSpout> {
     /// rings of capacity `N` that evict into clones of `spout` (the same as
     /// `pool(workers).spout(spout)`).
     pub fn pool_with_spout<S: Spout<T>>(workers: usize, spout: S) -> PoolBuilder<T, S> {
+        let _: usize = Self::CAPACITY;
         Self::pool(workers).spout(spout)
     }
 }

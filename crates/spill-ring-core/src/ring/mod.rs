@@ -31,6 +31,7 @@ pub use builder::HeapCapacity;
 pub use builder::RingBuilder;
 pub use iter::{Drain, Iter, IterMut};
 
+use crate::capacity::const_capacity;
 use crate::storage::{Inline, Storage};
 use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 
@@ -85,27 +86,106 @@ pub struct Ring<T, B: Storage<T>, S: Spout<T> = DropSpout> {
     _items: PhantomData<Cell<T>>,
 }
 
+impl<T, const N: usize, S: Spout<T>> Ring<T, Inline<T, N>, S> {
+    /// `N`; the build fails when it is not a valid capacity. Every public
+    /// constructor of an inline ring names it, so that the error's note
+    /// points at the caller's line.
+    const CAPACITY: usize = const_capacity!(N, "SpillRing<T, N, S>");
+
+    /// Empty slots, once `N` is vetted.
+    fn inline_slots() -> Inline<T, N> {
+        let _: usize = Self::CAPACITY;
+        // SAFETY: `N` was just vetted.
+        unsafe { Inline::vetted() }
+    }
+
+    /// Creates an empty, warmed ring that evicts into `spout`.
+    #[must_use]
+    pub fn with_spout(spout: S) -> Self {
+        let _: usize = Self::CAPACITY;
+        Ring::from_parts(Self::inline_slots(), spout, true)
+    }
+}
+
 impl<T, const N: usize> Ring<T, Inline<T, N>, DropSpout> {
     /// Creates an empty ring whose evicted items are dropped.
+    #[must_use]
     pub fn new() -> Self {
+        let _: usize = Self::CAPACITY;
         Self::with_spout(DropSpout)
     }
 
     /// Starts a builder for a ring of capacity `N`.
     pub fn builder() -> RingBuilder<T, Inline<T, N>, DropSpout> {
-        RingBuilder::new(Inline::new())
+        let _: usize = Self::CAPACITY;
+        RingBuilder::new(Self::inline_slots())
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<T, const N: usize> Ring<T, Inline<T, N>, DropSpout> {
+    /// Creates an empty, warmed ring whose evicted items are dropped,
+    /// directly on the heap: the slots never pass through the stack, so
+    /// large capacities are fine on any thread (see
+    /// [`SpillRing`](crate::SpillRing) for when this matters).
+    ///
+    /// ```
+    /// use spill_ring_core::SpillRing;
+    ///
+    /// // 8 MiB of slots, more than a thread's stack.
+    /// let ring = SpillRing::<u64, { 1 << 20 }>::new_boxed();
+    /// ring.push(7);
+    /// assert_eq!(ring.pop(), Some(7));
+    /// ```
+    #[must_use]
+    pub fn new_boxed() -> alloc::boxed::Box<Self> {
+        let _: usize = Self::CAPACITY;
+        Self::boxed_with_spout(DropSpout)
+    }
+}
+
+#[cfg(feature = "alloc")]
 impl<T, const N: usize, S: Spout<T>> Ring<T, Inline<T, N>, S> {
-    /// Creates an empty, warmed ring that evicts into `spout`.
-    pub fn with_spout(spout: S) -> Self {
-        Ring::from_parts(Inline::new(), spout, true)
+    /// Creates an empty, warmed ring that evicts into `spout`, directly on
+    /// the heap (see [`new_boxed`](Ring::new_boxed)).
+    #[must_use]
+    pub fn boxed_with_spout(spout: S) -> alloc::boxed::Box<Self> {
+        use alloc::alloc::{alloc, handle_alloc_error, Layout};
+        use alloc::boxed::Box;
+        use core::ptr::addr_of_mut;
+
+        let _: usize = Self::CAPACITY;
+        let layout = Layout::new::<Self>();
+        // A ring always has its index cells, so the layout is never empty.
+        debug_assert!(layout.size() != 0);
+        // SAFETY: the layout has a non-zero size.
+        let ring = unsafe { alloc(layout) }.cast::<Self>();
+        if ring.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `ring` is a fresh allocation for one `Self`. Every field
+        // but the storage is written here; the storage is an array of
+        // `MaybeUninit` slots in an `UnsafeCell`, for which uninitialized
+        // memory is a valid value, and `N` was vetted as `Inline::new`
+        // would. Nothing here can panic, so the allocation is
+        // never leaked half-built, and `Box::from_raw` takes ownership of a
+        // fully initialized ring allocated with the global allocator and
+        // the layout of `Self`.
+        unsafe {
+            addr_of_mut!((*ring).head).write(Cell::new(0));
+            addr_of_mut!((*ring).tail).write(Cell::new(0));
+            addr_of_mut!((*ring).busy).write(Cell::new(0));
+            addr_of_mut!((*ring).spout).write(UnsafeCell::new(spout));
+            addr_of_mut!((*ring)._items).write(PhantomData);
+            (*ring).storage.warm();
+            Box::from_raw(ring)
+        }
     }
 }
 
 impl<T, const N: usize, S: Spout<T> + Default> Default for Ring<T, Inline<T, N>, S> {
     fn default() -> Self {
+        let _: usize = Self::CAPACITY;
         Self::with_spout(S::default())
     }
 }
