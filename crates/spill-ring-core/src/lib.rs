@@ -6,7 +6,7 @@
     doc = "The core of spill-ring: fixed-capacity rings that evict their oldest item to a spout instead of dropping it. See the README for a guide."
 )]
 #![cfg_attr(not(feature = "std"), no_std)]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -22,9 +22,9 @@ mod storage;
 mod traits;
 
 pub use capacity::{check_capacity, CapacityError, MAX_CAPACITY};
-pub use error::{BatchError, PushError, Refused};
 #[cfg(feature = "verdict")]
 pub use error::{Actionability, Actionable};
+pub use error::{BatchError, PushError, Refused};
 #[cfg(feature = "alloc")]
 pub use mpsc::{collect, Consumer, MpscRing, Producer};
 #[cfg(feature = "std")]
@@ -34,7 +34,7 @@ pub use pool::{
 };
 #[cfg(feature = "alloc")]
 pub use ring::HeapCapacity;
-pub use ring::{Drain, Iter, IterMut, Ring, RingBuilder};
+pub use ring::{Drain, IntoIter, Iter, IterMut, Ring, RingBuilder};
 #[cfg(feature = "alloc")]
 pub use spout::CollectSpout;
 pub use spout::{DropSpout, FnFlushSpout, FnSpout, Spout};

@@ -5,13 +5,12 @@
 //! written; the storage never drops the items in it (the ring does).
 
 use core::cell::UnsafeCell;
+use core::fmt;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
-use crate::capacity::{check_capacity, const_capacity};
-#[cfg(feature = "alloc")]
-use crate::capacity::CapacityError;
+use crate::capacity::{check_capacity, const_capacity, CapacityError};
 
 /// A block of slots for a ring.
 ///
@@ -22,6 +21,8 @@ use crate::capacity::CapacityError;
 /// and exclusively owned by this storage for as long as it lives, that may be
 /// read and written through `&self`, and that `capacity()` is a power of two
 /// no greater than [`MAX_CAPACITY`](crate::MAX_CAPACITY) and never changes.
+/// `capacity` and `slots` must also be safe to call from several threads at
+/// once (they only read), so that a ring's owning iterators can be shared.
 pub unsafe trait Storage<T> {
     /// The number of slots; a power of two.
     fn capacity(&self) -> usize;
@@ -95,6 +96,13 @@ impl<T, const N: usize> Inline<T, N> {
     }
 }
 
+/// Shows the capacity; the slots' contents belong to the ring.
+impl<T, const N: usize> fmt::Debug for Inline<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inline").field("capacity", &N).finish()
+    }
+}
+
 impl<T, const N: usize> Default for Inline<T, N> {
     fn default() -> Self {
         Self::new()
@@ -148,6 +156,17 @@ impl<T> HeapStorage<T> {
     }
 }
 
+/// Shows the capacity and the address of the slots.
+#[cfg(feature = "alloc")]
+impl<T> fmt::Debug for HeapStorage<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeapStorage")
+            .field("capacity", &self.raw.capacity)
+            .field("slots", &self.raw.slots)
+            .finish()
+    }
+}
+
 #[cfg(feature = "alloc")]
 impl<T> Drop for HeapStorage<T> {
     fn drop(&mut self) {
@@ -188,19 +207,23 @@ pub struct RawStorage<T> {
 impl<T> RawStorage<T> {
     /// Uses the `capacity` slots at `slots`.
     ///
-    /// Returns `None` when `capacity` is not a valid ring capacity (a power
-    /// of two, greater than zero, at most [`MAX_CAPACITY`](crate::MAX_CAPACITY)).
+    /// Refuses, saying why, a `capacity` that is not a valid ring capacity
+    /// (a power of two, greater than zero, at most
+    /// [`MAX_CAPACITY`](crate::MAX_CAPACITY)).
     ///
     /// # Safety
     ///
     /// `slots` must be aligned for `T` and point to `capacity` slots of `T`
     /// that stay valid, and are accessed only through this storage, until it
     /// is dropped.
-    pub unsafe fn from_raw_parts(slots: NonNull<T>, capacity: usize) -> Option<Self> {
-        check_capacity(capacity).ok()?;
+    pub unsafe fn from_raw_parts(
+        slots: NonNull<T>,
+        capacity: usize,
+    ) -> Result<Self, CapacityError> {
+        check_capacity(capacity)?;
         // SAFETY: the capacity was just checked; our caller upholds the
         // rest of the contract.
-        Some(unsafe { Self::from_checked_parts(slots, capacity) })
+        Ok(unsafe { Self::from_checked_parts(slots, capacity) })
     }
 
     /// Uses the `capacity` slots at `slots`, without checking `capacity`.
@@ -215,6 +238,16 @@ impl<T> RawStorage<T> {
             capacity,
             _writable: PhantomData,
         }
+    }
+}
+
+/// Shows the capacity and the address of the slots.
+impl<T> fmt::Debug for RawStorage<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawStorage")
+            .field("capacity", &self.capacity)
+            .field("slots", &self.slots)
+            .finish()
     }
 }
 
@@ -285,11 +318,16 @@ mod tests {
     fn raw_storage_refuses_bad_capacities() {
         let mut memory = [MaybeUninit::<u32>::uninit(); 8];
         let slots = NonNull::new(memory.as_mut_ptr().cast::<u32>()).unwrap();
-        for bad in [0, 3, 6, MAX_CAPACITY * 2] {
+        for (bad, why) in [
+            (0, CapacityError::Zero),
+            (3, CapacityError::NotPowerOfTwo(3)),
+            (6, CapacityError::NotPowerOfTwo(6)),
+            (MAX_CAPACITY * 2, CapacityError::TooLarge(MAX_CAPACITY * 2)),
+        ] {
             // SAFETY: the pointer is valid for 8 slots; the bad capacities
             // are refused before any use.
             let refused = unsafe { RawStorage::from_raw_parts(slots, bad) };
-            assert!(refused.is_none(), "{bad}");
+            assert_eq!(refused.err(), Some(why), "{bad}");
         }
         // SAFETY: `memory` holds 8 aligned slots and outlives the storage.
         let storage = unsafe { RawStorage::from_raw_parts(slots, 8) }.unwrap();

@@ -35,6 +35,10 @@ fn a_boxed_ring_with_a_spout_evicts_into_it() {
         ring.push(word.to_string());
     }
     assert_eq!(ring.spout().items(), &["a".to_string()]);
-    assert!(ring.iter().eq(["b", "c"].iter().map(|s| s.to_string()).collect::<Vec<_>>().iter()));
+    assert!(ring.iter().eq(["b", "c"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .iter()));
     drop(ring);
 }

@@ -80,6 +80,12 @@ pub struct MpscRing<T, const N: usize, S = DropSpout> {
     _types: PhantomData<fn() -> (T, S)>,
 }
 
+impl<T, const N: usize, S> core::fmt::Debug for MpscRing<T, N, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MpscRing").field("capacity", &N).finish()
+    }
+}
+
 impl<T, const N: usize, S> MpscRing<T, N, S> {
     /// `N`, once it is known to be a valid capacity (a build error
     /// otherwise).

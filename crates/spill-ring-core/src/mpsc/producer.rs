@@ -108,6 +108,7 @@ impl<T, S: Spout<T>> Producer<T, S> {
         fn try_push(self: &Self, item: T) -> Result<(), PushError<T>>;
         fn pop(self: &Self) -> Option<T>;
         fn pop_mut(self: &mut Self) -> Option<T>;
+        fn pop_newest(self: &mut Self) -> Option<T>;
         #[must_use]
         fn peek(self: &mut Self) -> Option<&T>;
         #[must_use]

@@ -29,7 +29,7 @@ use spout::{DropSpout, Spout};
 #[cfg(feature = "alloc")]
 pub use builder::HeapCapacity;
 pub use builder::RingBuilder;
-pub use iter::{Drain, Iter, IterMut};
+pub use iter::{Drain, IntoIter, Iter, IterMut};
 
 use crate::capacity::const_capacity;
 use crate::storage::{Inline, Storage};
@@ -243,18 +243,21 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
 
     /// How many items the ring holds.
     #[inline(always)]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.tail.get().wrapping_sub(self.head.get())
     }
 
     /// How many items the ring can hold.
     #[inline(always)]
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.storage.capacity()
     }
 
     /// Whether the ring holds no item.
     #[inline(always)]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -262,6 +265,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// Whether the ring holds `capacity()` items, so that the next push
     /// evicts.
     #[inline(always)]
+    #[must_use]
     pub fn is_full(&self) -> bool {
         self.len() == self.capacity()
     }
@@ -269,7 +273,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// The spout evicted items go to.
     ///
     /// This takes `&mut self` because `push(&self)` may use the spout at any
-    /// time a shared reference exists.
+    /// time a shared reference exists, and a spout call holds `&mut S`.
+    #[must_use]
     pub fn spout(&mut self) -> &S {
         self.spout.get_mut()
     }
@@ -339,14 +344,6 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// ring while `f` runs, even if `f` panics half-way.
     #[inline(always)]
     fn busy_while<R>(&self, f: impl FnOnce() -> R) -> R {
-        /// Puts back the state saved when the section began.
-        struct Restore<'a>(&'a Cell<u8>, u8);
-        impl Drop for Restore<'_> {
-            #[inline(always)]
-            fn drop(&mut self) {
-                self.0.set(self.1);
-            }
-        }
         self.enter();
         // The saved state is always idle (`enter` just checked it). Putting
         // the saved value back, rather than a constant, lets the optimizer
@@ -355,6 +352,17 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         // `push` then compiles to the loop of a hand-written ring. `enter`
         // tests the `BUSY` bit instead of comparing the state with 0 so that
         // the saved value is not replaced by a constant.
+        let saved = self.busy.replace(BUSY);
+        let _restore = Restore(&self.busy, saved);
+        f()
+    }
+
+    /// Runs `f` with the ring busy, whether it was busy already or not, so
+    /// that `f` can read the items while nothing can change them. Unlike
+    /// [`busy_while`](Ring::busy_while), it may run inside a spout call:
+    /// the items in the ring are then still valid (every spout call happens
+    /// with the ring consistent).
+    fn reading<R>(&self, f: impl FnOnce() -> R) -> R {
         let saved = self.busy.replace(BUSY);
         let _restore = Restore(&self.busy, saved);
         f()
@@ -525,10 +533,26 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         }
     }
 
+    /// Removes and returns the newest item (the one pushed last).
+    #[inline]
+    pub fn pop_newest(&mut self) -> Option<T> {
+        if self.is_empty() {
+            return None;
+        }
+        let tail = self.tail.get().wrapping_sub(1);
+        // SAFETY: the ring is not empty, so the slot before `tail` holds the
+        // newest item; moving `tail` back right after gives up our claim on
+        // it, so it is read exactly once.
+        let item = unsafe { self.slot(tail).read() };
+        self.tail.set(tail);
+        Some(item)
+    }
+
     /// The oldest item, left in place.
     ///
     /// This takes `&mut self` because a `push(&self)` could otherwise evict
     /// the item while the reference lives.
+    #[must_use]
     pub fn peek(&mut self) -> Option<&T> {
         if self.is_empty() {
             None
@@ -540,6 +564,9 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     }
 
     /// The newest item, left in place.
+    ///
+    /// This takes `&mut self` for the same reason as [`peek`](Ring::peek).
+    #[must_use]
     pub fn peek_newest(&mut self) -> Option<&T> {
         if self.is_empty() {
             None
@@ -609,6 +636,17 @@ impl<T, B: Storage<T>, S: Spout<T, Error = Infallible>> Ring<T, B, S> {
 /// The `busy` state of a ring inside a spout call.
 const BUSY: u8 = 1;
 
+/// Puts back the `busy` state saved when a section began, even if the
+/// section panics.
+struct Restore<'a>(&'a Cell<u8>, u8);
+
+impl Drop for Restore<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.0.set(self.1);
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn reentered() -> ! {
@@ -675,12 +713,72 @@ impl<T, B: Storage<T>, S: Spout<T>> RingConsumer<T> for Ring<T, B, S> {
     }
 }
 
-impl<T, B: Storage<T>, S: Spout<T>> core::fmt::Debug for Ring<T, B, S> {
+/// Shows the capacity and the items, oldest first, as a list.
+///
+/// The ring is busy while its items are formatted: an item's `Debug` that
+/// reaches the ring (through an `Rc`, say) may read it but not change it.
+impl<T: core::fmt::Debug, B: Storage<T>, S: Spout<T>> core::fmt::Debug for Ring<T, B, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Ring")
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .finish_non_exhaustive()
+        self.reading(|| {
+            // SAFETY: the ring is busy, so no item leaves it or is written
+            // while the iterator lives (it does not outlive this section).
+            let items = unsafe { self.iter_unchecked() };
+            f.debug_struct("Ring")
+                .field("capacity", &self.capacity())
+                .field("items", &iter::Items(items))
+                .finish()
+        })
+    }
+}
+
+impl<T: Clone, B: Storage<T>, S: Spout<T> + Clone> Ring<T, B, S> {
+    /// A new ring over `storage` holding clones of this ring's items and
+    /// of its spout.
+    ///
+    /// # Panics
+    ///
+    /// When called from inside this ring's own spout.
+    fn clone_into(&self, storage: B) -> Self {
+        assert_eq!(storage.capacity(), self.capacity());
+        self.busy_while(|| {
+            // SAFETY: inside the busy section, as `busy_spout` requires; the
+            // reference is only read, and ends with the section.
+            let spout = unsafe { self.busy_spout() }.clone();
+            let copy = Ring::from_parts(storage, spout, false);
+            // SAFETY: the ring is busy, so no item leaves it or is written
+            // while the iterator lives.
+            for item in unsafe { self.iter_unchecked() } {
+                // The copy is as large as this ring, so nothing is evicted.
+                let _ = copy.try_push(item.clone());
+            }
+            copy
+        })
+    }
+}
+
+/// A ring with clones of the items and of the spout.
+///
+/// # Panics
+///
+/// When called from inside the ring's own spout.
+impl<T: Clone, const N: usize, S: Spout<T> + Clone> Clone for Ring<T, Inline<T, N>, S> {
+    fn clone(&self) -> Self {
+        self.clone_into(Self::inline_slots())
+    }
+}
+
+/// A ring of the same capacity with clones of the items and of the spout.
+///
+/// # Panics
+///
+/// When called from inside the ring's own spout, or when the slots cannot
+/// be allocated.
+#[cfg(feature = "alloc")]
+impl<T: Clone, S: Spout<T> + Clone> Clone for Ring<T, crate::HeapStorage<T>, S> {
+    fn clone(&self) -> Self {
+        let storage = crate::HeapStorage::new(self.capacity())
+            .expect("a ring's capacity is valid, so only memory can run out");
+        self.clone_into(storage)
     }
 }
 
@@ -1068,13 +1166,14 @@ mod tests {
     }
 
     #[test]
-    fn debug_shows_length_and_capacity() {
+    fn debug_shows_the_capacity_and_the_items() {
         let ring: SpillRing<u32, 4> = SpillRing::new();
-        ring.push(1);
-        let text = std::format!("{ring:?}");
-        assert!(
-            text.contains("len: 1") && text.contains("capacity: 4"),
-            "{text}"
+        for i in 0..6 {
+            ring.push(i);
+        }
+        assert_eq!(
+            std::format!("{ring:?}"),
+            "Ring { capacity: 4, items: [2, 3, 4, 5] }"
         );
     }
 }
