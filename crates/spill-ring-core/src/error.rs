@@ -18,7 +18,17 @@ pub enum Actionability {
     Permanent,
 }
 
-/// Errors that say whether they are worth retrying.
+/// Errors that say whether they are worth retrying (feature `verdict`).
+///
+/// ```
+/// use spill_ring_core::{Actionability, Actionable, SpillRing};
+///
+/// let ring: SpillRing<u8, 1> = SpillRing::new();
+/// ring.try_push(1).unwrap();
+/// let full = ring.try_push(2).unwrap_err();
+/// assert_eq!(full.actionability(), Actionability::Temporary);
+/// assert!(full.is_retryable()); // a pop makes room
+/// ```
 #[cfg(feature = "verdict")]
 pub trait Actionable {
     /// Classifies this error.

@@ -57,6 +57,15 @@ use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 /// share(&ring);
 /// ```
 ///
+/// The calls that only read (`len`, `capacity`, `peek`, `iter`, ...) are
+/// `#[must_use]`:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let ring: spill_ring_core::SpillRing<u64, 4> = spill_ring_core::SpillRing::new();
+/// ring.len();
+/// ```
+///
 /// A ring is invariant in `T`, like a `Cell`: a ring of `&'static str` cannot
 /// be used as a ring of shorter-lived references, which would let a
 /// short-lived reference be popped as a `&'static str`:
