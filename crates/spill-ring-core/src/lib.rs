@@ -68,7 +68,7 @@ pub use traits::{RingConsumer, RingInfo, RingProducer};
 /// `N * size_of::<T>()` bytes plus a few words, wherever it is kept.
 /// [`new`](Ring::new) returns the ring by value, so it passes through the
 /// stack (several times in a debug build): beyond a few tens of KiB, build
-/// it on the heap in place with [`new_boxed`](Ring::new_boxed) or
+/// it on the heap in place with `new_boxed` or
 /// `boxed_with_spout` (feature `alloc`), or use a `HeapRing`, whose
 /// capacity is chosen at run time and whose slots are allocated once. A
 /// `HeapRing` costs one pointer indirection per access; a boxed

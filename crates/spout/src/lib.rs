@@ -14,18 +14,18 @@
 //! |---|---|---|---|
 //! | [`Spout`], [`DropSpout`], [`FnSpout`], [`FnFlushSpout`] | yes | yes | yes |
 //! | [`ToBytes`], [`FromBytes`], [`ByteSerializer`] (into a fixed buffer; into a `Vec` with `alloc`) | yes | yes | yes |
-//! | [`CollectSpout`], [`BatchSpout`], [`ReduceSpout`], [`SequencedSpout`] | — | yes | yes |
-//! | [`ProducerSpout`] (needs pointer-sized atomics) | — | yes | yes |
-//! | [`ChannelSpout`], [`SyncChannelSpout`], `Arc<Mutex<S>>` / `&Mutex<S>` as a spout | — | — | yes |
-//! | [`WriteSpout`], [`RecordWriter`], [`RecordReader`], [`read_records`], [`read_typed_records`] (the disk tier) | — | — | yes |
+//! | `CollectSpout`, `BatchSpout`, `ReduceSpout`, `SequencedSpout` | — | yes | yes |
+//! | `ProducerSpout` (needs pointer-sized atomics) | — | yes | yes |
+//! | `ChannelSpout`, `SyncChannelSpout`, `Arc<Mutex<S>>` / `&Mutex<S>` as a spout | — | — | yes |
+//! | `WriteSpout`, `RecordWriter`, `RecordReader`, `read_records`, `read_typed_records` (the disk tier) | — | — | yes |
 //!
 //! `std` implies `alloc`.
 //!
 //! # Composing spouts
 //!
-//! Spouts wrap spouts: a ring can evict into a [`BatchSpout`] that hands
-//! whole batches to a [`SyncChannelSpout`], whose receiver writes them to a
-//! file through a [`WriteSpout`]. Every wrapper forwards
+//! Spouts wrap spouts: a ring can evict into a `BatchSpout` that hands
+//! whole batches to a `SyncChannelSpout`, whose receiver writes them to a
+//! file through a `WriteSpout`. Every wrapper forwards
 //! [`flush`](Spout::flush) to what it wraps.
 //!
 //! ```

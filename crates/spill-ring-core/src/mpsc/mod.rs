@@ -29,8 +29,8 @@ pub use producer::Producer;
 /// by producer, in id order. A full producer evicts its oldest item to its
 /// spout (by default dropped; see [`with_spout`](MpscRing::with_spout)).
 ///
-/// With the `std` feature, [`MpscRing::pool`] starts a
-/// [`WorkerPool`](crate::WorkerPool): persistent threads that each own a ring
+/// With the `std` feature, `MpscRing::pool` starts a `WorkerPool`:
+/// persistent threads that each own a ring
 /// of capacity `N`.
 ///
 /// # Example
