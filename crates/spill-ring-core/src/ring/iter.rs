@@ -1,10 +1,13 @@
 //! Iteration: [`Iter`], [`IterMut`], [`Drain`], [`IntoIter`], and the
 //! collection traits `IntoIterator`, `FromIterator` and `Extend`.
 //!
-//! Only an exclusive borrow (or ownership) of a ring can iterate it: since
-//! `push(&self)` evicts, an iterator over a shared borrow could have the
-//! item it just returned evicted under it. In exchange, the iterators are
-//! `Send` and `Sync` under the same terms as the references they hand out.
+//! Only an exclusive borrow (or ownership) of a ring can iterate it, so
+//! there is no `IntoIterator for &Ring`: an iterator over `&'a Ring` hands
+//! out `&'a T`s, which outlive the iterator, and since `push(&self)` evicts,
+//! a push through another shared borrow could then evict (and drop) an item
+//! such a reference points to. No guard held by the iterator can prevent
+//! it once the iterator is gone. In exchange, the iterators are `Send` and
+//! `Sync` under the same terms as the references they hand out.
 
 use core::convert::Infallible;
 use core::fmt;
@@ -19,8 +22,11 @@ use crate::storage::{Inline, Storage};
 impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// Iterates over the items from oldest to newest.
     ///
-    /// This takes `&mut self` because a `push(&self)` during the iteration
-    /// could evict items the iterator is about to return, or has returned.
+    /// This takes `&mut self` because a `push(&self)` during the iteration,
+    /// or while a returned reference lives, could evict the item. For the
+    /// same reason there is no `IntoIterator for &Ring`: the `&'a T`s an
+    /// iterator over `&'a Ring` returns outlive the iterator, so no guard it
+    /// holds could keep a push from evicting their items.
     #[must_use = "iterators are lazy and do nothing unless consumed"]
     pub fn iter(&mut self) -> Iter<'_, T> {
         // SAFETY: `&mut self` keeps every item in place for the borrow.
