@@ -26,6 +26,23 @@
 #include <stdint.h>
 
 /**
+ * The largest capacity a ring may have. Capacities must be powers of two
+ * from 1 to this value.
+ */
+#define SPILL_RING_MAX_CAPACITY 1048576
+
+/**
+ * The largest element a bytes ring (`spill_ring_bytes`) may hold, in bytes.
+ */
+#define SPILL_RING_MAX_ELEM_SIZE 4096
+
+/**
+ * The alignment, in bytes, of the memory a caller passes to a `*_init`
+ * function (a cache line).
+ */
+#define SPILL_RING_ALIGN 64
+
+/**
  * The major version of the library this header belongs to.
  */
 #define SPILL_RING_VERSION_MAJOR 0
@@ -45,6 +62,65 @@
  * `(MAJOR << 16) | (MINOR << 8) | PATCH`.
  */
 #define SPILL_RING_VERSION 256
+
+/**
+ * What a call did. Every fallible function returns one; `SPILL_OK` (zero)
+ * means success.
+ */
+typedef enum spill_status {
+    /**
+     * The call succeeded.
+     */
+    SPILL_OK = 0,
+    /**
+     * The ring held no item (pop, peek, bulk pop). Retryable.
+     */
+    SPILL_EMPTY = 1,
+    /**
+     * The ring was full and the call does not evict (try_push). Retryable.
+     */
+    SPILL_FULL = 2,
+    /**
+     * A handle or pointer argument that must not be NULL was NULL.
+     */
+    SPILL_NULL_ARGUMENT = 3,
+    /**
+     * An argument was out of range: a capacity that is not a power of two
+     * in 1..=SPILL_RING_MAX_CAPACITY, an element size outside
+     * 1..=SPILL_RING_MAX_ELEM_SIZE, a buffer too small or misaligned, a
+     * spout without a send function, a handle that is not live.
+     */
+    SPILL_INVALID_ARGUMENT = 4,
+    /**
+     * A spout refused a batch (its send or flush returned nonzero). The
+     * ring is unchanged, or, for bulk calls, nothing was lost: the
+     * out-counts say how far the call got.
+     */
+    SPILL_SPOUT_FAILED = 5,
+    /**
+     * A pool's work function or merger failed (a panic inside the library
+     * while running it); the message names the worker.
+     */
+    SPILL_WORKER_PANICKED = 6,
+    /**
+     * Memory could not be allocated.
+     */
+    SPILL_OUT_OF_MEMORY = 7,
+    /**
+     * A file could not be opened, read or written.
+     */
+    SPILL_IO_ERROR = 8,
+    /**
+     * The handle is in use: the call came from inside one of the handle's
+     * own spout callbacks, or a pool round is still running. Retryable once
+     * the outer call returned.
+     */
+    SPILL_BUSY = 9,
+    /**
+     * An internal error was caught at the boundary; the message says what.
+     */
+    SPILL_PANIC = 10,
+} spill_status;
 
 /**
  * Where collected batches of `float` items go (opaque): unordered (batches
@@ -129,6 +205,17 @@ typedef struct spill_collector_u64 spill_collector_u64;
  * calls that return a pointer or a count) before it touches the collector.
  */
 typedef struct spill_collector_u8 spill_collector_u8;
+
+/**
+ * A spout that appends every element it receives to a record file, so
+ * that evicted items persist (opaque). Open it with
+ * spill_file_spout_open(), pass spill_file_spout_as_spout() to a ring,
+ * close it with spill_file_spout_close() after the rings that use it were
+ * freed. Read the file back with spill_file_read().
+ *
+ * Thread-safety: one thread at a time (the thread of the ring it serves).
+ */
+typedef struct spill_file_spout spill_file_spout;
 
 /**
  * A set of producers of `float` items (opaque): each producer is a
@@ -329,6 +416,20 @@ typedef struct spill_pool_u64 spill_pool_u64;
 typedef struct spill_pool_u8 spill_pool_u8;
 
 /**
+ * A ring of fixed-size byte elements (opaque): each element is
+ * `elem_size` bytes (1 to SPILL_RING_MAX_ELEM_SIZE), chosen at creation,
+ * stored as is. Spout batches hold `count * elem_size` packed bytes.
+ *
+ * Element sizes that are powers of two are stored exactly; other sizes use
+ * the next power of two as their slot, and the ring also reserves staging
+ * and scratch space so that no call allocates (see
+ * spill_ring_bytes_memsize()).
+ *
+ * Thread-safety: as for the by-value rings, one thread at a time per ring.
+ */
+typedef struct spill_ring_bytes spill_ring_bytes;
+
+/**
  * A ring of `float` items (opaque). Create it with
  * spill_ring_f32_new() or spill_ring_f32_init(); free it with
  * spill_ring_f32_free().
@@ -393,6 +494,49 @@ typedef struct spill_ring_u64 spill_ring_u64;
  * independent. Its spout is called on the thread that called the ring.
  */
 typedef struct spill_ring_u8 spill_ring_u8;
+
+/**
+ * Receives a batch of `count` items, oldest first, laid out contiguously at
+ * `items` (for a bytes ring: `count * elem_size` bytes) and aligned for
+ * their type (for a bytes ring, as an array of C structs of `elem_size`
+ * bytes would be, when the caller's own arrays are). The items are only
+ * borrowed for the call: copy what you keep.
+ *
+ * Return 0 to accept the whole batch, nonzero to refuse all of it; a
+ * refused batch stays where it was (in the ring, or with the caller of a
+ * bulk call) and the call that evicted it returns SPILL_SPOUT_FAILED.
+ * Must not unwind (no C++ exception may escape it).
+ */
+typedef int (*spill_send_fn)(void *ctx, const void *items, size_t count);
+
+/**
+ * Makes what the spout received durable or visible downstream; return 0 on
+ * success, nonzero on failure. Must not unwind.
+ */
+typedef int (*spill_flush_fn)(void *ctx);
+
+/**
+ * A spout: where a ring's evicted items go.
+ *
+ * Rings copy this struct when they are created, so it may live on the
+ * stack; `ctx` must stay valid for as long as the ring can call the spout
+ * (until the ring is freed). A ring calls its spout from the thread that
+ * called the ring.
+ */
+typedef struct spill_spout {
+    /**
+     * Receives batches of evicted items; required.
+     */
+    spill_send_fn send;
+    /**
+     * Called by flush calls and when the ring is freed; may be NULL.
+     */
+    spill_flush_fn flush;
+    /**
+     * Passed as the first argument of `send` and `flush`.
+     */
+    void *ctx;
+} spill_spout;
 
 /**
  * The work function of a spill_pool_u8: called on every worker thread
@@ -483,6 +627,332 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Creates an empty ring of `capacity` elements of `elem_size` bytes that
+ * evicts into `spout` (copied; NULL drops evicted items).
+ *
+ * Returns NULL, with the reason in spill_last_error(), when `elem_size` is
+ * outside 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two
+ * in 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or memory
+ * runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout.
+ */
+struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
+                                              size_t capacity,
+                                              const struct spill_spout *spout);
+
+/**
+ * Writes to `*out_size` how many bytes spill_ring_bytes_init() needs for
+ * a ring of `capacity` elements of `elem_size` bytes.
+ *
+ * # Safety
+ *
+ * `out_size` is NULL or writable.
+ */
+enum spill_status spill_ring_bytes_memsize(size_t elem_size, size_t capacity, size_t *out_size);
+
+/**
+ * Builds a bytes ring inside `mem`, which the caller owns: `mem_size`
+ * bytes (at least spill_ring_bytes_memsize()), aligned to
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * spill_ring_bytes_free() releases the ring but never frees `mem`.
+ *
+ * # Safety
+ *
+ * `mem` is valid for `mem_size` bytes and used by nothing else until the
+ * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
+ */
+enum spill_status spill_ring_bytes_init(void *mem,
+                                        size_t mem_size,
+                                        size_t elem_size,
+                                        size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_bytes **out_ring);
+
+/**
+ * Frees a bytes ring, as spill_ring_u64_free() does: remaining elements go
+ * to the spout, the spout is flushed, the ring is released (and its memory
+ * if spill_ring_bytes_new() allocated it). NULL does nothing.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring, not used again once freed.
+ */
+enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
+
+/**
+ * Appends the `elem_size` bytes at `item`, evicting the oldest element to
+ * the spout when full.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * element (the ring is unchanged); SPILL_NULL_ARGUMENT for a NULL ring or
+ * `item`; SPILL_INVALID_ARGUMENT for a dead ring; SPILL_BUSY from inside
+ * the ring's own spout. The ring's thread (one thread at a time).
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring; `item` is NULL or points to `elem_size`
+ * readable bytes.
+ */
+enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
+
+/**
+ * Appends the element at `item` only if there is room: SPILL_FULL
+ * (nothing evicted) when the ring is full; otherwise the statuses of
+ * spill_ring_bytes_push(). The ring's thread.
+ *
+ * # Safety
+ *
+ * As for spill_ring_bytes_push().
+ */
+enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const void *item);
+
+/**
+ * Appends the `count` packed elements at `items` (`count * elem_size`
+ * bytes), oldest first; what does not fit goes to the spout oldest first.
+ * All or nothing for `items`, as spill_ring_u64_push_bulk().
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring; `items` is NULL or holds `count`
+ * elements; `out_pushed` is NULL or writable.
+ */
+enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
+                                             const void *items,
+                                             size_t count,
+                                             size_t *out_pushed);
+
+/**
+ * Removes the oldest element into the `elem_size` bytes at `out`;
+ * SPILL_EMPTY when there is none, SPILL_NULL_ARGUMENT for a NULL ring or
+ * `out`, SPILL_INVALID_ARGUMENT for a dead ring, SPILL_BUSY from inside
+ * the ring's own spout. The ring's thread.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring; `out` is NULL or has room for
+ * `elem_size` bytes.
+ */
+enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
+
+/**
+ * Moves up to `max` oldest elements into `out` (packed, oldest first) and
+ * writes how many to `*out_popped`; SPILL_EMPTY (and 0) when the ring is
+ * empty and `max` > 0.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
+ * elements; `out_popped` is NULL or writable.
+ */
+enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
+                                            void *out,
+                                            size_t max,
+                                            size_t *out_popped);
+
+/**
+ * Copies the oldest element into the `elem_size` bytes at `out`, leaving
+ * it in the ring; SPILL_EMPTY when there is none.
+ *
+ * # Safety
+ *
+ * As for spill_ring_bytes_pop().
+ */
+enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
+
+/**
+ * How many elements the ring holds (0 for NULL). Allowed from inside the
+ * ring's own spout.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring.
+ */
+size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
+
+/**
+ * How many elements the ring can hold (0 for NULL).
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring.
+ */
+size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
+
+/**
+ * The size in bytes of one element (0 for NULL).
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring.
+ */
+size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
+
+/**
+ * Whether the ring holds no element (false for NULL).
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring.
+ */
+bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
+
+/**
+ * Whether the ring is full (false for NULL).
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring.
+ */
+bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
+
+/**
+ * Sends every element to the ring's spout (at most two batches, oldest
+ * first), then flushes it; `*out_flushed` (may be NULL) counts the
+ * elements that left the ring, also on failure.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
+ */
+enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *out_flushed);
+
+/**
+ * Sends every element to `dst` (not the ring's spout) in at most two
+ * packed batches, oldest first; `dst`'s flush is not called.
+ * `*out_drained` (may be NULL) counts the elements that left the ring.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
+ * `out_drained` is NULL or writable.
+ */
+enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
+                                         const struct spill_spout *dst,
+                                         size_t *out_drained);
+
+/**
+ * Discards every element (they do not go to the spout).
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring.
+ */
+enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
+
+/**
+ * A spout that bulk-pushes the batches it receives into `ring`, for
+ * chaining bytes rings of the same `elem_size` from C. Its flush flushes
+ * `ring`'s own spout. For a NULL ring, the spout's send is NULL.
+ *
+ * # Safety
+ *
+ * `ring` is NULL or a live ring that outlives every user of the spout.
+ */
+struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
+
+/**
+ * Opens (creating it if needed) the record file at `path` for appending
+ * elements of `elem_size` bytes (1..=SPILL_RING_MAX_ELEM_SIZE). A new or
+ * empty file gets a header; an existing file must be a record file of
+ * `elem_size`-byte records, and keeps its records.
+ *
+ * Returns NULL, with the reason in spill_last_error(), for a NULL path, a
+ * bad `elem_size`, a file that cannot be opened, or one of another format
+ * or element size.
+ *
+ * # Safety
+ *
+ * `path` is NULL or a NUL-terminated string.
+ */
+struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
+
+/**
+ * The spout that appends to `file`: pass it to a ring whose elements are
+ * the file's `elem_size` bytes (a spill_ring_u64 for 8-byte files, a
+ * spill_ring_bytes of the same elem_size...). Writes are buffered; its
+ * flush (called by the ring's flush and free) writes them out.
+ *
+ * A batch that fails to be written is refused (the ring keeps it and its
+ * call returns SPILL_SPOUT_FAILED; spill_last_error() names the I/O
+ * error); part of it may have reached the file. For a NULL file, the
+ * spout's send is NULL.
+ *
+ * # Safety
+ *
+ * `file` is NULL or a live file spout that outlives every ring using the
+ * spout.
+ */
+struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
+
+/**
+ * Writes out buffered elements and closes the file. NULL does nothing.
+ *
+ * Returns SPILL_IO_ERROR when the last writes fail (the spout is closed
+ * anyway); SPILL_BUSY when called from inside the spout itself (not
+ * closed).
+ *
+ * # Safety
+ *
+ * `file` is NULL or a live file spout that no live ring still uses; it is
+ * not used again once closed.
+ */
+enum spill_status spill_file_spout_close(struct spill_file_spout *file);
+
+/**
+ * Reads the record file at `path` (elements of `elem_size` bytes) and
+ * hands its elements, oldest first, to `dst` in batches of up to 64 KiB.
+ * Writes how many elements `dst` accepted to `*out_count` (may be NULL),
+ * also on failure.
+ *
+ * Returns SPILL_IO_ERROR when the file cannot be read, is not a record
+ * file, holds records of another size, or ends inside a record (after
+ * delivering the whole ones); SPILL_SPOUT_FAILED when `dst` refuses a
+ * batch (reading stops there).
+ *
+ * # Safety
+ *
+ * `path` is NULL or a NUL-terminated string; `dst` is NULL or a valid
+ * spout; `out_count` is NULL or writable.
+ */
+enum spill_status spill_file_read(const char *path,
+                                  size_t elem_size,
+                                  const struct spill_spout *dst,
+                                  size_t *out_count);
+
+/**
+ * The message of the last failing `spill_` call on the calling thread, or
+ * "" when none failed yet. The string belongs to the library and stays
+ * valid until the next failing `spill_` call on the same thread; never free
+ * it. Successful calls leave it unchanged.
+ */
+const char *spill_last_error(void);
+
+/**
+ * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
+ * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
+ * static; never free it. Safe from any thread.
+ */
+const char *spill_status_str(int status);
+
+/**
+ * Whether retrying the call that returned `status` can succeed later:
+ * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
+ * value (including unknown ones). Safe from any thread.
+ */
+bool spill_status_is_retryable(int status);
+
+/**
+ * The version of the library that is linked, as
+ * `(MAJOR << 16) | (MINOR << 8) | PATCH`. Compare it with
+ * `SPILL_RING_VERSION` (the header's version) to detect a header/library
+ * mismatch. Safe from any thread.
+ */
+uint32_t spill_version(void);
+
+/**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into
  * `spout` (copied; NULL drops evicted items).
  *
@@ -494,7 +964,7 @@ extern "C" {
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const spill_spout *spout);
+struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
@@ -507,7 +977,7 @@ struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const spill_spout *spou
  *
  * `out_size` is NULL or writable.
  */
-spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -524,11 +994,11 @@ spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
-spill_status spill_ring_u8_init(void *mem,
-                                size_t mem_size,
-                                size_t capacity,
-                                const spill_spout *spout,
-                                struct spill_ring_u8 **out_ring);
+enum spill_status spill_ring_u8_init(void *mem,
+                                     size_t mem_size,
+                                     size_t capacity,
+                                     const struct spill_spout *spout,
+                                     struct spill_ring_u8 **out_ring);
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -544,7 +1014,7 @@ spill_status spill_ring_u8_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
+enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -558,7 +1028,7 @@ spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
+enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -568,7 +1038,7 @@ spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
+enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -586,10 +1056,10 @@ spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
-spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
-                                     const uint8_t *items,
-                                     size_t count,
-                                     size_t *out_pushed);
+enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
+                                          const uint8_t *items,
+                                          size_t count,
+                                          size_t *out_pushed);
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -598,7 +1068,7 @@ spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
+enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -612,10 +1082,10 @@ spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
-spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
-                                    uint8_t *out,
-                                    size_t max,
-                                    size_t *out_popped);
+enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
+                                         uint8_t *out,
+                                         size_t max,
+                                         size_t *out_popped);
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -625,7 +1095,7 @@ spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
+enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -679,7 +1149,7 @@ bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -694,9 +1164,9 @@ spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
-                                 const spill_spout *dst,
-                                 size_t *out_drained);
+enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
+                                      const struct spill_spout *dst,
+                                      size_t *out_drained);
 
 /**
  * Discards every item (they do not go to the spout).
@@ -705,7 +1175,7 @@ spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
+enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -718,7 +1188,7 @@ spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
+struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
@@ -732,7 +1202,7 @@ spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const spill_spout *spout);
+struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
@@ -745,7 +1215,7 @@ struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const spill_spout *sp
  *
  * `out_size` is NULL or writable.
  */
-spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -762,11 +1232,11 @@ spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
-spill_status spill_ring_u16_init(void *mem,
-                                 size_t mem_size,
-                                 size_t capacity,
-                                 const spill_spout *spout,
-                                 struct spill_ring_u16 **out_ring);
+enum spill_status spill_ring_u16_init(void *mem,
+                                      size_t mem_size,
+                                      size_t capacity,
+                                      const struct spill_spout *spout,
+                                      struct spill_ring_u16 **out_ring);
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -782,7 +1252,7 @@ spill_status spill_ring_u16_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
+enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -796,7 +1266,7 @@ spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
+enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -806,7 +1276,7 @@ spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
+enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -824,10 +1294,10 @@ spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item)
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
-spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
-                                      const uint16_t *items,
-                                      size_t count,
-                                      size_t *out_pushed);
+enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
+                                           const uint16_t *items,
+                                           size_t count,
+                                           size_t *out_pushed);
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -836,7 +1306,7 @@ spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
+enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -850,10 +1320,10 @@ spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
-spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
-                                     uint16_t *out,
-                                     size_t max,
-                                     size_t *out_popped);
+enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
+                                          uint16_t *out,
+                                          size_t max,
+                                          size_t *out_popped);
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -863,7 +1333,7 @@ spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
+enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -917,7 +1387,7 @@ bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -932,9 +1402,9 @@ spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flush
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Discards every item (they do not go to the spout).
@@ -943,7 +1413,7 @@ spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
+enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -956,7 +1426,7 @@ spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
+struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
@@ -970,7 +1440,7 @@ spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const spill_spout *spout);
+struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
@@ -983,7 +1453,7 @@ struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const spill_spout *sp
  *
  * `out_size` is NULL or writable.
  */
-spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1000,11 +1470,11 @@ spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
-spill_status spill_ring_u32_init(void *mem,
-                                 size_t mem_size,
-                                 size_t capacity,
-                                 const spill_spout *spout,
-                                 struct spill_ring_u32 **out_ring);
+enum spill_status spill_ring_u32_init(void *mem,
+                                      size_t mem_size,
+                                      size_t capacity,
+                                      const struct spill_spout *spout,
+                                      struct spill_ring_u32 **out_ring);
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1020,7 +1490,7 @@ spill_status spill_ring_u32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
+enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1034,7 +1504,7 @@ spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
+enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1044,7 +1514,7 @@ spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
+enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1062,10 +1532,10 @@ spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item)
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
-spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
-                                      const uint32_t *items,
-                                      size_t count,
-                                      size_t *out_pushed);
+enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
+                                           const uint32_t *items,
+                                           size_t count,
+                                           size_t *out_pushed);
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1074,7 +1544,7 @@ spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
+enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1088,10 +1558,10 @@ spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
-spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
-                                     uint32_t *out,
-                                     size_t max,
-                                     size_t *out_popped);
+enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
+                                          uint32_t *out,
+                                          size_t max,
+                                          size_t *out_popped);
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1101,7 +1571,7 @@ spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
+enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1155,7 +1625,7 @@ bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1170,9 +1640,9 @@ spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flush
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1181,7 +1651,7 @@ spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
+enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1194,7 +1664,7 @@ spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
+struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
@@ -1208,7 +1678,7 @@ spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const spill_spout *spout);
+struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
@@ -1221,7 +1691,7 @@ struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const spill_spout *sp
  *
  * `out_size` is NULL or writable.
  */
-spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1238,11 +1708,11 @@ spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
-spill_status spill_ring_u64_init(void *mem,
-                                 size_t mem_size,
-                                 size_t capacity,
-                                 const spill_spout *spout,
-                                 struct spill_ring_u64 **out_ring);
+enum spill_status spill_ring_u64_init(void *mem,
+                                      size_t mem_size,
+                                      size_t capacity,
+                                      const struct spill_spout *spout,
+                                      struct spill_ring_u64 **out_ring);
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1258,7 +1728,7 @@ spill_status spill_ring_u64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
+enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1272,7 +1742,7 @@ spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
+enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1282,7 +1752,7 @@ spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
+enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1300,10 +1770,10 @@ spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item)
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
-spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
-                                      const uint64_t *items,
-                                      size_t count,
-                                      size_t *out_pushed);
+enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
+                                           const uint64_t *items,
+                                           size_t count,
+                                           size_t *out_pushed);
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1312,7 +1782,7 @@ spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
+enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1326,10 +1796,10 @@ spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
-spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
-                                     uint64_t *out,
-                                     size_t max,
-                                     size_t *out_popped);
+enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
+                                          uint64_t *out,
+                                          size_t max,
+                                          size_t *out_popped);
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1339,7 +1809,7 @@ spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
+enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1393,7 +1863,7 @@ bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1408,9 +1878,9 @@ spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flush
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1419,7 +1889,7 @@ spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
+enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1432,7 +1902,7 @@ spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
+struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
@@ -1446,7 +1916,7 @@ spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const spill_spout *spout);
+struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
@@ -1459,7 +1929,7 @@ struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const spill_spout *sp
  *
  * `out_size` is NULL or writable.
  */
-spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1476,11 +1946,11 @@ spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
-spill_status spill_ring_f32_init(void *mem,
-                                 size_t mem_size,
-                                 size_t capacity,
-                                 const spill_spout *spout,
-                                 struct spill_ring_f32 **out_ring);
+enum spill_status spill_ring_f32_init(void *mem,
+                                      size_t mem_size,
+                                      size_t capacity,
+                                      const struct spill_spout *spout,
+                                      struct spill_ring_f32 **out_ring);
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1496,7 +1966,7 @@ spill_status spill_ring_f32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
+enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1510,7 +1980,7 @@ spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
+enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1520,7 +1990,7 @@ spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
+enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1538,10 +2008,10 @@ spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
-spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
-                                      const float *items,
-                                      size_t count,
-                                      size_t *out_pushed);
+enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
+                                           const float *items,
+                                           size_t count,
+                                           size_t *out_pushed);
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1550,7 +2020,7 @@ spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
+enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1564,10 +2034,10 @@ spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
-spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
-                                     float *out,
-                                     size_t max,
-                                     size_t *out_popped);
+enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
+                                          float *out,
+                                          size_t max,
+                                          size_t *out_popped);
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1577,7 +2047,7 @@ spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
+enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1631,7 +2101,7 @@ bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
+enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1646,9 +2116,9 @@ spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flush
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1657,7 +2127,7 @@ spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
+enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1670,7 +2140,7 @@ spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
+struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
@@ -1684,7 +2154,7 @@ spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const spill_spout *spout);
+struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
@@ -1697,7 +2167,7 @@ struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const spill_spout *sp
  *
  * `out_size` is NULL or writable.
  */
-spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1714,11 +2184,11 @@ spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
-spill_status spill_ring_f64_init(void *mem,
-                                 size_t mem_size,
-                                 size_t capacity,
-                                 const spill_spout *spout,
-                                 struct spill_ring_f64 **out_ring);
+enum spill_status spill_ring_f64_init(void *mem,
+                                      size_t mem_size,
+                                      size_t capacity,
+                                      const struct spill_spout *spout,
+                                      struct spill_ring_f64 **out_ring);
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1734,7 +2204,7 @@ spill_status spill_ring_f64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
+enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1748,7 +2218,7 @@ spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
+enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1758,7 +2228,7 @@ spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
+enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1776,10 +2246,10 @@ spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
-spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
-                                      const double *items,
-                                      size_t count,
-                                      size_t *out_pushed);
+enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
+                                           const double *items,
+                                           size_t count,
+                                           size_t *out_pushed);
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1788,7 +2258,7 @@ spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
+enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1802,10 +2272,10 @@ spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
-spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
-                                     double *out,
-                                     size_t max,
-                                     size_t *out_popped);
+enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
+                                          double *out,
+                                          size_t max,
+                                          size_t *out_popped);
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1815,7 +2285,7 @@ spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
+enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1869,7 +2339,7 @@ bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
+enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1884,9 +2354,9 @@ spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flush
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1895,7 +2365,7 @@ spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
+enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1908,7 +2378,7 @@ spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
+struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -1926,7 +2396,7 @@ spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
  */
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
-                                        const spill_spout *spouts,
+                                        const struct spill_spout *spouts,
                                         size_t spout_count);
 
 /**
@@ -1973,9 +2443,9 @@ size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
-                                 const spill_spout *dst,
-                                 size_t *out_drained);
+enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
+                                      const struct spill_spout *dst,
+                                      size_t *out_drained);
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -1986,7 +2456,7 @@ spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
+enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2004,7 +2474,7 @@ spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
  */
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
-                                          const spill_spout *spouts,
+                                          const struct spill_spout *spouts,
                                           size_t spout_count);
 
 /**
@@ -2051,9 +2521,9 @@ size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2064,7 +2534,7 @@ spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
+enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2082,7 +2552,7 @@ spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
  */
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
-                                          const spill_spout *spouts,
+                                          const struct spill_spout *spouts,
                                           size_t spout_count);
 
 /**
@@ -2129,9 +2599,9 @@ size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2142,7 +2612,7 @@ spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
+enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2160,7 +2630,7 @@ spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
  */
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
-                                          const spill_spout *spouts,
+                                          const struct spill_spout *spouts,
                                           size_t spout_count);
 
 /**
@@ -2207,9 +2677,9 @@ size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2220,7 +2690,7 @@ spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
+enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2238,7 +2708,7 @@ spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
  */
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
-                                          const spill_spout *spouts,
+                                          const struct spill_spout *spouts,
                                           size_t spout_count);
 
 /**
@@ -2285,9 +2755,9 @@ size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2298,7 +2768,7 @@ spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
+enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2316,7 +2786,7 @@ spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
  */
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
-                                          const spill_spout *spouts,
+                                          const struct spill_spout *spouts,
                                           size_t spout_count);
 
 /**
@@ -2363,9 +2833,9 @@ size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
-spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
-                                  const spill_spout *dst,
-                                  size_t *out_drained);
+enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
+                                       const struct spill_spout *dst,
+                                       size_t *out_drained);
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2376,7 +2846,7 @@ spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
+enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -2398,7 +2868,7 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
                                         spill_pool_u8_work_fn work,
                                         void *ctx,
-                                        const spill_spout *overflow);
+                                        const struct spill_spout *overflow);
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -2409,7 +2879,7 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
+enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -2422,7 +2892,7 @@ spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args
  *
  * `pool` is NULL or a live pool.
  */
-spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
+enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -2433,7 +2903,7 @@ spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
+enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -2449,9 +2919,9 @@ spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
-spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
-                                   struct spill_collector_u8 *collector,
-                                   size_t *out_collected);
+enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
+                                        struct spill_collector_u8 *collector,
+                                        size_t *out_collected);
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -2470,10 +2940,10 @@ spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
-spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
-                                 struct spill_collector_u8 *const *collectors,
-                                 size_t mergers,
-                                 size_t *out_collected);
+enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
+                                      struct spill_collector_u8 *const *collectors,
+                                      size_t mergers,
+                                      size_t *out_collected);
 
 /**
  * The number of workers (0 for NULL).
@@ -2516,7 +2986,7 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
+enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -2527,7 +2997,7 @@ spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_unordered(const spill_spout *out);
+struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -2538,7 +3008,7 @@ struct spill_collector_u8 *spill_collector_u8_unordered(const spill_spout *out);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_sequenced(const spill_spout *out);
+struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -2568,7 +3038,8 @@ size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
-spill_status spill_collector_u8_release(struct spill_collector_u8 *collector, size_t *out_sent);
+enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
+                                             size_t *out_sent);
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -2582,7 +3053,7 @@ spill_status spill_collector_u8_release(struct spill_collector_u8 *collector, si
  *
  * `collector` is NULL or live, not used again once freed.
  */
-spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
+enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -2604,7 +3075,7 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u16_work_fn work,
                                           void *ctx,
-                                          const spill_spout *overflow);
+                                          const struct spill_spout *overflow);
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -2615,7 +3086,7 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
+enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -2628,7 +3099,7 @@ spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *ar
  *
  * `pool` is NULL or a live pool.
  */
-spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
+enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -2639,7 +3110,7 @@ spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
+enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -2655,9 +3126,9 @@ spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
-spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
-                                    struct spill_collector_u16 *collector,
-                                    size_t *out_collected);
+enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
+                                         struct spill_collector_u16 *collector,
+                                         size_t *out_collected);
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -2676,10 +3147,10 @@ spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
-spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
-                                  struct spill_collector_u16 *const *collectors,
-                                  size_t mergers,
-                                  size_t *out_collected);
+enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
+                                       struct spill_collector_u16 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
 
 /**
  * The number of workers (0 for NULL).
@@ -2722,7 +3193,7 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
+enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -2733,7 +3204,7 @@ spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_unordered(const spill_spout *out);
+struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -2744,7 +3215,7 @@ struct spill_collector_u16 *spill_collector_u16_unordered(const spill_spout *out
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_sequenced(const spill_spout *out);
+struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -2774,7 +3245,8 @@ size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
-spill_status spill_collector_u16_release(struct spill_collector_u16 *collector, size_t *out_sent);
+enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
+                                              size_t *out_sent);
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -2788,7 +3260,7 @@ spill_status spill_collector_u16_release(struct spill_collector_u16 *collector, 
  *
  * `collector` is NULL or live, not used again once freed.
  */
-spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
+enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -2810,7 +3282,7 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u32_work_fn work,
                                           void *ctx,
-                                          const spill_spout *overflow);
+                                          const struct spill_spout *overflow);
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -2821,7 +3293,7 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
+enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -2834,7 +3306,7 @@ spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *ar
  *
  * `pool` is NULL or a live pool.
  */
-spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
+enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -2845,7 +3317,7 @@ spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
+enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -2861,9 +3333,9 @@ spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
-spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
-                                    struct spill_collector_u32 *collector,
-                                    size_t *out_collected);
+enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
+                                         struct spill_collector_u32 *collector,
+                                         size_t *out_collected);
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -2882,10 +3354,10 @@ spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
-spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
-                                  struct spill_collector_u32 *const *collectors,
-                                  size_t mergers,
-                                  size_t *out_collected);
+enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
+                                       struct spill_collector_u32 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
 
 /**
  * The number of workers (0 for NULL).
@@ -2928,7 +3400,7 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
+enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -2939,7 +3411,7 @@ spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_unordered(const spill_spout *out);
+struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -2950,7 +3422,7 @@ struct spill_collector_u32 *spill_collector_u32_unordered(const spill_spout *out
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_sequenced(const spill_spout *out);
+struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -2980,7 +3452,8 @@ size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
-spill_status spill_collector_u32_release(struct spill_collector_u32 *collector, size_t *out_sent);
+enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
+                                              size_t *out_sent);
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -2994,7 +3467,7 @@ spill_status spill_collector_u32_release(struct spill_collector_u32 *collector, 
  *
  * `collector` is NULL or live, not used again once freed.
  */
-spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
+enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3016,7 +3489,7 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u64_work_fn work,
                                           void *ctx,
-                                          const spill_spout *overflow);
+                                          const struct spill_spout *overflow);
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3027,7 +3500,7 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
+enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3040,7 +3513,7 @@ spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *ar
  *
  * `pool` is NULL or a live pool.
  */
-spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
+enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3051,7 +3524,7 @@ spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
+enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3067,9 +3540,9 @@ spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
-spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
-                                    struct spill_collector_u64 *collector,
-                                    size_t *out_collected);
+enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
+                                         struct spill_collector_u64 *collector,
+                                         size_t *out_collected);
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3088,10 +3561,10 @@ spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
-spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
-                                  struct spill_collector_u64 *const *collectors,
-                                  size_t mergers,
-                                  size_t *out_collected);
+enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
+                                       struct spill_collector_u64 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
 
 /**
  * The number of workers (0 for NULL).
@@ -3134,7 +3607,7 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
+enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3145,7 +3618,7 @@ spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_unordered(const spill_spout *out);
+struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3156,7 +3629,7 @@ struct spill_collector_u64 *spill_collector_u64_unordered(const spill_spout *out
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_sequenced(const spill_spout *out);
+struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3186,7 +3659,8 @@ size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
-spill_status spill_collector_u64_release(struct spill_collector_u64 *collector, size_t *out_sent);
+enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
+                                              size_t *out_sent);
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3200,7 +3674,7 @@ spill_status spill_collector_u64_release(struct spill_collector_u64 *collector, 
  *
  * `collector` is NULL or live, not used again once freed.
  */
-spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
+enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3222,7 +3696,7 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f32_work_fn work,
                                           void *ctx,
-                                          const spill_spout *overflow);
+                                          const struct spill_spout *overflow);
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3233,7 +3707,7 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
+enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3246,7 +3720,7 @@ spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *ar
  *
  * `pool` is NULL or a live pool.
  */
-spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
+enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3257,7 +3731,7 @@ spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
+enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3273,9 +3747,9 @@ spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
-spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
-                                    struct spill_collector_f32 *collector,
-                                    size_t *out_collected);
+enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
+                                         struct spill_collector_f32 *collector,
+                                         size_t *out_collected);
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3294,10 +3768,10 @@ spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
-spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
-                                  struct spill_collector_f32 *const *collectors,
-                                  size_t mergers,
-                                  size_t *out_collected);
+enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
+                                       struct spill_collector_f32 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
 
 /**
  * The number of workers (0 for NULL).
@@ -3340,7 +3814,7 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
+enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3351,7 +3825,7 @@ spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_unordered(const spill_spout *out);
+struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3362,7 +3836,7 @@ struct spill_collector_f32 *spill_collector_f32_unordered(const spill_spout *out
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_sequenced(const spill_spout *out);
+struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3392,7 +3866,8 @@ size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
-spill_status spill_collector_f32_release(struct spill_collector_f32 *collector, size_t *out_sent);
+enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
+                                              size_t *out_sent);
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3406,7 +3881,7 @@ spill_status spill_collector_f32_release(struct spill_collector_f32 *collector, 
  *
  * `collector` is NULL or live, not used again once freed.
  */
-spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
+enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3428,7 +3903,7 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f64_work_fn work,
                                           void *ctx,
-                                          const spill_spout *overflow);
+                                          const struct spill_spout *overflow);
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3439,7 +3914,7 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
+enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3452,7 +3927,7 @@ spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *ar
  *
  * `pool` is NULL or a live pool.
  */
-spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
+enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3463,7 +3938,7 @@ spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
+enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3479,9 +3954,9 @@ spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
-spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
-                                    struct spill_collector_f64 *collector,
-                                    size_t *out_collected);
+enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
+                                         struct spill_collector_f64 *collector,
+                                         size_t *out_collected);
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3500,10 +3975,10 @@ spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
-spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
-                                  struct spill_collector_f64 *const *collectors,
-                                  size_t mergers,
-                                  size_t *out_collected);
+enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
+                                       struct spill_collector_f64 *const *collectors,
+                                       size_t mergers,
+                                       size_t *out_collected);
 
 /**
  * The number of workers (0 for NULL).
@@ -3546,7 +4021,7 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
+enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3557,7 +4032,7 @@ spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_unordered(const spill_spout *out);
+struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3568,7 +4043,7 @@ struct spill_collector_f64 *spill_collector_f64_unordered(const spill_spout *out
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_sequenced(const spill_spout *out);
+struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3598,7 +4073,8 @@ size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
-spill_status spill_collector_f64_release(struct spill_collector_f64 *collector, size_t *out_sent);
+enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
+                                              size_t *out_sent);
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3612,7 +4088,7 @@ spill_status spill_collector_f64_release(struct spill_collector_f64 *collector, 
  *
  * `collector` is NULL or live, not used again once freed.
  */
-spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
+enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
 
 #ifdef __cplusplus
 }  // extern "C"

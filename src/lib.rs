@@ -15,37 +15,51 @@
 pub use spill_ring_core::*;
 pub use spout;
 
-/// Keeps the items it is given only with the `std` feature.
-macro_rules! with_std {
-    ($($item:item)*) => {
-        $(#[cfg(feature = "std")] $item)*
-    };
-}
-
-with_std! {
-// The C ABI layer: one module per exported family...
+// The C ABI layer: one module per exported family... (each gated on its
+// own: cbindgen does not follow modules declared inside a macro)
+#[cfg(feature = "std")]
 mod bytes;
+#[cfg(feature = "std")]
 mod c_spout;
+#[cfg(feature = "std")]
 mod file_spout;
+#[cfg(feature = "std")]
 mod last_error;
+#[cfg(feature = "std")]
 mod limits;
+#[cfg(feature = "std")]
 mod mpsc_family;
+#[cfg(feature = "std")]
 mod pool_family;
+#[cfg(feature = "std")]
 mod ring_family;
+#[cfg(feature = "std")]
 mod status;
+#[cfg(feature = "std")]
 mod version;
 // ...and the helpers they share.
+#[cfg(feature = "std")]
 mod block;
+#[cfg(feature = "std")]
 mod collector;
+#[cfg(feature = "std")]
 mod entry;
+#[cfg(feature = "std")]
 mod handle;
+#[cfg(feature = "std")]
 mod lifecycle;
+#[cfg(feature = "std")]
 mod mpsc;
+#[cfg(feature = "std")]
 mod pool;
+#[cfg(feature = "std")]
 mod ptr_args;
+#[cfg(feature = "std")]
 mod ring_ops;
+#[cfg(feature = "std")]
 mod ring_value;
+#[cfg(feature = "std")]
 mod value_payload;
 
+#[cfg(feature = "std")]
 pub mod ffi;
-}
