@@ -12,16 +12,16 @@
 # toolchain's LTO plugin, which fails on a newer LLVM's bitcode. The
 # archive then holds machine code only.
 #
-# Files are replaced only when their content changed, so an up-to-date cargo
-# build relinks nothing.
+# Files are replaced only when their content changed (the static library:
+# when cargo rebuilt it), so an up-to-date cargo build relinks nothing.
 #
 # cmake -DCARGO_OUT=<dir> -DSTAGE=<dir> -DPLATFORM=<ELF|MINGW|MACHO> -DVERSION=<x.y.z>
-#       -DSOVERSION=<major> -DOBJCOPY=<objcopy> [-DINSTALL_NAME_TOOL=<tool>]
+#       -DSOVERSION=<major> -DOBJCOPY=<objcopy> -DAR=<ar> [-DINSTALL_NAME_TOOL=<tool>]
 #       -P stage_libraries.cmake
 
 cmake_minimum_required(VERSION 3.19)
 
-foreach(required CARGO_OUT STAGE PLATFORM VERSION SOVERSION OBJCOPY)
+foreach(required CARGO_OUT STAGE PLATFORM VERSION SOVERSION OBJCOPY AR)
   if(NOT DEFINED ${required} OR "${${required}}" STREQUAL "")
     message(FATAL_ERROR "stage_libraries.cmake: -D${required}=... is required")
   endif()
@@ -65,18 +65,39 @@ if(PLATFORM STREQUAL "MACHO")
     COMMAND_ERROR_IS_FATAL ANY)
 endif()
 
-# The static library without LLVM bitcode: rewritten next to the staged copy,
-# then copied over it only if that changed it.
-set(stripped "${STAGE}/.${spill_static_file}.machine-code")
-execute_process(
-  COMMAND "${OBJCOPY}" --remove-section=.llvmbc --remove-section=.llvmcmd
-          "${CARGO_OUT}/${cargo_static}" "${stripped}"
-  RESULT_VARIABLE rc ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "${OBJCOPY} could not remove the bitcode from ${cargo_static}:\n${err}")
+# The static library without LLVM bitcode, member by member (objcopy cannot
+# take the archive whole: some of the standard library's members for
+# x86_64-pc-windows-gnu have no sections, which objcopy refuses). Redone only
+# when cargo's archive is newer than the staged one.
+set(from "${CARGO_OUT}/${cargo_static}")
+set(to "${STAGE}/${spill_static_file}")
+if(NOT EXISTS "${to}" OR "${from}" IS_NEWER_THAN "${to}")
+  execute_process(COMMAND "${AR}" t "${from}" OUTPUT_VARIABLE members COMMAND_ERROR_IS_FATAL ANY)
+  string(REGEX REPLACE "\n$" "" members "${members}")
+  string(REPLACE "\n" ";" members "${members}")
+  set(unique ${members})
+  list(REMOVE_DUPLICATES unique)
+  if(NOT unique STREQUAL members)
+    message(FATAL_ERROR "${from} has members of the same name: cannot extract them one by one")
+  endif()
+  set(work "${STAGE}/.static-members")
+  file(REMOVE_RECURSE "${work}")
+  file(MAKE_DIRECTORY "${work}")
+  execute_process(COMMAND "${AR}" x "${from}" WORKING_DIRECTORY "${work}" COMMAND_ERROR_IS_FATAL ANY)
+  foreach(member IN LISTS members)
+    execute_process(
+      COMMAND "${OBJCOPY}" --remove-section=.llvmbc --remove-section=.llvmcmd "${member}"
+      WORKING_DIRECTORY "${work}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0 AND NOT err MATCHES "has no sections")
+      message(FATAL_ERROR "${OBJCOPY} could not remove the bitcode from ${member} of ${from}:\n${err}")
+    endif()
+  endforeach()
+  file(REMOVE "${work}/.archive.a")
+  execute_process(COMMAND "${AR}" qcsD .archive.a ${members}
+    WORKING_DIRECTORY "${work}" COMMAND_ERROR_IS_FATAL ANY)
+  file(RENAME "${work}/.archive.a" "${to}")
+  file(REMOVE_RECURSE "${work}")
 endif()
-copy_changed("${stripped}" "${STAGE}/${spill_static_file}")
-file(REMOVE "${stripped}")
 
 # (Re)creates a symlink only when it is missing or points elsewhere.
 function(stage_symlink target link)

@@ -24,6 +24,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/*
+ * SPILL_API marks the functions the library exports. On Windows a program
+ * that links the DLL (through its import library) declares them
+ * __declspec(dllimport); a program that links the static library defines
+ * SPILL_RING_STATIC before including this header (the CMake target
+ * spill_ring::static and spill_ring-static.pc do it). Elsewhere it expands
+ * to nothing. Define SPILL_API yourself to override both.
+ */
+#ifndef SPILL_API
+#  if defined(_WIN32) && !defined(SPILL_RING_STATIC)
+#    define SPILL_API __declspec(dllimport)
+#  else
+#    define SPILL_API
+#  endif
+#endif
 
 /**
  * The largest capacity a ring may have. Capacities must be powers of two
@@ -639,6 +654,7 @@ extern "C" {
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
                                               size_t capacity,
                                               const struct spill_spout *spout);
@@ -651,7 +667,10 @@ struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_bytes_memsize(size_t elem_size, size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_bytes_memsize(size_t elem_size,
+                                           size_t capacity,
+                                           size_t *out_size);
 
 /**
  * Builds a bytes ring inside `mem`, which the caller owns: `mem_size`
@@ -664,6 +683,7 @@ enum spill_status spill_ring_bytes_memsize(size_t elem_size, size_t capacity, si
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_init(void *mem,
                                         size_t mem_size,
                                         size_t elem_size,
@@ -680,7 +700,7 @@ enum spill_status spill_ring_bytes_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
+SPILL_API enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
@@ -696,7 +716,7 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
  * `ring` is NULL or a live ring; `item` is NULL or points to `elem_size`
  * readable bytes.
  */
-enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
+SPILL_API enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
@@ -707,7 +727,9 @@ enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const voi
  *
  * As for spill_ring_bytes_push().
  */
-enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const void *item);
+SPILL_API
+enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring,
+                                            const void *item);
 
 /**
  * Appends the `count` packed elements at `items` (`count * elem_size`
@@ -719,6 +741,7 @@ enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const
  * `ring` is NULL or a live ring; `items` is NULL or holds `count`
  * elements; `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
                                              const void *items,
                                              size_t count,
@@ -735,7 +758,7 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
  * `ring` is NULL or a live ring; `out` is NULL or has room for
  * `elem_size` bytes.
  */
-enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
+SPILL_API enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
 
 /**
  * Moves up to `max` oldest elements into `out` (packed, oldest first) and
@@ -747,6 +770,7 @@ enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * elements; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
                                             void *out,
                                             size_t max,
@@ -760,7 +784,7 @@ enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
  *
  * As for spill_ring_bytes_pop().
  */
-enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
+SPILL_API enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
 
 /**
  * How many elements the ring holds (0 for NULL). Allowed from inside the
@@ -770,7 +794,7 @@ enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, voi
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
 
 /**
  * How many elements the ring can hold (0 for NULL).
@@ -779,7 +803,7 @@ size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
 
 /**
  * The size in bytes of one element (0 for NULL).
@@ -788,7 +812,7 @@ size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
 
 /**
  * Whether the ring holds no element (false for NULL).
@@ -797,7 +821,7 @@ size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
+SPILL_API bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
 
 /**
  * Whether the ring is full (false for NULL).
@@ -806,7 +830,7 @@ bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
+SPILL_API bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
 
 /**
  * Sends every element to the ring's spout (at most two batches, oldest
@@ -817,7 +841,9 @@ bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring,
+                                         size_t *out_flushed);
 
 /**
  * Sends every element to `dst` (not the ring's spout) in at most two
@@ -829,6 +855,7 @@ enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
                                          const struct spill_spout *dst,
                                          size_t *out_drained);
@@ -840,7 +867,7 @@ enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
+SPILL_API enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
@@ -851,7 +878,7 @@ enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring that outlives every user of the spout.
  */
-struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
+SPILL_API struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
 
 /**
  * Opens (creating it if needed) the record file at `path` for appending
@@ -867,7 +894,7 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
  *
  * `path` is NULL or a NUL-terminated string.
  */
-struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
+SPILL_API struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
 
 /**
  * The spout that appends to `file`: pass it to a ring whose elements are
@@ -885,7 +912,7 @@ struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_siz
  * `file` is NULL or a live file spout that outlives every ring using the
  * spout.
  */
-struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
+SPILL_API struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
 
 /**
  * Writes out buffered elements and closes the file. NULL does nothing.
@@ -899,7 +926,7 @@ struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
  * `file` is NULL or a live file spout that no live ring still uses; it is
  * not used again once closed.
  */
-enum spill_status spill_file_spout_close(struct spill_file_spout *file);
+SPILL_API enum spill_status spill_file_spout_close(struct spill_file_spout *file);
 
 /**
  * Reads the record file at `path` (elements of `elem_size` bytes) and
@@ -917,6 +944,7 @@ enum spill_status spill_file_spout_close(struct spill_file_spout *file);
  * `path` is NULL or a NUL-terminated string; `dst` is NULL or a valid
  * spout; `out_count` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_file_read(const char *path,
                                   size_t elem_size,
                                   const struct spill_spout *dst,
@@ -928,21 +956,21 @@ enum spill_status spill_file_read(const char *path,
  * valid until the next failing `spill_` call on the same thread; never free
  * it. Successful calls leave it unchanged.
  */
-const char *spill_last_error(void);
+SPILL_API const char *spill_last_error(void);
 
 /**
  * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
  * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
  * static; never free it. Safe from any thread.
  */
-const char *spill_status_str(int status);
+SPILL_API const char *spill_status_str(int status);
 
 /**
  * Whether retrying the call that returned `status` can succeed later:
  * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
  * value (including unknown ones). Safe from any thread.
  */
-bool spill_status_is_retryable(int status);
+SPILL_API bool spill_status_is_retryable(int status);
 
 /**
  * The version of the library that is linked, as
@@ -950,7 +978,7 @@ bool spill_status_is_retryable(int status);
  * `SPILL_RING_VERSION` (the header's version) to detect a header/library
  * mismatch. Safe from any thread.
  */
-uint32_t spill_version(void);
+SPILL_API uint32_t spill_version(void);
 
 /**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into
@@ -964,7 +992,7 @@ uint32_t spill_version(void);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
@@ -977,7 +1005,7 @@ struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spou
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -994,6 +1022,7 @@ enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_init(void *mem,
                                      size_t mem_size,
                                      size_t capacity,
@@ -1014,7 +1043,7 @@ enum spill_status spill_ring_u8_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
+SPILL_API enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1028,7 +1057,7 @@ enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
+SPILL_API enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1038,7 +1067,7 @@ enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
+SPILL_API enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1056,6 +1085,7 @@ enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t ite
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
                                           const uint8_t *items,
                                           size_t count,
@@ -1068,7 +1098,7 @@ enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
+SPILL_API enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1082,6 +1112,7 @@ enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
                                          uint8_t *out,
                                          size_t max,
@@ -1095,7 +1126,7 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
+SPILL_API enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1105,7 +1136,7 @@ enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
+SPILL_API size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1115,7 +1146,7 @@ size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
+SPILL_API size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1125,7 +1156,7 @@ size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
+SPILL_API bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1135,7 +1166,7 @@ bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
+SPILL_API bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1149,7 +1180,7 @@ bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1164,6 +1195,7 @@ enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_fl
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
                                       const struct spill_spout *dst,
                                       size_t *out_drained);
@@ -1175,7 +1207,7 @@ enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
+SPILL_API enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1188,7 +1220,7 @@ enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
+SPILL_API struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
@@ -1202,7 +1234,9 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u16 *spill_ring_u16_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
@@ -1215,7 +1249,7 @@ struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1232,6 +1266,7 @@ enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1252,7 +1287,7 @@ enum spill_status spill_ring_u16_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
+SPILL_API enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1266,7 +1301,7 @@ enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
+SPILL_API enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1276,7 +1311,7 @@ enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
+SPILL_API enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1294,6 +1329,7 @@ enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t 
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
                                            const uint16_t *items,
                                            size_t count,
@@ -1306,7 +1342,7 @@ enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
+SPILL_API enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1320,6 +1356,7 @@ enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
                                           uint16_t *out,
                                           size_t max,
@@ -1333,7 +1370,7 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
+SPILL_API enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1343,7 +1380,7 @@ enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
+SPILL_API size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1353,7 +1390,7 @@ size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
+SPILL_API size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1363,7 +1400,7 @@ size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
+SPILL_API bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1373,7 +1410,7 @@ bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
+SPILL_API bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1387,7 +1424,7 @@ bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1402,6 +1439,7 @@ enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -1413,7 +1451,7 @@ enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
+SPILL_API enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1426,7 +1464,7 @@ enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
+SPILL_API struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
@@ -1440,7 +1478,9 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u32 *spill_ring_u32_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
@@ -1453,7 +1493,7 @@ struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1470,6 +1510,7 @@ enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1490,7 +1531,7 @@ enum spill_status spill_ring_u32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
+SPILL_API enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1504,7 +1545,7 @@ enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
+SPILL_API enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1514,7 +1555,7 @@ enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
+SPILL_API enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1532,6 +1573,7 @@ enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t 
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
                                            const uint32_t *items,
                                            size_t count,
@@ -1544,7 +1586,7 @@ enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
+SPILL_API enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1558,6 +1600,7 @@ enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
                                           uint32_t *out,
                                           size_t max,
@@ -1571,7 +1614,7 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
+SPILL_API enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1581,7 +1624,7 @@ enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
+SPILL_API size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1591,7 +1634,7 @@ size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
+SPILL_API size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1601,7 +1644,7 @@ size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
+SPILL_API bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1611,7 +1654,7 @@ bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
+SPILL_API bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1625,7 +1668,7 @@ bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1640,6 +1683,7 @@ enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -1651,7 +1695,7 @@ enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
+SPILL_API enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1664,7 +1708,7 @@ enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
+SPILL_API struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
@@ -1678,7 +1722,9 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u64 *spill_ring_u64_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
@@ -1691,7 +1737,7 @@ struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1708,6 +1754,7 @@ enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1728,7 +1775,7 @@ enum spill_status spill_ring_u64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
+SPILL_API enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1742,7 +1789,7 @@ enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
+SPILL_API enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1752,7 +1799,7 @@ enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
+SPILL_API enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1770,6 +1817,7 @@ enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t 
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
                                            const uint64_t *items,
                                            size_t count,
@@ -1782,7 +1830,7 @@ enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
+SPILL_API enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1796,6 +1844,7 @@ enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
                                           uint64_t *out,
                                           size_t max,
@@ -1809,7 +1858,7 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
+SPILL_API enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1819,7 +1868,7 @@ enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
+SPILL_API size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1829,7 +1878,7 @@ size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
+SPILL_API size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1839,7 +1888,7 @@ size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
+SPILL_API bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1849,7 +1898,7 @@ bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
+SPILL_API bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1863,7 +1912,7 @@ bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1878,6 +1927,7 @@ enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -1889,7 +1939,7 @@ enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
+SPILL_API enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1902,7 +1952,7 @@ enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
+SPILL_API struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
@@ -1916,7 +1966,9 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_f32 *spill_ring_f32_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
@@ -1929,7 +1981,7 @@ struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1946,6 +1998,7 @@ enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1966,7 +2019,7 @@ enum spill_status spill_ring_f32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
+SPILL_API enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1980,7 +2033,7 @@ enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
+SPILL_API enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1990,7 +2043,7 @@ enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
+SPILL_API enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2008,6 +2061,7 @@ enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float ite
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
                                            const float *items,
                                            size_t count,
@@ -2020,7 +2074,7 @@ enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
+SPILL_API enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2034,6 +2088,7 @@ enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
                                           float *out,
                                           size_t max,
@@ -2047,7 +2102,7 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
+SPILL_API enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -2057,7 +2112,7 @@ enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
+SPILL_API size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -2067,7 +2122,7 @@ size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
+SPILL_API size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -2077,7 +2132,7 @@ size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
+SPILL_API bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -2087,7 +2142,7 @@ bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
+SPILL_API bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -2101,7 +2156,7 @@ bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -2116,6 +2171,7 @@ enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2127,7 +2183,7 @@ enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
+SPILL_API enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2140,7 +2196,7 @@ enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
+SPILL_API struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
@@ -2154,7 +2210,9 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_f64 *spill_ring_f64_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
@@ -2167,7 +2225,7 @@ struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2184,6 +2242,7 @@ enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -2204,7 +2263,7 @@ enum spill_status spill_ring_f64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
+SPILL_API enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -2218,7 +2277,7 @@ enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
+SPILL_API enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -2228,7 +2287,7 @@ enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
+SPILL_API enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2246,6 +2305,7 @@ enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double it
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
                                            const double *items,
                                            size_t count,
@@ -2258,7 +2318,7 @@ enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
+SPILL_API enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2272,6 +2332,7 @@ enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
                                           double *out,
                                           size_t max,
@@ -2285,7 +2346,7 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
+SPILL_API enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -2295,7 +2356,7 @@ enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double 
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
+SPILL_API size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -2305,7 +2366,7 @@ size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
+SPILL_API size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -2315,7 +2376,7 @@ size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
+SPILL_API bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -2325,7 +2386,7 @@ bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
+SPILL_API bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -2339,7 +2400,7 @@ bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -2354,6 +2415,7 @@ enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2365,7 +2427,7 @@ enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
+SPILL_API enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2378,7 +2440,7 @@ enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
+SPILL_API struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2394,6 +2456,7 @@ struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
  * spouts, whose callbacks may be called from the producer threads.
  */
+SPILL_API
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -2408,7 +2471,7 @@ struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
+SPILL_API struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2417,7 +2480,7 @@ struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t 
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
+SPILL_API size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2427,7 +2490,7 @@ size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
+SPILL_API size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2443,6 +2506,7 @@ size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
                                       const struct spill_spout *dst,
                                       size_t *out_drained);
@@ -2456,7 +2520,7 @@ enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2472,6 +2536,7 @@ enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
  * spouts, whose callbacks may be called from the producer threads.
  */
+SPILL_API
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2486,7 +2551,7 @@ struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
+SPILL_API struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2495,7 +2560,7 @@ struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
+SPILL_API size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2505,7 +2570,7 @@ size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
+SPILL_API size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2521,6 +2586,7 @@ size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2534,7 +2600,7 @@ enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2550,6 +2616,7 @@ enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
  * spouts, whose callbacks may be called from the producer threads.
  */
+SPILL_API
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2564,7 +2631,7 @@ struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
+SPILL_API struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2573,7 +2640,7 @@ struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
+SPILL_API size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2583,7 +2650,7 @@ size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
+SPILL_API size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2599,6 +2666,7 @@ size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2612,7 +2680,7 @@ enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2628,6 +2696,7 @@ enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
  * spouts, whose callbacks may be called from the producer threads.
  */
+SPILL_API
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2642,7 +2711,7 @@ struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
+SPILL_API struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2651,7 +2720,7 @@ struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
+SPILL_API size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2661,7 +2730,7 @@ size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
+SPILL_API size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2677,6 +2746,7 @@ size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2690,7 +2760,7 @@ enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2706,6 +2776,7 @@ enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
  * spouts, whose callbacks may be called from the producer threads.
  */
+SPILL_API
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2720,7 +2791,7 @@ struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
+SPILL_API struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2729,7 +2800,7 @@ struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
+SPILL_API size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2739,7 +2810,7 @@ size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
+SPILL_API size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2755,6 +2826,7 @@ size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2768,7 +2840,7 @@ enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
+SPILL_API enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2784,6 +2856,7 @@ enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
  * spouts, whose callbacks may be called from the producer threads.
  */
+SPILL_API
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2798,7 +2871,7 @@ struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
+SPILL_API struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2807,7 +2880,7 @@ struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
+SPILL_API size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2817,7 +2890,7 @@ size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
+SPILL_API size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2833,6 +2906,7 @@ size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2846,7 +2920,7 @@ enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
+SPILL_API enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -2864,6 +2938,7 @@ enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
  * `work` and `ctx` may be used from the worker threads until the pool is
  * freed; `overflow` is NULL or a valid, thread-safe spout.
  */
+SPILL_API
 struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
                                         spill_pool_u8_work_fn work,
@@ -2879,7 +2954,7 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -2892,7 +2967,7 @@ enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void 
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
+SPILL_API enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -2903,7 +2978,7 @@ enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -2919,6 +2994,7 @@ enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
                                         struct spill_collector_u8 *collector,
                                         size_t *out_collected);
@@ -2940,6 +3016,7 @@ enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
                                       struct spill_collector_u8 *const *collectors,
                                       size_t mergers,
@@ -2952,7 +3029,7 @@ enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
+SPILL_API size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -2961,7 +3038,7 @@ size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
+SPILL_API size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -2972,7 +3049,7 @@ size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
+SPILL_API uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -2986,7 +3063,7 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
+SPILL_API enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -2997,7 +3074,7 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3008,7 +3085,7 @@ struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3020,7 +3097,7 @@ struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
+SPILL_API size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3038,6 +3115,7 @@ size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
                                              size_t *out_sent);
 
@@ -3053,7 +3131,7 @@ enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collecto
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
+SPILL_API enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3071,6 +3149,7 @@ enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
  * `work` and `ctx` may be used from the worker threads until the pool is
  * freed; `overflow` is NULL or a valid, thread-safe spout.
  */
+SPILL_API
 struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u16_work_fn work,
@@ -3086,7 +3165,7 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3099,7 +3178,7 @@ enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
+SPILL_API enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3110,7 +3189,7 @@ enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3126,6 +3205,7 @@ enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
                                          struct spill_collector_u16 *collector,
                                          size_t *out_collected);
@@ -3147,6 +3227,7 @@ enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
                                        struct spill_collector_u16 *const *collectors,
                                        size_t mergers,
@@ -3159,7 +3240,7 @@ enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
+SPILL_API size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3168,7 +3249,7 @@ size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
+SPILL_API size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3179,7 +3260,7 @@ size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
+SPILL_API uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3193,7 +3274,7 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
+SPILL_API enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3204,7 +3285,7 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3215,7 +3296,7 @@ struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3227,7 +3308,7 @@ struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
+SPILL_API size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3245,6 +3326,7 @@ size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
                                               size_t *out_sent);
 
@@ -3260,7 +3342,7 @@ enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
+SPILL_API enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3278,6 +3360,7 @@ enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector
  * `work` and `ctx` may be used from the worker threads until the pool is
  * freed; `overflow` is NULL or a valid, thread-safe spout.
  */
+SPILL_API
 struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u32_work_fn work,
@@ -3293,7 +3376,7 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3306,7 +3389,7 @@ enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
+SPILL_API enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3317,7 +3400,7 @@ enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3333,6 +3416,7 @@ enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
                                          struct spill_collector_u32 *collector,
                                          size_t *out_collected);
@@ -3354,6 +3438,7 @@ enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
                                        struct spill_collector_u32 *const *collectors,
                                        size_t mergers,
@@ -3366,7 +3451,7 @@ enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
+SPILL_API size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3375,7 +3460,7 @@ size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
+SPILL_API size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3386,7 +3471,7 @@ size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
+SPILL_API uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3400,7 +3485,7 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
+SPILL_API enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3411,7 +3496,7 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3422,7 +3507,7 @@ struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3434,7 +3519,7 @@ struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
+SPILL_API size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3452,6 +3537,7 @@ size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
                                               size_t *out_sent);
 
@@ -3467,7 +3553,7 @@ enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
+SPILL_API enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3485,6 +3571,7 @@ enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector
  * `work` and `ctx` may be used from the worker threads until the pool is
  * freed; `overflow` is NULL or a valid, thread-safe spout.
  */
+SPILL_API
 struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u64_work_fn work,
@@ -3500,7 +3587,7 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3513,7 +3600,7 @@ enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
+SPILL_API enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3524,7 +3611,7 @@ enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3540,6 +3627,7 @@ enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
                                          struct spill_collector_u64 *collector,
                                          size_t *out_collected);
@@ -3561,6 +3649,7 @@ enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
                                        struct spill_collector_u64 *const *collectors,
                                        size_t mergers,
@@ -3573,7 +3662,7 @@ enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
+SPILL_API size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3582,7 +3671,7 @@ size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
+SPILL_API size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3593,7 +3682,7 @@ size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
+SPILL_API uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3607,7 +3696,7 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
+SPILL_API enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3618,7 +3707,7 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3629,7 +3718,7 @@ struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3641,7 +3730,7 @@ struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
+SPILL_API size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3659,6 +3748,7 @@ size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
                                               size_t *out_sent);
 
@@ -3674,7 +3764,7 @@ enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
+SPILL_API enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3692,6 +3782,7 @@ enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector
  * `work` and `ctx` may be used from the worker threads until the pool is
  * freed; `overflow` is NULL or a valid, thread-safe spout.
  */
+SPILL_API
 struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f32_work_fn work,
@@ -3707,7 +3798,7 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3720,7 +3811,7 @@ enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
+SPILL_API enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3731,7 +3822,7 @@ enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3747,6 +3838,7 @@ enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
                                          struct spill_collector_f32 *collector,
                                          size_t *out_collected);
@@ -3768,6 +3860,7 @@ enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
                                        struct spill_collector_f32 *const *collectors,
                                        size_t mergers,
@@ -3780,7 +3873,7 @@ enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
+SPILL_API size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3789,7 +3882,7 @@ size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
+SPILL_API size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3800,7 +3893,7 @@ size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
+SPILL_API uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3814,7 +3907,7 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
+SPILL_API enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3825,7 +3918,7 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3836,7 +3929,7 @@ struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3848,7 +3941,7 @@ struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
+SPILL_API size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3866,6 +3959,7 @@ size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
                                               size_t *out_sent);
 
@@ -3881,7 +3975,7 @@ enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
+SPILL_API enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3899,6 +3993,7 @@ enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector
  * `work` and `ctx` may be used from the worker threads until the pool is
  * freed; `overflow` is NULL or a valid, thread-safe spout.
  */
+SPILL_API
 struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f64_work_fn work,
@@ -3914,7 +4009,7 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3927,7 +4022,7 @@ enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
+SPILL_API enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3938,7 +4033,7 @@ enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3954,6 +4049,7 @@ enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
                                          struct spill_collector_f64 *collector,
                                          size_t *out_collected);
@@ -3975,6 +4071,7 @@ enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
                                        struct spill_collector_f64 *const *collectors,
                                        size_t mergers,
@@ -3987,7 +4084,7 @@ enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
+SPILL_API size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3996,7 +4093,7 @@ size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
+SPILL_API size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4007,7 +4104,7 @@ size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
+SPILL_API uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4021,7 +4118,7 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
+SPILL_API enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -4032,7 +4129,7 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -4043,7 +4140,7 @@ struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4055,7 +4152,7 @@ struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
+SPILL_API size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4073,6 +4170,7 @@ size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
                                               size_t *out_sent);
 
@@ -4088,7 +4186,7 @@ enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
+SPILL_API enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
 
 #ifdef __cplusplus
 }  // extern "C"
