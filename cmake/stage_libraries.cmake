@@ -10,18 +10,19 @@
 # standard library's objects (sections .llvmbc and .llvmcmd): a C/C++ link
 # with -flto would otherwise hand that bitcode, from rustc's LLVM, to the
 # toolchain's LTO plugin, which fails on a newer LLVM's bitcode. The
-# archive then holds machine code only.
+# archive then holds machine code only. (macOS, which has no objcopy: the
+# archive is copied as it is; untested.)
 #
 # Files are replaced only when their content changed (the static library:
 # when cargo rebuilt it), so an up-to-date cargo build relinks nothing.
 #
 # cmake -DCARGO_OUT=<dir> -DSTAGE=<dir> -DPLATFORM=<ELF|MINGW|MACHO> -DVERSION=<x.y.z>
-#       -DSOVERSION=<major> -DOBJCOPY=<objcopy> -DAR=<ar> [-DINSTALL_NAME_TOOL=<tool>]
+#       -DSOVERSION=<major> -DAR=<ar> [-DOBJCOPY=<objcopy>] [-DINSTALL_NAME_TOOL=<tool>]
 #       -P stage_libraries.cmake
 
 cmake_minimum_required(VERSION 3.19)
 
-foreach(required CARGO_OUT STAGE PLATFORM VERSION SOVERSION OBJCOPY AR)
+foreach(required CARGO_OUT STAGE PLATFORM VERSION SOVERSION AR)
   if(NOT DEFINED ${required} OR "${${required}}" STREQUAL "")
     message(FATAL_ERROR "stage_libraries.cmake: -D${required}=... is required")
   endif()
@@ -71,7 +72,10 @@ endif()
 # when cargo's archive is newer than the staged one.
 set(from "${CARGO_OUT}/${cargo_static}")
 set(to "${STAGE}/${spill_static_file}")
-if(NOT EXISTS "${to}" OR "${from}" IS_NEWER_THAN "${to}")
+if(NOT OBJCOPY)
+  # macOS (no objcopy; the root CMakeLists.txt allows that there only).
+  copy_changed("${from}" "${to}")
+elseif(NOT EXISTS "${to}" OR "${from}" IS_NEWER_THAN "${to}")
   execute_process(COMMAND "${AR}" t "${from}" OUTPUT_VARIABLE members COMMAND_ERROR_IS_FATAL ANY)
   string(REGEX REPLACE "\n$" "" members "${members}")
   string(REPLACE "\n" ";" members "${members}")
