@@ -7,7 +7,8 @@
 #     nothing of spill_ring, unsupported system/target combinations stop
 #     with a clear message.
 #   - the size of a trivial C program linked statically (plain,
-#     -Wl,--gc-sections, and stripped), the figures the README quotes.
+#     -Wl,--gc-sections, and stripped), the figures the README quotes, and
+#     the newest glibc symbol version the shared library needs.
 #
 # Cost on the 2-core CI machine: about 1 minute when it follows the CMake
 # stage of scripts/test.sh (it reuses that build's cargo target directory),
@@ -42,4 +43,6 @@ for f in plain gc gc_stripped; do
     "$out/$f" >/dev/null
     printf '  %-12s %9d\n' "$f" "$(stat -c %s "$out/$f")"
 done
+log "newest glibc symbol version libspill_ring.so needs (README, section glibc)"
+objdump -T "$prefix"/lib/libspill_ring.so.*.*.* | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1
 log "packaging stage passed"
