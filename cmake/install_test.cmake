@@ -23,24 +23,9 @@
 
 cmake_minimum_required(VERSION 3.19)
 
-foreach(required STEP BUILD_DIR WORK_DIR PREFIX LIBDIR BINDIR PLATFORM VERSION SOVERSION
-                 CONSUMER_SOURCE C_COMPILER GENERATOR)
-  if(NOT DEFINED ${required})
-    message(FATAL_ERROR "install_test.cmake: -D${required}=... is required")
-  endif()
-endforeach()
-
-# run(<what> <command>...): runs a command, fails the test if it fails;
-# leaves its standard output in `run_output`.
-function(run what)
-  execute_process(COMMAND ${ARGN}
-    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${ARGN}\n${out}\n${err}")
-  endif()
-  message(STATUS "${what}: ok")
-  set(run_output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/test_run.cmake") # run(), require_defined()
+require_defined(STEP BUILD_DIR WORK_DIR PREFIX LIBDIR BINDIR PLATFORM VERSION SOVERSION
+                CONSUMER_SOURCE C_COMPILER GENERATOR)
 
 # run_consumer(<exe>): runs a consumer program, which checks its own result.
 function(run_consumer exe)

@@ -9,21 +9,9 @@
 
 cmake_minimum_required(VERSION 3.19)
 
-foreach(required MODE SOURCE SPILL_RING_SOURCE WORK_DIR CARGO_TARGET_DIR CARGO_EXECUTABLE
-                 C_COMPILER CXX_COMPILER GENERATOR)
-  if(NOT DEFINED ${required})
-    message(FATAL_ERROR "subproject_test.cmake: -D${required}=... is required")
-  endif()
-endforeach()
-
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${ARGN}\n${out}\n${err}")
-  endif()
-  message(STATUS "${what}: ok")
-  set(run_output "${out}" PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/test_run.cmake") # run(), require_defined()
+require_defined(MODE SOURCE SPILL_RING_SOURCE WORK_DIR CARGO_TARGET_DIR CARGO_EXECUTABLE
+                C_COMPILER CXX_COMPILER GENERATOR)
 
 set(build "${WORK_DIR}/build")
 set(prefix "${WORK_DIR}/prefix")
