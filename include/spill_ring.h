@@ -62,6 +62,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/*
+ * SPILL_API marks the functions the library exports. On Windows a program
+ * that links the DLL (through its import library) declares them
+ * __declspec(dllimport); a program that links the static library defines
+ * SPILL_RING_STATIC before including this header (the CMake target
+ * spill_ring::static and spill_ring-static.pc do it). Elsewhere it expands
+ * to nothing. Define SPILL_API yourself to override both.
+ */
+#ifndef SPILL_API
+#  if defined(_WIN32) && !defined(SPILL_RING_STATIC)
+#    define SPILL_API __declspec(dllimport)
+#  else
+#    define SPILL_API
+#  endif
+#endif
 
 /**
  * The largest capacity a ring may have. Capacities must be powers of two
@@ -680,21 +695,21 @@ extern "C" {
  * valid until the next failing `spill_` call on the same thread; never free
  * it. Successful calls leave it unchanged.
  */
-const char *spill_last_error(void);
+SPILL_API const char *spill_last_error(void);
 
 /**
  * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
  * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
  * static; never free it. Safe from any thread.
  */
-const char *spill_status_str(int status);
+SPILL_API const char *spill_status_str(int status);
 
 /**
  * Whether retrying the call that returned `status` can succeed later:
  * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
  * value (including unknown ones). Safe from any thread.
  */
-bool spill_status_is_retryable(int status);
+SPILL_API bool spill_status_is_retryable(int status);
 
 /**
  * The version of the library that is linked, as
@@ -702,7 +717,7 @@ bool spill_status_is_retryable(int status);
  * `SPILL_RING_VERSION` (the header's version) to detect a header/library
  * mismatch. Safe from any thread.
  */
-uint32_t spill_version(void);
+SPILL_API uint32_t spill_version(void);
 
 /**
  * Creates an empty ring of `capacity` elements of `elem_size` bytes that
@@ -721,6 +736,7 @@ uint32_t spill_version(void);
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_create(size_t elem_size,
                                           size_t capacity,
                                           const struct spill_spout *spout,
@@ -734,6 +750,7 @@ enum spill_status spill_ring_bytes_create(size_t elem_size,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
                                               size_t capacity,
                                               const struct spill_spout *spout);
@@ -746,7 +763,10 @@ struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_bytes_memsize(size_t elem_size, size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_bytes_memsize(size_t elem_size,
+                                           size_t capacity,
+                                           size_t *out_size);
 
 /**
  * Builds a bytes ring inside `mem`, which the caller owns: `mem_size`
@@ -759,6 +779,7 @@ enum spill_status spill_ring_bytes_memsize(size_t elem_size, size_t capacity, si
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_init(void *mem,
                                         size_t mem_size,
                                         size_t elem_size,
@@ -777,7 +798,7 @@ enum spill_status spill_ring_bytes_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
+SPILL_API enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
@@ -794,7 +815,7 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
  * `ring` is NULL or a live ring; `item` is NULL or points to `elem_size`
  * readable bytes.
  */
-enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
+SPILL_API enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
@@ -805,7 +826,9 @@ enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const voi
  *
  * As for spill_ring_bytes_push().
  */
-enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const void *item);
+SPILL_API
+enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring,
+                                            const void *item);
 
 /**
  * Appends the `count` packed elements at `items` (`count * elem_size`
@@ -825,6 +848,7 @@ enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const
  * `ring` is NULL or a live ring; `items` is NULL or holds `count`
  * elements; `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
                                              const void *items,
                                              size_t count,
@@ -843,7 +867,7 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
  * `ring` is NULL or a live ring; `out` is NULL or has room for
  * `elem_size` bytes.
  */
-enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
+SPILL_API enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
 
 /**
  * Moves up to `max` oldest elements into `out` (packed, oldest first, at
@@ -861,6 +885,7 @@ enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * elements; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
                                             void *out,
                                             size_t max,
@@ -874,7 +899,7 @@ enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
  *
  * As for spill_ring_bytes_pop().
  */
-enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
+SPILL_API enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
 
 /**
  * How many elements the ring holds (0 for NULL, with spill_last_error()
@@ -885,7 +910,7 @@ enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, voi
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
 
 /**
  * How many elements the ring can hold (0 for NULL). Allowed from inside
@@ -895,7 +920,7 @@ size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
 
 /**
  * The size in bytes of one element (0 for NULL). Allowed from inside the
@@ -905,7 +930,7 @@ size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
 
 /**
  * Whether the ring holds no element (false for NULL). Allowed from inside
@@ -915,7 +940,7 @@ size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
+SPILL_API bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -925,7 +950,7 @@ bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
+SPILL_API bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
 
 /**
  * Sends every element to the ring's spout as spill_ring_u64_flush() does
@@ -944,7 +969,9 @@ bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring,
+                                         size_t *out_flushed);
 
 /**
  * Sends every element to `dst` (not the ring's spout) in at most two
@@ -962,6 +989,7 @@ enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
                                          const struct spill_spout *dst,
                                          size_t *out_drained);
@@ -976,7 +1004,7 @@ enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
+SPILL_API enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
@@ -990,7 +1018,7 @@ enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring that outlives every user of the spout.
  */
-struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
+SPILL_API struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
 
 /**
  * Opens (creating it if needed) the record file at `path` for appending
@@ -1012,6 +1040,7 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
  * `path` is NULL or a NUL-terminated string; `out_file` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_file_spout_create(const char *path,
                                           size_t elem_size,
                                           struct spill_file_spout **out_file);
@@ -1024,7 +1053,7 @@ enum spill_status spill_file_spout_create(const char *path,
  *
  * `path` is NULL or a NUL-terminated string.
  */
-struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
+SPILL_API struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
 
 /**
  * The spout that appends to `file`: pass it to a ring whose elements are
@@ -1042,7 +1071,7 @@ struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_siz
  * `file` is NULL or a live file spout that outlives every ring using the
  * spout.
  */
-struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
+SPILL_API struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
 
 /**
  * Writes out buffered elements and closes the file. NULL does nothing.
@@ -1056,7 +1085,7 @@ struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
  * `file` is NULL or a live file spout that no live ring still uses; it is
  * not used again once closed.
  */
-enum spill_status spill_file_spout_close(struct spill_file_spout *file);
+SPILL_API enum spill_status spill_file_spout_close(struct spill_file_spout *file);
 
 /**
  * Reads the record file at `path` (elements of `elem_size` bytes) and
@@ -1074,6 +1103,7 @@ enum spill_status spill_file_spout_close(struct spill_file_spout *file);
  * `path` is NULL or a NUL-terminated string; `dst` is NULL or a valid
  * spout; `out_count` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_file_read(const char *path,
                                   size_t elem_size,
                                   const struct spill_spout *dst,
@@ -1094,6 +1124,7 @@ enum spill_status spill_file_read(const char *path,
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_create(size_t capacity,
                                        const struct spill_spout *spout,
                                        struct spill_ring_u8 **out_ring);
@@ -1107,7 +1138,7 @@ enum spill_status spill_ring_u8_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
@@ -1122,7 +1153,7 @@ struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spou
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1142,6 +1173,7 @@ enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_init(void *mem,
                                      size_t mem_size,
                                      size_t capacity,
@@ -1172,7 +1204,7 @@ enum spill_status spill_ring_u8_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
+SPILL_API enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -1188,7 +1220,7 @@ enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
+SPILL_API enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
  * Appends `item` only if the ring has room.
@@ -1202,7 +1234,7 @@ enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
+SPILL_API enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1229,6 +1261,7 @@ enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t ite
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
                                           const uint8_t *items,
                                           size_t count,
@@ -1246,7 +1279,7 @@ enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
+SPILL_API enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1265,6 +1298,7 @@ enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
                                          uint8_t *out,
                                          size_t max,
@@ -1280,7 +1314,7 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
+SPILL_API enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -1291,7 +1325,7 @@ enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
+SPILL_API size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -1301,7 +1335,7 @@ size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
+SPILL_API size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -1311,7 +1345,7 @@ size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
+SPILL_API bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -1322,7 +1356,7 @@ bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
+SPILL_API bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -1341,7 +1375,7 @@ bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -1360,6 +1394,7 @@ enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_fl
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
                                       const struct spill_spout *dst,
                                       size_t *out_drained);
@@ -1375,7 +1410,7 @@ enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
+SPILL_API enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1390,7 +1425,7 @@ enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
+SPILL_API struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
@@ -1407,6 +1442,7 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_u16 **out_ring);
@@ -1420,7 +1456,9 @@ enum spill_status spill_ring_u16_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u16 *spill_ring_u16_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
@@ -1435,7 +1473,7 @@ struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1455,6 +1493,7 @@ enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1485,7 +1524,7 @@ enum spill_status spill_ring_u16_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
+SPILL_API enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -1501,7 +1540,7 @@ enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
+SPILL_API enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
  * Appends `item` only if the ring has room.
@@ -1515,7 +1554,7 @@ enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
+SPILL_API enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1542,6 +1581,7 @@ enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t 
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
                                            const uint16_t *items,
                                            size_t count,
@@ -1559,7 +1599,7 @@ enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
+SPILL_API enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1578,6 +1618,7 @@ enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
                                           uint16_t *out,
                                           size_t max,
@@ -1593,7 +1634,7 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
+SPILL_API enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -1604,7 +1645,7 @@ enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
+SPILL_API size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -1614,7 +1655,7 @@ size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
+SPILL_API size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -1624,7 +1665,7 @@ size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
+SPILL_API bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -1635,7 +1676,7 @@ bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
+SPILL_API bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -1654,7 +1695,7 @@ bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -1673,6 +1714,7 @@ enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -1688,7 +1730,7 @@ enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
+SPILL_API enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1703,7 +1745,7 @@ enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
+SPILL_API struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
@@ -1720,6 +1762,7 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_u32 **out_ring);
@@ -1733,7 +1776,9 @@ enum spill_status spill_ring_u32_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u32 *spill_ring_u32_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
@@ -1748,7 +1793,7 @@ struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1768,6 +1813,7 @@ enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1798,7 +1844,7 @@ enum spill_status spill_ring_u32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
+SPILL_API enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -1814,7 +1860,7 @@ enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
+SPILL_API enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
  * Appends `item` only if the ring has room.
@@ -1828,7 +1874,7 @@ enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
+SPILL_API enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1855,6 +1901,7 @@ enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t 
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
                                            const uint32_t *items,
                                            size_t count,
@@ -1872,7 +1919,7 @@ enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
+SPILL_API enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1891,6 +1938,7 @@ enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
                                           uint32_t *out,
                                           size_t max,
@@ -1906,7 +1954,7 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
+SPILL_API enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -1917,7 +1965,7 @@ enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
+SPILL_API size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -1927,7 +1975,7 @@ size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
+SPILL_API size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -1937,7 +1985,7 @@ size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
+SPILL_API bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -1948,7 +1996,7 @@ bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
+SPILL_API bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -1967,7 +2015,7 @@ bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -1986,6 +2034,7 @@ enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2001,7 +2050,7 @@ enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
+SPILL_API enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2016,7 +2065,7 @@ enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
+SPILL_API struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
@@ -2033,6 +2082,7 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_u64 **out_ring);
@@ -2046,7 +2096,9 @@ enum spill_status spill_ring_u64_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u64 *spill_ring_u64_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
@@ -2061,7 +2113,7 @@ struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2081,6 +2133,7 @@ enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -2111,7 +2164,7 @@ enum spill_status spill_ring_u64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
+SPILL_API enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -2127,7 +2180,7 @@ enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
+SPILL_API enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
  * Appends `item` only if the ring has room.
@@ -2141,7 +2194,7 @@ enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
+SPILL_API enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2168,6 +2221,7 @@ enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t 
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
                                            const uint64_t *items,
                                            size_t count,
@@ -2185,7 +2239,7 @@ enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
+SPILL_API enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2204,6 +2258,7 @@ enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
                                           uint64_t *out,
                                           size_t max,
@@ -2219,7 +2274,7 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
+SPILL_API enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -2230,7 +2285,7 @@ enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
+SPILL_API size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -2240,7 +2295,7 @@ size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
+SPILL_API size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -2250,7 +2305,7 @@ size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
+SPILL_API bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -2261,7 +2316,7 @@ bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
+SPILL_API bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2280,7 +2335,7 @@ bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2299,6 +2354,7 @@ enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2314,7 +2370,7 @@ enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
+SPILL_API enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2329,7 +2385,7 @@ enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
+SPILL_API struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
@@ -2346,6 +2402,7 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_f32 **out_ring);
@@ -2359,7 +2416,9 @@ enum spill_status spill_ring_f32_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_f32 *spill_ring_f32_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
@@ -2374,7 +2433,7 @@ struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2394,6 +2453,7 @@ enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -2424,7 +2484,7 @@ enum spill_status spill_ring_f32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
+SPILL_API enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -2440,7 +2500,7 @@ enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
+SPILL_API enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
 
 /**
  * Appends `item` only if the ring has room.
@@ -2454,7 +2514,7 @@ enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
+SPILL_API enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2481,6 +2541,7 @@ enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float ite
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
                                            const float *items,
                                            size_t count,
@@ -2498,7 +2559,7 @@ enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
+SPILL_API enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2517,6 +2578,7 @@ enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
                                           float *out,
                                           size_t max,
@@ -2532,7 +2594,7 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
+SPILL_API enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -2543,7 +2605,7 @@ enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
+SPILL_API size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -2553,7 +2615,7 @@ size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
+SPILL_API size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -2563,7 +2625,7 @@ size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
+SPILL_API bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -2574,7 +2636,7 @@ bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
+SPILL_API bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2593,7 +2655,7 @@ bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2612,6 +2674,7 @@ enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2627,7 +2690,7 @@ enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
+SPILL_API enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2642,7 +2705,7 @@ enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
+SPILL_API struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
@@ -2659,6 +2722,7 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_f64 **out_ring);
@@ -2672,7 +2736,9 @@ enum spill_status spill_ring_f64_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_f64 *spill_ring_f64_new(size_t capacity,
+                                          const struct spill_spout *spout);
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
@@ -2687,7 +2753,7 @@ struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2707,6 +2773,7 @@ enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -2737,7 +2804,7 @@ enum spill_status spill_ring_f64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
+SPILL_API enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -2753,7 +2820,7 @@ enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
+SPILL_API enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
 
 /**
  * Appends `item` only if the ring has room.
@@ -2767,7 +2834,7 @@ enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
+SPILL_API enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2794,6 +2861,7 @@ enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double it
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
                                            const double *items,
                                            size_t count,
@@ -2811,7 +2879,7 @@ enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
+SPILL_API enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2830,6 +2898,7 @@ enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
                                           double *out,
                                           size_t max,
@@ -2845,7 +2914,7 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
+SPILL_API enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -2856,7 +2925,7 @@ enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double 
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
+SPILL_API size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -2866,7 +2935,7 @@ size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
+SPILL_API size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -2876,7 +2945,7 @@ size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
+SPILL_API bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -2887,7 +2956,7 @@ bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
+SPILL_API bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2906,7 +2975,7 @@ bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
+SPILL_API enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2925,6 +2994,7 @@ enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -2940,7 +3010,7 @@ enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
+SPILL_API enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2955,7 +3025,7 @@ enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
+SPILL_API struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2979,6 +3049,7 @@ struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u8_create(size_t producers,
                                        size_t capacity,
                                        const struct spill_spout *spouts,
@@ -2993,6 +3064,7 @@ enum spill_status spill_mpsc_u8_create(size_t producers,
  *
  * As for spill_mpsc_u8_create().
  */
+SPILL_API
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3007,7 +3079,7 @@ struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
+SPILL_API struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3016,7 +3088,7 @@ struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t 
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
+SPILL_API size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3026,7 +3098,7 @@ size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
+SPILL_API size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3042,6 +3114,7 @@ size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
                                       const struct spill_spout *dst,
                                       size_t *out_drained);
@@ -3055,7 +3128,7 @@ enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3079,6 +3152,7 @@ enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u16_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3093,6 +3167,7 @@ enum spill_status spill_mpsc_u16_create(size_t producers,
  *
  * As for spill_mpsc_u16_create().
  */
+SPILL_API
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3107,7 +3182,7 @@ struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
+SPILL_API struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3116,7 +3191,7 @@ struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
+SPILL_API size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3126,7 +3201,7 @@ size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
+SPILL_API size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3142,6 +3217,7 @@ size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -3155,7 +3231,7 @@ enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3179,6 +3255,7 @@ enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3193,6 +3270,7 @@ enum spill_status spill_mpsc_u32_create(size_t producers,
  *
  * As for spill_mpsc_u32_create().
  */
+SPILL_API
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3207,7 +3285,7 @@ struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
+SPILL_API struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3216,7 +3294,7 @@ struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
+SPILL_API size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3226,7 +3304,7 @@ size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
+SPILL_API size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3242,6 +3320,7 @@ size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -3255,7 +3334,7 @@ enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3279,6 +3358,7 @@ enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3293,6 +3373,7 @@ enum spill_status spill_mpsc_u64_create(size_t producers,
  *
  * As for spill_mpsc_u64_create().
  */
+SPILL_API
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3307,7 +3388,7 @@ struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
+SPILL_API struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3316,7 +3397,7 @@ struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
+SPILL_API size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3326,7 +3407,7 @@ size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
+SPILL_API size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3342,6 +3423,7 @@ size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -3355,7 +3437,7 @@ enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3379,6 +3461,7 @@ enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3393,6 +3476,7 @@ enum spill_status spill_mpsc_f32_create(size_t producers,
  *
  * As for spill_mpsc_f32_create().
  */
+SPILL_API
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3407,7 +3491,7 @@ struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
+SPILL_API struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3416,7 +3500,7 @@ struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
+SPILL_API size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3426,7 +3510,7 @@ size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
+SPILL_API size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3442,6 +3526,7 @@ size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -3455,7 +3540,7 @@ enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
+SPILL_API enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3479,6 +3564,7 @@ enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3493,6 +3579,7 @@ enum spill_status spill_mpsc_f64_create(size_t producers,
  *
  * As for spill_mpsc_f64_create().
  */
+SPILL_API
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3507,7 +3594,7 @@ struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
+SPILL_API struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3516,7 +3603,7 @@ struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
+SPILL_API size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3526,7 +3613,7 @@ size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
+SPILL_API size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3542,6 +3629,7 @@ size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained);
@@ -3555,7 +3643,7 @@ enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
+SPILL_API enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3579,6 +3667,7 @@ enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_create(size_t workers,
                                        size_t capacity,
                                        spill_pool_u8_work_fn work,
@@ -3594,6 +3683,7 @@ enum spill_status spill_pool_u8_create(size_t workers,
  *
  * As for spill_pool_u8_create().
  */
+SPILL_API
 struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
                                         spill_pool_u8_work_fn work,
@@ -3609,7 +3699,7 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3622,7 +3712,7 @@ enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void 
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
+SPILL_API enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3633,7 +3723,7 @@ enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3649,6 +3739,7 @@ enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
                                         struct spill_collector_u8 *collector,
                                         size_t *out_collected);
@@ -3670,6 +3761,7 @@ enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
                                       struct spill_collector_u8 *const *collectors,
                                       size_t mergers,
@@ -3682,7 +3774,7 @@ enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
+SPILL_API size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3691,7 +3783,7 @@ size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
+SPILL_API size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3702,7 +3794,7 @@ size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
+SPILL_API uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3721,7 +3813,7 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
+SPILL_API enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -3738,6 +3830,7 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u8_create(const struct spill_spout *out,
                                             bool sequenced,
                                             struct spill_collector_u8 **out_collector);
@@ -3750,7 +3843,7 @@ enum spill_status spill_collector_u8_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
 
 /**
  * spill_collector_u8_create() with `sequenced` true, returning the
@@ -3760,7 +3853,7 @@ struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3772,7 +3865,7 @@ struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
+SPILL_API size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3790,6 +3883,7 @@ size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
                                              size_t *out_sent);
 
@@ -3805,7 +3899,7 @@ enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collecto
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
+SPILL_API enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3829,6 +3923,7 @@ enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_u16_work_fn work,
@@ -3844,6 +3939,7 @@ enum spill_status spill_pool_u16_create(size_t workers,
  *
  * As for spill_pool_u16_create().
  */
+SPILL_API
 struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u16_work_fn work,
@@ -3859,7 +3955,7 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3872,7 +3968,7 @@ enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
+SPILL_API enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3883,7 +3979,7 @@ enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3899,6 +3995,7 @@ enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
                                          struct spill_collector_u16 *collector,
                                          size_t *out_collected);
@@ -3920,6 +4017,7 @@ enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
                                        struct spill_collector_u16 *const *collectors,
                                        size_t mergers,
@@ -3932,7 +4030,7 @@ enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
+SPILL_API size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3941,7 +4039,7 @@ size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
+SPILL_API size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3952,7 +4050,7 @@ size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
+SPILL_API uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3971,7 +4069,7 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
+SPILL_API enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -3988,6 +4086,7 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u16_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_u16 **out_collector);
@@ -4000,7 +4099,7 @@ enum spill_status spill_collector_u16_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
 
 /**
  * spill_collector_u16_create() with `sequenced` true, returning the
@@ -4010,7 +4109,7 @@ struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4022,7 +4121,7 @@ struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
+SPILL_API size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4040,6 +4139,7 @@ size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
                                               size_t *out_sent);
 
@@ -4055,7 +4155,7 @@ enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
+SPILL_API enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4079,6 +4179,7 @@ enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_u32_work_fn work,
@@ -4094,6 +4195,7 @@ enum spill_status spill_pool_u32_create(size_t workers,
  *
  * As for spill_pool_u32_create().
  */
+SPILL_API
 struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u32_work_fn work,
@@ -4109,7 +4211,7 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4122,7 +4224,7 @@ enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
+SPILL_API enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4133,7 +4235,7 @@ enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4149,6 +4251,7 @@ enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
                                          struct spill_collector_u32 *collector,
                                          size_t *out_collected);
@@ -4170,6 +4273,7 @@ enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
                                        struct spill_collector_u32 *const *collectors,
                                        size_t mergers,
@@ -4182,7 +4286,7 @@ enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
+SPILL_API size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4191,7 +4295,7 @@ size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
+SPILL_API size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4202,7 +4306,7 @@ size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
+SPILL_API uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4221,7 +4325,7 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
+SPILL_API enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4238,6 +4342,7 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u32_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_u32 **out_collector);
@@ -4250,7 +4355,7 @@ enum spill_status spill_collector_u32_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
 
 /**
  * spill_collector_u32_create() with `sequenced` true, returning the
@@ -4260,7 +4365,7 @@ struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4272,7 +4377,7 @@ struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
+SPILL_API size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4290,6 +4395,7 @@ size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
                                               size_t *out_sent);
 
@@ -4305,7 +4411,7 @@ enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
+SPILL_API enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4329,6 +4435,7 @@ enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_u64_work_fn work,
@@ -4344,6 +4451,7 @@ enum spill_status spill_pool_u64_create(size_t workers,
  *
  * As for spill_pool_u64_create().
  */
+SPILL_API
 struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u64_work_fn work,
@@ -4359,7 +4467,7 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4372,7 +4480,7 @@ enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
+SPILL_API enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4383,7 +4491,7 @@ enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4399,6 +4507,7 @@ enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
                                          struct spill_collector_u64 *collector,
                                          size_t *out_collected);
@@ -4420,6 +4529,7 @@ enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
                                        struct spill_collector_u64 *const *collectors,
                                        size_t mergers,
@@ -4432,7 +4542,7 @@ enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
+SPILL_API size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4441,7 +4551,7 @@ size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
+SPILL_API size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4452,7 +4562,7 @@ size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
+SPILL_API uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4471,7 +4581,7 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
+SPILL_API enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4488,6 +4598,7 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u64_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_u64 **out_collector);
@@ -4500,7 +4611,7 @@ enum spill_status spill_collector_u64_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
 
 /**
  * spill_collector_u64_create() with `sequenced` true, returning the
@@ -4510,7 +4621,7 @@ struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4522,7 +4633,7 @@ struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
+SPILL_API size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4540,6 +4651,7 @@ size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
                                               size_t *out_sent);
 
@@ -4555,7 +4667,7 @@ enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
+SPILL_API enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4579,6 +4691,7 @@ enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_f32_work_fn work,
@@ -4594,6 +4707,7 @@ enum spill_status spill_pool_f32_create(size_t workers,
  *
  * As for spill_pool_f32_create().
  */
+SPILL_API
 struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f32_work_fn work,
@@ -4609,7 +4723,7 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4622,7 +4736,7 @@ enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
+SPILL_API enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4633,7 +4747,7 @@ enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4649,6 +4763,7 @@ enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
                                          struct spill_collector_f32 *collector,
                                          size_t *out_collected);
@@ -4670,6 +4785,7 @@ enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
                                        struct spill_collector_f32 *const *collectors,
                                        size_t mergers,
@@ -4682,7 +4798,7 @@ enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
+SPILL_API size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4691,7 +4807,7 @@ size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
+SPILL_API size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4702,7 +4818,7 @@ size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
+SPILL_API uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4721,7 +4837,7 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
+SPILL_API enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4738,6 +4854,7 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f32_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_f32 **out_collector);
@@ -4750,7 +4867,7 @@ enum spill_status spill_collector_f32_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
 
 /**
  * spill_collector_f32_create() with `sequenced` true, returning the
@@ -4760,7 +4877,7 @@ struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4772,7 +4889,7 @@ struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
+SPILL_API size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4790,6 +4907,7 @@ size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
                                               size_t *out_sent);
 
@@ -4805,7 +4923,7 @@ enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
+SPILL_API enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4829,6 +4947,7 @@ enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_f64_work_fn work,
@@ -4844,6 +4963,7 @@ enum spill_status spill_pool_f64_create(size_t workers,
  *
  * As for spill_pool_f64_create().
  */
+SPILL_API
 struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f64_work_fn work,
@@ -4859,7 +4979,7 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4872,7 +4992,7 @@ enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
+SPILL_API enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4883,7 +5003,7 @@ enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
+SPILL_API enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4899,6 +5019,7 @@ enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
                                          struct spill_collector_f64 *collector,
                                          size_t *out_collected);
@@ -4920,6 +5041,7 @@ enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
                                        struct spill_collector_f64 *const *collectors,
                                        size_t mergers,
@@ -4932,7 +5054,7 @@ enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
+SPILL_API size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4941,7 +5063,7 @@ size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
+SPILL_API size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4952,7 +5074,7 @@ size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
+SPILL_API uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4971,7 +5093,7 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
+SPILL_API enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4988,6 +5110,7 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f64_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_f64 **out_collector);
@@ -5000,7 +5123,7 @@ enum spill_status spill_collector_f64_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
+SPILL_API struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
 
 /**
  * spill_collector_f64_create() with `sequenced` true, returning the
@@ -5010,7 +5133,7 @@ struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
+SPILL_API struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -5022,7 +5145,7 @@ struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
+SPILL_API size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -5040,6 +5163,7 @@ size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
                                               size_t *out_sent);
 
@@ -5055,7 +5179,7 @@ enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
+SPILL_API enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
 
 #ifdef __cplusplus
 }  // extern "C"

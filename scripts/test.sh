@@ -4,7 +4,9 @@
 #   suite through the cc crate), every Rust example, the no_std builds, Miri on
 #   the core, the CMake build with ctest (C tests, C/C++ examples, header and
 #   install tests), the C suite under AddressSanitizer/UBSan, and the
-#   threaded C tests under ThreadSanitizer, helgrind and drd.
+#   threaded C tests under ThreadSanitizer, helgrind and drd, valgrind memcheck
+#   on every C test and example, the packaging checks, and the Windows
+#   (MinGW-w64 + Wine) and aarch64 (qemu-user) cross builds with their tests.
 #
 # SPILL_SKIP_MIRI=1 or SPILL_SKIP_SANITIZERS=1 skip the two slowest stages.
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +58,10 @@ cmake --build "$BUILD" -j"$(nproc)"
 ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
 log "the C benchmark program runs (--quick: a few milliseconds, figures not meaningful)"
 "$BUILD/benches_c/bench_abi" --quick >/dev/null
+
+"$REPO_ROOT/scripts/ci_packaging.sh"
+"$REPO_ROOT/scripts/ci_windows.sh"
+"$REPO_ROOT/scripts/ci_aarch64.sh"
 
 if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     log "sanitizers"
