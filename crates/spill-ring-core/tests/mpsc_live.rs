@@ -98,8 +98,9 @@ fn evicting_producers_lose_nothing_between_consumer_and_spouts() {
     while !workers.iter().all(|worker| worker.is_finished()) {
         popped += consumer.drain(4, |_| {});
     }
-    popped += consumer.drain(8, |_| {});
+    // `join` orders the producers' last pushes before the last drain.
     let evicted: usize = workers.into_iter().map(|worker| worker.join().unwrap().len()).sum();
+    popped += consumer.drain(8, |_| {});
     assert_eq!(popped + evicted, 2 * items as usize);
 }
 

@@ -108,24 +108,19 @@ fn run<E: Element>(items: u64, capacity: usize, slow_every: u64) {
         let (producer, index) = item.check();
         popped[producer as usize].see(index, &seen[producer as usize]);
     };
-    let mut done = false;
-    loop {
+    while !producers.iter().all(|handle| handle.is_finished()) {
         rounds += 1;
         if rounds % slow_every == 0 {
             // Deliberately slow: let the producers lap the lanes.
             thread::sleep(std::time::Duration::from_micros(50));
         }
-        let got = consumer.drain(16, &mut see);
-        if got == 0 {
-            if done {
-                break;
-            }
-            done = producers.iter().all(|handle| handle.is_finished());
-        }
+        consumer.drain(16, &mut see);
     }
+    // `join` orders the producers' last pushes before the last drains.
     for handle in producers {
         handle.join().unwrap();
     }
+    while consumer.drain(16, &mut see) > 0 {}
     drop(registry);
     for id in 0..PRODUCERS as usize {
         // No item was seen twice (`see`), so `items` seen means all of them.
