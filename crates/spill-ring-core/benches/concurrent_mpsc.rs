@@ -64,8 +64,12 @@ fn mpsc_transfer(c: &mut Criterion) {
             run(
                 iters,
                 || {
-                    let (registry, consumer) = mpsc::Builder::new(PRODUCERS as usize, CAPACITY).build::<u64>().unwrap();
-                    let producers = (0..PRODUCERS).map(|_| registry.register().unwrap()).collect();
+                    let (registry, consumer) = mpsc::Builder::new(PRODUCERS as usize, CAPACITY)
+                        .build::<u64>()
+                        .unwrap();
+                    let producers = (0..PRODUCERS)
+                        .map(|_| registry.register().unwrap())
+                        .collect();
                     (producers, consumer)
                 },
                 |p, v| p.try_push(v).is_ok(),
@@ -96,7 +100,8 @@ fn mpsc_transfer(c: &mut Criterion) {
             run(
                 iters,
                 || {
-                    let (tx, rx) = std::sync::mpsc::sync_channel::<u64>(CAPACITY * PRODUCERS as usize);
+                    let (tx, rx) =
+                        std::sync::mpsc::sync_channel::<u64>(CAPACITY * PRODUCERS as usize);
                     ((0..PRODUCERS).map(|_| tx.clone()).collect(), rx)
                 },
                 |p, v| p.try_send(v).is_ok(),

@@ -211,7 +211,10 @@ fn transfer_pages(c: &mut Criterion) {
                         return 0;
                     };
                     let (first, second) = chunk.as_slices();
-                    first.iter().chain(second).for_each(|page| *sum += page[0] + page[511]);
+                    first
+                        .iter()
+                        .chain(second)
+                        .for_each(|page| *sum += page[0] + page[511]);
                     let n = chunk.len() as u64;
                     chunk.commit_all();
                     n
@@ -278,7 +281,9 @@ fn evicting(c: &mut Criterion) {
                     black_box(v);
                     evicted.fetch_add(1, Ordering::Relaxed);
                 });
-                let (mut p, mut c) = spsc::Builder::new(CAPACITY).build_with_spout(spout).unwrap();
+                let (mut p, mut c) = spsc::Builder::new(CAPACITY)
+                    .build_with_spout(spout)
+                    .unwrap();
                 let done = std::sync::atomic::AtomicBool::new(false);
                 let popped = thread::scope(|s| {
                     let draining = s.spawn(|| {
@@ -334,7 +339,9 @@ fn latency(_c: &mut Criterion) {
                         break sent;
                     }
                 };
-                histogram.record(epoch.elapsed().as_nanos() as u64 - sent).unwrap();
+                histogram
+                    .record(epoch.elapsed().as_nanos() as u64 - sent)
+                    .unwrap();
             }
         });
         histogram

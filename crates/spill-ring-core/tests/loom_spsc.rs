@@ -14,11 +14,21 @@ use spill_ring_core::CollectSpout;
 /// Checks that `popped` and `evicted` together hold `0..n` exactly once,
 /// each in order.
 fn exactly_once(popped: &[u32], evicted: &[u32], n: u32) {
-    assert!(popped.windows(2).all(|w| w[0] < w[1]), "consumer order {popped:?}");
-    assert!(evicted.windows(2).all(|w| w[0] < w[1]), "spout order {evicted:?}");
+    assert!(
+        popped.windows(2).all(|w| w[0] < w[1]),
+        "consumer order {popped:?}"
+    );
+    assert!(
+        evicted.windows(2).all(|w| w[0] < w[1]),
+        "spout order {evicted:?}"
+    );
     let mut all: Vec<u32> = popped.iter().chain(evicted).copied().collect();
     all.sort_unstable();
-    assert_eq!(all, (0..n).collect::<Vec<_>>(), "popped {popped:?} evicted {evicted:?}");
+    assert_eq!(
+        all,
+        (0..n).collect::<Vec<_>>(),
+        "popped {popped:?} evicted {evicted:?}"
+    );
 }
 
 /// Drains what is left after the producer is done.
@@ -31,7 +41,10 @@ fn drain_rest(consumer: &mut spsc::Consumer<u32>, popped: &mut Vec<u32>) {
 #[test]
 fn push_evict_races_pop() {
     loom::model(|| {
-        let (mut producer, mut consumer) = spsc::Builder::new(1).hold(1).build_with_spout(CollectSpout::new()).unwrap();
+        let (mut producer, mut consumer) = spsc::Builder::new(1)
+            .hold(1)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
         let pushing = thread::spawn(move || {
             for i in 0..3 {
                 producer.push(i).unwrap();
@@ -51,7 +64,10 @@ fn push_evict_races_pop() {
 #[test]
 fn consume_all_races_eviction_with_salvage() {
     loom::model(|| {
-        let (mut producer, mut consumer) = spsc::Builder::new(2).hold(2).build_with_spout(CollectSpout::new()).unwrap();
+        let (mut producer, mut consumer) = spsc::Builder::new(2)
+            .hold(2)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
         producer.push(0).unwrap();
         producer.push(1).unwrap();
         let pushing = thread::spawn(move || {
@@ -70,7 +86,10 @@ fn consume_all_races_eviction_with_salvage() {
 #[test]
 fn reserve_commit_races_read_in_place() {
     loom::model(|| {
-        let (mut producer, mut consumer) = spsc::Builder::new(2).hold(1).build_with_spout(CollectSpout::new()).unwrap();
+        let (mut producer, mut consumer) = spsc::Builder::new(2)
+            .hold(1)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
         let pushing = thread::spawn(move || {
             let mut chunk = producer.reserve(2);
             chunk.push(0).unwrap();
@@ -116,7 +135,8 @@ fn returned_slots_are_reused_without_overlap() {
 #[test]
 fn a_waiting_push_is_woken_by_a_pop() {
     loom::model(|| {
-        let (mut producer, mut consumer) = spsc::Builder::new(1).waking(true).build::<u32>().unwrap();
+        let (mut producer, mut consumer) =
+            spsc::Builder::new(1).waking(true).build::<u32>().unwrap();
         producer.push(0).unwrap();
         let pushing = thread::spawn(move || producer.push_wait(1));
         let first = loop {
@@ -175,12 +195,14 @@ fn mpsc_registration_is_bounded_and_lanes_are_reused() {
         let mut got = Vec::new();
         consumer.drain(4, |item| got.push(item));
         got.sort_unstable();
-        let expected: Vec<u32> = [registered_there.then_some(10), registered_here.then_some(20)]
-            .into_iter()
-            .flatten()
-            .collect();
+        let expected: Vec<u32> = [
+            registered_there.then_some(10),
+            registered_here.then_some(20),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         assert_eq!(got, expected);
         assert_eq!(registry.producers(), 0);
     });
 }
-

@@ -40,13 +40,21 @@ fn draining_is_fair_across_lanes() {
         }
     }
     let mut got = Vec::new();
-    assert_eq!(consumer.drain(2, |item| got.push(item)), 6, "a quota of 2 from each lane");
+    assert_eq!(
+        consumer.drain(2, |item| got.push(item)),
+        6,
+        "a quota of 2 from each lane"
+    );
     let lanes: Vec<u8> = got.iter().map(|&(lane, _)| lane).collect();
     assert_eq!(lanes, [0, 0, 1, 1, 2, 2]);
     got.clear();
     consumer.drain(2, |item| got.push(item));
     let lanes: Vec<u8> = got.iter().map(|&(lane, _)| lane).collect();
-    assert_eq!(lanes, [1, 1, 2, 2, 0, 0], "the next pass starts one lane further");
+    assert_eq!(
+        lanes,
+        [1, 1, 2, 2, 0, 0],
+        "the next pass starts one lane further"
+    );
     let firsts: Vec<_> = (0..3).map(|_| consumer.pop().unwrap().0).collect();
     assert_eq!(firsts, [2, 0, 1], "pop rotates too");
 }
@@ -54,7 +62,10 @@ fn draining_is_fair_across_lanes() {
 #[test]
 fn each_producer_keeps_its_order_and_waiting_pushes_lose_nothing() {
     let items: u32 = if cfg!(miri) { 50 } else { 20_000 };
-    let (registry, mut consumer) = mpsc::Builder::new(3, 4).waking(true).build::<(u32, u32)>().unwrap();
+    let (registry, mut consumer) = mpsc::Builder::new(3, 4)
+        .waking(true)
+        .build::<(u32, u32)>()
+        .unwrap();
     let workers: Vec<_> = (0..3)
         .map(|id| {
             let mut producer = registry.register().unwrap();
@@ -99,14 +110,20 @@ fn evicting_producers_lose_nothing_between_consumer_and_spouts() {
         popped += consumer.drain(4, |_| {});
     }
     // `join` orders the producers' last pushes before the last drain.
-    let evicted: usize = workers.into_iter().map(|worker| worker.join().unwrap().len()).sum();
+    let evicted: usize = workers
+        .into_iter()
+        .map(|worker| worker.join().unwrap().len())
+        .sum();
     popped += consumer.drain(8, |_| {});
     assert_eq!(popped + evicted, 2 * items as usize);
 }
 
 #[test]
 fn closing_wakes_every_waiting_producer_and_stops_registration() {
-    let (registry, consumer) = mpsc::Builder::new(2, 1).waking(true).build::<u32>().unwrap();
+    let (registry, consumer) = mpsc::Builder::new(2, 1)
+        .waking(true)
+        .build::<u32>()
+        .unwrap();
     let workers: Vec<_> = (0..2)
         .map(|id| {
             let mut producer = registry.register().unwrap();
@@ -116,15 +133,27 @@ fn closing_wakes_every_waiting_producer_and_stops_registration() {
         .collect();
     consumer.close();
     for (id, worker) in workers.into_iter().enumerate() {
-        assert_eq!(worker.join().unwrap(), Err(WaitError::Closed(id as u32 + 10)));
+        assert_eq!(
+            worker.join().unwrap(),
+            Err(WaitError::Closed(id as u32 + 10))
+        );
     }
     assert_eq!(registry.register().err(), Some(RegisterError::Closed));
 }
 
 #[test]
 fn bad_producer_counts_are_refused() {
-    assert_eq!(mpsc::Builder::new(0, 4).build::<u8>().err(), Some(BuildError::Producers(0)));
+    assert_eq!(
+        mpsc::Builder::new(0, 4).build::<u8>().err(),
+        Some(BuildError::Producers(0))
+    );
     let too_many = mpsc::MAX_PRODUCERS + 1;
-    assert_eq!(mpsc::Builder::new(too_many, 4).build::<u8>().err(), Some(BuildError::Producers(too_many)));
-    assert!(matches!(mpsc::Builder::new(2, 3).build::<u8>(), Err(BuildError::Capacity(_))));
+    assert_eq!(
+        mpsc::Builder::new(too_many, 4).build::<u8>().err(),
+        Some(BuildError::Producers(too_many))
+    );
+    assert!(matches!(
+        mpsc::Builder::new(2, 3).build::<u8>(),
+        Err(BuildError::Capacity(_))
+    ));
 }

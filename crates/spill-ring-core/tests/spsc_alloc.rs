@@ -53,7 +53,10 @@ fn ring_operations_allocate_nothing() {
         .waking(true)
         .build_with_spout(FnSpout::new(|item: u64| sum = sum.wrapping_add(item)))
         .unwrap();
-    let (registry, mut lanes) = mpsc::Builder::new(2, 8).waking(true).build::<u64>().unwrap();
+    let (registry, mut lanes) = mpsc::Builder::new(2, 8)
+        .waking(true)
+        .build::<u64>()
+        .unwrap();
     let mut round = |producer: &mut spsc::Producer<u64, _>, consumer: &mut spsc::Consumer<u64>| {
         for i in 0..20 {
             producer.push(i).unwrap(); // evicts past 8

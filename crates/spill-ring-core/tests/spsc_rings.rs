@@ -16,7 +16,9 @@ use spill_ring_core::{CollectSpout, PushError};
 
 #[test]
 fn evicts_the_oldest_to_the_spout_in_order() {
-    let (mut producer, mut consumer) = Builder::new(4).build_with_spout(CollectSpout::new()).unwrap();
+    let (mut producer, mut consumer) = Builder::new(4)
+        .build_with_spout(CollectSpout::new())
+        .unwrap();
     for i in 0..10 {
         producer.push(i).unwrap();
     }
@@ -36,7 +38,10 @@ fn try_push_hands_the_item_back_when_full() {
     assert_eq!(producer.try_push(3), Err(PushError::Full(3)));
     assert_eq!(consumer.pop(), Some(1));
     producer.try_push(3).unwrap();
-    assert_eq!((consumer.pop(), consumer.pop(), consumer.pop()), (Some(2), Some(3), None));
+    assert_eq!(
+        (consumer.pop(), consumer.pop(), consumer.pop()),
+        (Some(2), Some(3), None)
+    );
 }
 
 #[test]
@@ -57,7 +62,9 @@ fn pop_slice_and_consume_up_to_take_the_oldest_first() {
 
 #[test]
 fn reserve_writes_in_place_and_commit_publishes_in_order() {
-    let (mut producer, mut consumer) = Builder::new(4).build_with_spout(CollectSpout::new()).unwrap();
+    let (mut producer, mut consumer) = Builder::new(4)
+        .build_with_spout(CollectSpout::new())
+        .unwrap();
     producer.push(100).unwrap();
     let mut chunk = producer.reserve(4);
     assert_eq!(chunk.capacity(), 4);
@@ -70,7 +77,11 @@ fn reserve_writes_in_place_and_commit_publishes_in_order() {
     assert_eq!(chunk.push(9), Err(9));
     assert!(consumer.is_empty(), "nothing is visible before commit");
     chunk.commit().unwrap();
-    assert_eq!(producer.spout().items(), &[100], "reserving 4 evicted the one item");
+    assert_eq!(
+        producer.spout().items(),
+        &[100],
+        "reserving 4 evicted the one item"
+    );
     let read = consumer.read(8);
     assert_eq!(read.iter().copied().collect::<Vec<_>>(), [0, 1, 2, 3]);
 }
@@ -90,7 +101,10 @@ fn an_uncommitted_reservation_drops_what_was_written_and_publishes_nothing() {
 
 #[test]
 fn a_read_chunk_keeps_its_items_while_the_producer_laps_the_ring() {
-    let (mut producer, mut consumer) = Builder::new(2).hold(2).build_with_spout(CollectSpout::new()).unwrap();
+    let (mut producer, mut consumer) = Builder::new(2)
+        .hold(2)
+        .build_with_spout(CollectSpout::new())
+        .unwrap();
     producer.push(1).unwrap();
     producer.push(2).unwrap();
     let chunk = consumer.read(2);
@@ -163,7 +177,9 @@ fn waiting_pushes_time_out_and_fail_once_closed() {
     let timed_out = producer.push_wait_timeout(2, Duration::from_millis(5));
     assert_eq!(timed_out, Err(WaitError::Timeout(2)));
     assert_eq!(consumer.pop(), Some(1));
-    producer.push_wait_timeout(2, Duration::from_millis(5)).unwrap();
+    producer
+        .push_wait_timeout(2, Duration::from_millis(5))
+        .unwrap();
     consumer.close();
     assert_eq!(producer.push_wait(3), Err(WaitError::Closed(3)));
     assert_eq!(consumer.pop(), Some(2), "closing keeps what is in the ring");
@@ -202,7 +218,10 @@ fn a_parked_producer_is_woken_by_the_consumer_and_by_close() {
 #[test]
 fn threaded_push_and_pop_lose_and_duplicate_nothing() {
     let items: u64 = if cfg!(miri) { 200 } else { 100_000 };
-    let (mut producer, mut consumer) = Builder::new(8).hold(4).build_with_spout(CollectSpout::new()).unwrap();
+    let (mut producer, mut consumer) = Builder::new(8)
+        .hold(4)
+        .build_with_spout(CollectSpout::new())
+        .unwrap();
     let pushing = thread::spawn(move || {
         for i in 0..items {
             producer.push(i).unwrap();
@@ -222,18 +241,38 @@ fn threaded_push_and_pop_lose_and_duplicate_nothing() {
         }
     }
     let evicted = pushing.join().unwrap();
-    assert!(popped.windows(2).all(|pair| pair[0] < pair[1]), "consumer order");
-    assert!(evicted.windows(2).all(|pair| pair[0] < pair[1]), "spout order");
+    assert!(
+        popped.windows(2).all(|pair| pair[0] < pair[1]),
+        "consumer order"
+    );
+    assert!(
+        evicted.windows(2).all(|pair| pair[0] < pair[1]),
+        "spout order"
+    );
     let mut all: Vec<u64> = popped.into_iter().chain(evicted).collect();
     all.sort_unstable();
-    assert_eq!(all, (0..items).collect::<Vec<_>>(), "each item exactly once");
+    assert_eq!(
+        all,
+        (0..items).collect::<Vec<_>>(),
+        "each item exactly once"
+    );
 }
 
 #[test]
 fn bad_settings_are_refused() {
-    assert!(matches!(spsc::channel::<u8>(3), Err(BuildError::Capacity(_))));
-    assert_eq!(Builder::new(4).hold(0).build::<u8>().err(), Some(BuildError::Hold(0)));
-    let message = Builder::new(4).hold(0).build::<u8>().unwrap_err().to_string();
+    assert!(matches!(
+        spsc::channel::<u8>(3),
+        Err(BuildError::Capacity(_))
+    ));
+    assert_eq!(
+        Builder::new(4).hold(0).build::<u8>().err(),
+        Some(BuildError::Hold(0))
+    );
+    let message = Builder::new(4)
+        .hold(0)
+        .build::<u8>()
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("hold"), "{message}");
 }
 
@@ -260,7 +299,12 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: if cfg!(miri) { 4 } else { 256 }, ..ProptestConfig::default() })]
+    // Under Miri: few cases, and no failure file (no file system).
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
+        ..ProptestConfig::default()
+    })]
 
     /// One thread, any sequence of calls: the ring behaves as a bounded
     /// deque that spills its front.

@@ -1,8 +1,9 @@
 //! Stress: 2 producers push `SPILL_STRESS_ITEMS` items each (default
-//! 10^7) into SPSC lanes of a concurrent MPSC while a deliberately slow
+//! 10^7 when optimized) into SPSC lanes of a concurrent MPSC while a deliberately slow
 //! consumer drains them; every item must be counted exactly once between
 //! the consumer and the spouts, each producer's items in order. The same
-//! with 4 KiB elements checks that no torn item is ever delivered.
+//! with 4 KiB elements (`SPILL_STRESS_PAGES` each, default a twentieth)
+//! checks that no torn item is ever delivered.
 //!
 //! `cargo test --release -p spill-ring-core --test spsc_stress`; CI sets a
 //! smaller count (scripts/ci_loom.sh).
@@ -17,11 +18,24 @@ use spill_ring_core::FnSpout;
 
 const PRODUCERS: u64 = 2;
 
+/// Items per producer: `SPILL_STRESS_ITEMS`, by default 10^7 in an
+/// optimized build and 10^5 in a debug one.
 fn items() -> u64 {
-    std::env::var("SPILL_STRESS_ITEMS")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(10_000_000)
+    count("SPILL_STRESS_ITEMS").unwrap_or(if cfg!(debug_assertions) {
+        100_000
+    } else {
+        10_000_000
+    })
+}
+
+/// 4 KiB items per producer: `SPILL_STRESS_PAGES`, by default a twentieth
+/// of [`items`].
+fn pages() -> u64 {
+    count("SPILL_STRESS_PAGES").unwrap_or(items() / 20).max(1)
+}
+
+fn count(variable: &str) -> Option<u64> {
+    std::env::var(variable).ok()?.parse().ok()
 }
 
 /// An element that says which producer and index it is, and can tell
@@ -68,16 +82,26 @@ struct Tally {
 
 impl Tally {
     fn see(&mut self, index: u64, seen: &[AtomicBool]) {
-        assert!(index >= self.next, "out of order: {index} after {}", self.next);
-        assert!(!seen[index as usize].swap(true, Ordering::Relaxed), "item {index} delivered twice");
+        assert!(
+            index >= self.next,
+            "out of order: {index} after {}",
+            self.next
+        );
+        assert!(
+            !seen[index as usize].swap(true, Ordering::Relaxed),
+            "item {index} delivered twice"
+        );
         self.next = index + 1;
         self.count += 1;
     }
 }
 
 fn run<E: Element>(items: u64, capacity: usize, slow_every: u64) {
-    let (registry, mut consumer) = mpsc::Builder::new(PRODUCERS as usize, capacity).build::<E>().unwrap();
-    let spilled: Arc<Vec<AtomicU64>> = Arc::new((0..PRODUCERS).map(|_| AtomicU64::new(0)).collect());
+    let (registry, mut consumer) = mpsc::Builder::new(PRODUCERS as usize, capacity)
+        .build::<E>()
+        .unwrap();
+    let spilled: Arc<Vec<AtomicU64>> =
+        Arc::new((0..PRODUCERS).map(|_| AtomicU64::new(0)).collect());
     let seen: Arc<Vec<Vec<AtomicBool>>> = Arc::new(
         (0..PRODUCERS)
             .map(|_| (0..items).map(|_| AtomicBool::new(false)).collect())
@@ -124,9 +148,16 @@ fn run<E: Element>(items: u64, capacity: usize, slow_every: u64) {
     drop(registry);
     for id in 0..PRODUCERS as usize {
         // No item was seen twice (`see`), so `items` seen means all of them.
-        assert_eq!(popped[id].count + spilled[id].load(Ordering::Relaxed), items, "producer {id}");
+        assert_eq!(
+            popped[id].count + spilled[id].load(Ordering::Relaxed),
+            items,
+            "producer {id}"
+        );
     }
-    let evicted: u64 = spilled.iter().map(|count| count.load(Ordering::Relaxed)).sum();
+    let evicted: u64 = spilled
+        .iter()
+        .map(|count| count.load(Ordering::Relaxed))
+        .sum();
     eprintln!(
         "{} producers x {items}: popped {}, evicted {evicted}",
         PRODUCERS,
@@ -141,5 +172,5 @@ fn two_producers_into_a_slow_consumer_lose_nothing() {
 
 #[test]
 fn four_kib_items_are_never_torn() {
-    run::<Page>((items() / 20).max(1000), 64, 64);
+    run::<Page>(pages(), 64, 64);
 }
