@@ -17,7 +17,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use spill_ring_core::concurrent::mpsc;
 
 const PRODUCERS: u64 = 2;
-const ITEMS: u64 = 1 << 19;
+const ITEMS: u64 = 1 << 18;
 /// Slots per producer lane; the bounded peers get as many in total.
 const CAPACITY: usize = 1024;
 const QUOTA: usize = 256;
@@ -40,14 +40,19 @@ fn run<P: Send, C>(
                 s.spawn(move || {
                     for i in 0..ITEMS {
                         while !push(&mut producer, black_box(i)) {
-                            std::hint::spin_loop();
+                            // Yield rather than spin: on a loaded machine the
+                            // other side may need this core.
+                            thread::yield_now();
                         }
                     }
                 });
             }
             let (mut received, mut sum) = (0, 0);
             while received < PRODUCERS * ITEMS {
-                received += receive(&mut consumer, &mut sum);
+                match receive(&mut consumer, &mut sum) {
+                    0 => thread::yield_now(),
+                    got => received += got,
+                }
             }
             black_box(sum);
         });

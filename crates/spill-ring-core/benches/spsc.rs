@@ -32,12 +32,12 @@ use spill_ring_core::FnSpout;
 /// Ring capacity of the `u64` cases.
 const CAPACITY: usize = 1024;
 /// Items per iteration of the transfer cases.
-const ITEMS: u64 = 1 << 20;
+const ITEMS: u64 = 1 << 18;
 /// A 4 KiB element.
 type Page = [u64; 512];
 /// Ring capacity and items per iteration of the 4 KiB cases.
 const PAGE_CAPACITY: usize = 64;
-const PAGES: u64 = 1 << 14;
+const PAGES: u64 = 1 << 12;
 
 /// Times `iters` transfers of `items` items: `push` on a producer thread
 /// (retried while it refuses), `drain` on this one until all arrived.
@@ -56,13 +56,18 @@ fn transfer<P: Send, C>(
             s.spawn(|| {
                 for i in 0..items {
                     while !push(&mut producer, black_box(i)) {
-                        std::hint::spin_loop();
+                        // Yield rather than spin: on a loaded machine the
+                        // other side may need this core.
+                        thread::yield_now();
                     }
                 }
             });
             let (mut received, mut sum) = (0, 0);
             while received < items {
-                received += drain(&mut consumer, &mut sum);
+                match drain(&mut consumer, &mut sum) {
+                    0 => thread::yield_now(),
+                    got => received += got,
+                }
             }
             black_box(sum);
         });

@@ -301,7 +301,7 @@ fn op() -> impl Strategy<Value = Op> {
 proptest! {
     // Under Miri: few cases, and no failure file (no file system).
     #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 4 } else { 256 },
+        cases: if cfg!(miri) { 2 } else { 256 },
         failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
         ..ProptestConfig::default()
     })]
@@ -309,7 +309,7 @@ proptest! {
     /// One thread, any sequence of calls: the ring behaves as a bounded
     /// deque that spills its front.
     #[test]
-    fn behaves_as_a_bounded_deque(capacity_shift in 0..4u32, hold in 1..6usize, ops in proptest::collection::vec(op(), 0..60)) {
+    fn behaves_as_a_bounded_deque(capacity_shift in 0..4u32, hold in 1..6usize, ops in proptest::collection::vec(op(), 0..if cfg!(miri) { 16 } else { 60 })) {
         let capacity = 1 << capacity_shift;
         let (mut producer, mut consumer) = Builder::new(capacity).hold(hold).build_with_spout(CollectSpout::new()).unwrap();
         let mut model = VecDeque::new();

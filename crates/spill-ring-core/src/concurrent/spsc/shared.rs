@@ -124,13 +124,18 @@ impl<T> Shared<T> {
     #[inline(always)]
     pub(crate) fn map(&self, index: u64) -> &AtomicU32 {
         // `capacity` is a power of two, so the mask is the remainder.
-        &self.map[(index & (self.capacity as u64 - 1)) as usize]
+        let position = (index & (self.capacity as u64 - 1)) as usize;
+        // SAFETY: masked by `capacity - 1`, the position is below
+        // `capacity`, the length of `map`.
+        unsafe { self.map.get_unchecked(position) }
     }
 
     /// The return queue's entry number `n`.
     #[inline(always)]
     pub(crate) fn returned(&self, n: u64) -> &AtomicU32 {
-        &self.returned[(n & (self.returned.len() as u64 - 1)) as usize]
+        let position = (n & (self.returned.len() as u64 - 1)) as usize;
+        // SAFETY: masked by its length (a power of two) minus one.
+        unsafe { self.returned.get_unchecked(position) }
     }
 
     /// The return queue's length, a power of two at least N + K.
@@ -143,8 +148,8 @@ impl<T> Shared<T> {
     /// The caller must hold the handle (see the module documentation).
     #[inline(always)]
     pub(crate) fn read_slot<R>(&self, handle: u32, f: impl FnOnce(*const T) -> R) -> R {
-        let handle = handle as usize;
-        self.guards[handle].with(|_| f(self.data[handle].get().cast::<T>()))
+        let (guard, cell) = self.slot(handle);
+        guard.with(|_| f(cell.get().cast::<T>()))
     }
 
     /// Runs `f` on slot `handle`, for writing.
@@ -152,8 +157,24 @@ impl<T> Shared<T> {
     /// The caller must hold the handle.
     #[inline(always)]
     pub(crate) fn write_slot<R>(&self, handle: u32, f: impl FnOnce(*mut T) -> R) -> R {
+        let (guard, cell) = self.slot(handle);
+        guard.with_mut(|_| f(cell.get().cast::<T>()))
+    }
+
+    /// Slot `handle`'s guard and cell.
+    #[inline(always)]
+    fn slot(&self, handle: u32) -> (&UnsafeCell<()>, &core::cell::UnsafeCell<MaybeUninit<T>>) {
         let handle = handle as usize;
-        self.guards[handle].with_mut(|_| f(self.data[handle].get().cast::<T>()))
+        debug_assert!(handle < self.data.len(), "handle out of range");
+        // SAFETY: handles are numbers below `physical()`, the length of
+        // `guards` and `data`: the producer starts with `0..physical()` and
+        // only ever moves those around (map, stash, return queue).
+        unsafe {
+            (
+                self.guards.get_unchecked(handle),
+                self.data.get_unchecked(handle),
+            )
+        }
     }
 
     /// How many items are in the ring, as seen now.
