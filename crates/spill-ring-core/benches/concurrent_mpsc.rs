@@ -61,6 +61,26 @@ fn run<P: Send, C>(
     total
 }
 
+/// A bounded channel peer (`try_send`/`try_recv`) holding as many items
+/// as all lanes together, one sender clone per producer.
+macro_rules! bounded_peer {
+    ($group:expr, $name:literal, $bounded:path) => {
+        $group.bench_function($name, |b| {
+            b.iter_custom(|iters| {
+                run(
+                    iters,
+                    || {
+                        let (tx, rx) = $bounded(CAPACITY * PRODUCERS as usize);
+                        ((0..PRODUCERS).map(|_| tx.clone()).collect(), rx)
+                    },
+                    |p, v| p.try_send(v).is_ok(),
+                    |c, sum| common::one(sum, c.try_recv().ok()),
+                )
+            })
+        })
+    };
+}
+
 fn mpsc_transfer(c: &mut Criterion) {
     let mut g = c.benchmark_group("mpsc_transfer_u64");
     g.throughput(Throughput::Elements(PRODUCERS * ITEMS));
@@ -82,43 +102,8 @@ fn mpsc_transfer(c: &mut Criterion) {
             )
         })
     });
-    g.bench_function("crossbeam-channel", |b| {
-        b.iter_custom(|iters| {
-            run(
-                iters,
-                || {
-                    let (tx, rx) = crossbeam_channel::bounded::<u64>(CAPACITY * PRODUCERS as usize);
-                    ((0..PRODUCERS).map(|_| tx.clone()).collect(), rx)
-                },
-                |p, v| p.try_send(v).is_ok(),
-                |c, sum| {
-                    c.try_recv().map_or(0, |v| {
-                        *sum += v;
-                        1
-                    })
-                },
-            )
-        })
-    });
-    g.bench_function("std-sync_channel", |b| {
-        b.iter_custom(|iters| {
-            run(
-                iters,
-                || {
-                    let (tx, rx) =
-                        std::sync::mpsc::sync_channel::<u64>(CAPACITY * PRODUCERS as usize);
-                    ((0..PRODUCERS).map(|_| tx.clone()).collect(), rx)
-                },
-                |p, v| p.try_send(v).is_ok(),
-                |c, sum| {
-                    c.try_recv().map_or(0, |v| {
-                        *sum += v;
-                        1
-                    })
-                },
-            )
-        })
-    });
+    bounded_peer!(g, "crossbeam-channel", crossbeam_channel::bounded::<u64>);
+    bounded_peer!(g, "std-sync_channel", std::sync::mpsc::sync_channel::<u64>);
     g.bench_function("spillway", |b| {
         b.iter_custom(|iters| {
             run(
@@ -128,12 +113,7 @@ fn mpsc_transfer(c: &mut Criterion) {
                     ((0..PRODUCERS).map(|_| tx.clone()).collect(), rx)
                 },
                 |p, v| p.send(v).is_ok(),
-                |c, sum| {
-                    c.try_next().map_or(0, |v| {
-                        *sum += v;
-                        1
-                    })
-                },
+                |c, sum| common::one(sum, c.try_next()),
             )
         })
     });

@@ -76,103 +76,67 @@ fn transfer<P: Send, C>(
     total
 }
 
+/// One transfer case of `ITEMS` `u64`s in group `g`; see [`transfer`].
+fn case<P: Send, C>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    make: impl Fn() -> (P, C),
+    push: impl Fn(&mut P, u64) -> bool + Sync,
+    drain: impl Fn(&mut C, &mut u64) -> u64,
+) {
+    g.bench_function(name, |b| {
+        b.iter_custom(|iters| transfer(iters, ITEMS, &make, &push, &drain))
+    });
+}
+
 fn transfer_u64(c: &mut Criterion) {
+    use ringbuf::traits::{Consumer, Producer, Split};
     let mut g = c.benchmark_group("spsc_transfer_u64");
     g.throughput(Throughput::Elements(ITEMS));
     let spill = || spsc::channel::<u64>(CAPACITY).unwrap();
     let spill_push = |p: &mut spsc::Producer<u64>, v| p.try_push(v).is_ok();
     let rtrb_make = || rtrb::RingBuffer::<u64>::new(CAPACITY);
     let rtrb_push = |p: &mut rtrb::Producer<u64>, v| p.push(v).is_ok();
-    g.bench_function("pop/spill-ring", |b| {
-        b.iter_custom(|iters| {
-            transfer(iters, ITEMS, spill, spill_push, |c, sum| {
-                c.pop().map_or(0, |v| {
-                    *sum += v;
-                    1
-                })
-            })
-        })
+    case(&mut g, "pop/spill-ring", spill, spill_push, |c, sum| {
+        common::one(sum, c.pop())
     });
-    g.bench_function("pop/rtrb", |b| {
-        b.iter_custom(|iters| {
-            transfer(iters, ITEMS, rtrb_make, rtrb_push, |c, sum| {
-                c.pop().map_or(0, |v| {
-                    *sum += v;
-                    1
-                })
-            })
-        })
+    case(&mut g, "pop/rtrb", rtrb_make, rtrb_push, |c, sum| {
+        common::one(sum, c.pop().ok())
     });
-    g.bench_function("pop/crossbeam-ArrayQueue", |b| {
-        b.iter_custom(|iters| {
-            transfer(
-                iters,
-                ITEMS,
-                || {
-                    let q = Arc::new(crossbeam_queue::ArrayQueue::new(CAPACITY));
-                    (q.clone(), q)
-                },
-                |p, v| p.push(v).is_ok(),
-                |c, sum| {
-                    c.pop().map_or(0, |v| {
-                        *sum += v;
-                        1
-                    })
-                },
-            )
-        })
+    case(
+        &mut g,
+        "pop/crossbeam-ArrayQueue",
+        || {
+            let q = Arc::new(crossbeam_queue::ArrayQueue::new(CAPACITY));
+            (q.clone(), q)
+        },
+        |p, v| p.push(v).is_ok(),
+        |c, sum| common::one(sum, c.pop()),
+    );
+    case(
+        &mut g,
+        "pop/ringbuf",
+        || ringbuf::HeapRb::<u64>::new(CAPACITY).split(),
+        |p, v| p.try_push(v).is_ok(),
+        |c, sum| common::one(sum, c.try_pop()),
+    );
+    case(
+        &mut g,
+        "pop/std-sync_channel",
+        || std::sync::mpsc::sync_channel::<u64>(CAPACITY),
+        |p, v| p.try_send(v).is_ok(),
+        |c, sum| common::one(sum, c.try_recv().ok()),
+    );
+    case(&mut g, "batch/spill-ring", spill, spill_push, |c, sum| {
+        c.consume_all(|v| *sum += v) as u64
     });
-    g.bench_function("pop/ringbuf", |b| {
-        use ringbuf::traits::{Consumer, Producer, Split};
-        b.iter_custom(|iters| {
-            transfer(
-                iters,
-                ITEMS,
-                || ringbuf::HeapRb::<u64>::new(CAPACITY).split(),
-                |p, v| p.try_push(v).is_ok(),
-                |c, sum| {
-                    c.try_pop().map_or(0, |v| {
-                        *sum += v;
-                        1
-                    })
-                },
-            )
-        })
-    });
-    g.bench_function("pop/std-sync_channel", |b| {
-        b.iter_custom(|iters| {
-            transfer(
-                iters,
-                ITEMS,
-                || std::sync::mpsc::sync_channel::<u64>(CAPACITY),
-                |p, v| p.try_send(v).is_ok(),
-                |c, sum| {
-                    c.try_recv().map_or(0, |v| {
-                        *sum += v;
-                        1
-                    })
-                },
-            )
-        })
-    });
-    g.bench_function("batch/spill-ring", |b| {
-        b.iter_custom(|iters| {
-            transfer(iters, ITEMS, spill, spill_push, |c, sum| {
-                c.consume_all(|v| *sum += v) as u64
-            })
-        })
-    });
-    g.bench_function("batch/rtrb", |b| {
-        b.iter_custom(|iters| {
-            transfer(iters, ITEMS, rtrb_make, rtrb_push, |c, sum| {
-                let Ok(chunk) = c.read_chunk(c.slots()) else {
-                    return 0;
-                };
-                let n = chunk.len() as u64;
-                chunk.into_iter().for_each(|v| *sum += v);
-                n
-            })
-        })
+    case(&mut g, "batch/rtrb", rtrb_make, rtrb_push, |c, sum| {
+        let Ok(chunk) = c.read_chunk(c.slots()) else {
+            return 0;
+        };
+        let n = chunk.len() as u64;
+        chunk.into_iter().for_each(|v| *sum += v);
+        n
     });
     g.finish();
 }
@@ -233,42 +197,56 @@ fn transfer_pages(c: &mut Criterion) {
 /// Items per iteration of the producer-path case: half the ring.
 const PATH: u64 = (CAPACITY / 2) as u64;
 
+/// Times `PATH` pushes into a ring with room, `iters` times; `drain`
+/// empties it (untimed) after each.
+fn time_pushes<P, C>(
+    iters: u64,
+    (mut p, mut c): (P, C),
+    push: impl Fn(&mut P, u64),
+    drain: impl Fn(&mut C),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let start = Instant::now();
+        for i in 0..PATH {
+            push(&mut p, black_box(i));
+        }
+        total += start.elapsed();
+        drain(&mut c);
+    }
+    total
+}
+
 fn producer_path(c: &mut Criterion) {
     let mut g = c.benchmark_group("spsc_producer_path");
     g.throughput(Throughput::Elements(PATH));
     g.bench_function("push/spill-ring", |b| {
-        let (mut p, mut c) = spsc::channel::<u64>(CAPACITY).unwrap();
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                for i in 0..PATH {
-                    p.push(black_box(i)).unwrap();
-                }
-                total += start.elapsed();
-                c.consume_all(|v| {
-                    black_box(v);
-                });
-            }
-            total
+            time_pushes(
+                iters,
+                spsc::channel::<u64>(CAPACITY).unwrap(),
+                |p, v| p.push(v).unwrap(),
+                |c| {
+                    c.consume_all(|v| {
+                        black_box(v);
+                    });
+                },
+            )
         })
     });
     g.bench_function("push/rtrb", |b| {
-        let (mut p, mut c) = rtrb::RingBuffer::<u64>::new(CAPACITY);
         b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let start = Instant::now();
-                for i in 0..PATH {
-                    p.push(black_box(i)).unwrap();
-                }
-                total += start.elapsed();
-                let chunk = c.read_chunk(c.slots()).unwrap();
-                chunk.into_iter().for_each(|v| {
-                    black_box(v);
-                });
-            }
-            total
+            time_pushes(
+                iters,
+                rtrb::RingBuffer::<u64>::new(CAPACITY),
+                |p, v| p.push(v).unwrap(),
+                |c| {
+                    let chunk = c.read_chunk(c.slots()).unwrap();
+                    chunk.into_iter().for_each(|v| {
+                        black_box(v);
+                    });
+                },
+            )
         })
     });
     g.finish();
