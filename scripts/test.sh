@@ -62,6 +62,7 @@ log "the C benchmark program runs (--quick: a few milliseconds, figures not mean
 "$REPO_ROOT/scripts/ci_packaging.sh"
 "$REPO_ROOT/scripts/ci_windows.sh"
 "$REPO_ROOT/scripts/ci_aarch64.sh"
+"$REPO_ROOT/scripts/ci_loom.sh"
 
 if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     log "sanitizers"

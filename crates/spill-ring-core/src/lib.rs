@@ -12,6 +12,8 @@
 extern crate alloc;
 
 mod capacity;
+#[cfg(feature = "std")]
+pub mod concurrent;
 mod error;
 #[cfg(feature = "alloc")]
 mod mpsc;
