@@ -37,6 +37,17 @@
 #define SPILL_RING_MAX_ELEM_SIZE 4096
 
 /**
+ * The most producers an MPSC set (`spill_mpsc_*`) may have.
+ */
+#define SPILL_MPSC_MAX_PRODUCERS 4096
+
+/**
+ * The most worker threads a pool (`spill_pool_*`) may have; a merge may
+ * use at most as many mergers as the pool has workers.
+ */
+#define SPILL_POOL_MAX_WORKERS 1024
+
+/**
  * The alignment, in bytes, of the memory a caller passes to a `*_init`
  * function (a cache line).
  */
@@ -418,12 +429,11 @@ typedef struct spill_pool_u8 spill_pool_u8;
 /**
  * A ring of fixed-size byte elements (opaque): each element is
  * `elem_size` bytes (1 to SPILL_RING_MAX_ELEM_SIZE), chosen at creation,
- * stored as is. Spout batches hold `count * elem_size` packed bytes.
- *
- * Element sizes that are powers of two are stored exactly; other sizes use
- * the next power of two as their slot, and the ring also reserves staging
- * and scratch space so that no call allocates (see
- * spill_ring_bytes_memsize()).
+ * stored as is at exactly that stride: the ring takes
+ * `capacity * elem_size` bytes plus a fixed header (see
+ * spill_ring_bytes_memsize()). Spout batches hold `count * elem_size`
+ * packed bytes, aligned as an array of C structs of `elem_size` bytes
+ * would be.
  *
  * Thread-safety: as for the by-value rings, one thread at a time per ring.
  */
@@ -627,13 +637,60 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The message of the last failing `spill_` call on the calling thread, or
+ * "" when none failed yet. The string belongs to the library and stays
+ * valid until the next failing `spill_` call on the same thread; never free
+ * it. Successful calls leave it unchanged.
+ */
+const char *spill_last_error(void);
+
+/**
+ * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
+ * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
+ * static; never free it. Safe from any thread.
+ */
+const char *spill_status_str(int status);
+
+/**
+ * Whether retrying the call that returned `status` can succeed later:
+ * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
+ * value (including unknown ones). Safe from any thread.
+ */
+bool spill_status_is_retryable(int status);
+
+/**
+ * The version of the library that is linked, as
+ * `(MAJOR << 16) | (MINOR << 8) | PATCH`. Compare it with
+ * `SPILL_RING_VERSION` (the header's version) to detect a header/library
+ * mismatch. Safe from any thread.
+ */
+uint32_t spill_version(void);
+
+/**
  * Creates an empty ring of `capacity` elements of `elem_size` bytes that
- * evicts into `spout` (copied; NULL drops evicted items).
+ * evicts into `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `elem_size` is
- * outside 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two
- * in 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or memory
- * runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `elem_size` is outside
+ * 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or `spout`
+ * feeds another bytes ring (spill_ring_bytes_as_spout()) whose element
+ * size differs; SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_bytes_create(size_t elem_size,
+                                          size_t capacity,
+                                          const struct spill_spout *spout,
+                                          struct spill_ring_bytes **out_ring);
+
+/**
+ * spill_ring_bytes_create() returning the ring: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_ring_bytes_create()).
  *
  * # Safety
  *
@@ -672,9 +729,11 @@ enum spill_status spill_ring_bytes_init(void *mem,
                                         struct spill_ring_bytes **out_ring);
 
 /**
- * Frees a bytes ring, as spill_ring_u64_free() does: remaining elements go
- * to the spout, the spout is flushed, the ring is released (and its memory
- * if spill_ring_bytes_new() allocated it). NULL does nothing.
+ * Frees a bytes ring, as spill_ring_u64_free() does (the same statuses):
+ * the remaining elements go to the spout in at most two batches, stopping
+ * at a refused one (the refused elements are lost, never offered again),
+ * the spout's flush is called once, and the ring is released (and its
+ * memory if spill_ring_bytes_create() allocated it). NULL does nothing.
  *
  * # Safety
  *
@@ -684,12 +743,13 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
- * the spout when full.
+ * the spout (one batch of one element) when the ring is full.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * element (the ring is unchanged); SPILL_NULL_ARGUMENT for a NULL ring or
- * `item`; SPILL_INVALID_ARGUMENT for a dead ring; SPILL_BUSY from inside
- * the ring's own spout. The ring's thread (one thread at a time).
+ * element (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring or `item`; SPILL_INVALID_ARGUMENT
+ * for a freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread (one thread at a time).
  *
  * # Safety
  *
@@ -700,8 +760,8 @@ enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const voi
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
- * (nothing evicted) when the ring is full; otherwise the statuses of
- * spill_ring_bytes_push(). The ring's thread.
+ * (nothing evicted, no spout call) when the ring is full; otherwise the
+ * statuses of spill_ring_bytes_push(). The ring's thread.
  *
  * # Safety
  *
@@ -711,8 +771,16 @@ enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const
 
 /**
  * Appends the `count` packed elements at `items` (`count * elem_size`
- * bytes), oldest first; what does not fit goes to the spout oldest first.
- * All or nothing for `items`, as spill_ring_u64_push_bulk().
+ * bytes), oldest first, as spill_ring_u64_push_bulk() does: up to three
+ * spout batches (the ring's oldest elements, split at the storage's wrap
+ * point, then the front of `items` beyond the capacity), all or nothing
+ * for `items`.
+ *
+ * Returns SPILL_OK with `count` in `*out_pushed` (may be NULL; 0 on every
+ * failure); SPILL_NULL_ARGUMENT for a NULL ring, or NULL `items` with
+ * `count` > 0; SPILL_INVALID_ARGUMENT for a freed caller-memory ring or
+ * `count * elem_size` beyond the address space; SPILL_SPOUT_FAILED;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -725,10 +793,12 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
                                              size_t *out_pushed);
 
 /**
- * Removes the oldest element into the `elem_size` bytes at `out`;
- * SPILL_EMPTY when there is none, SPILL_NULL_ARGUMENT for a NULL ring or
- * `out`, SPILL_INVALID_ARGUMENT for a dead ring, SPILL_BUSY from inside
- * the ring's own spout. The ring's thread.
+ * Removes the oldest element into the `elem_size` bytes at `out`.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring or a NULL `out`
+ * (also when the ring is empty); SPILL_EMPTY when there is no element;
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -738,9 +808,15 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
 enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
 
 /**
- * Moves up to `max` oldest elements into `out` (packed, oldest first) and
- * writes how many to `*out_popped`; SPILL_EMPTY (and 0) when the ring is
- * empty and `max` > 0.
+ * Moves up to `max` oldest elements into `out` (packed, oldest first, at
+ * most two copies) and writes how many to `*out_popped` (required; 0 on
+ * every failure).
+ *
+ * Returns SPILL_OK (also for `max` 0); SPILL_EMPTY when the ring is empty
+ * and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT
+ * for a freed caller-memory ring or `max * elem_size` beyond the address
+ * space; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -754,7 +830,7 @@ enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
 
 /**
  * Copies the oldest element into the `elem_size` bytes at `out`, leaving
- * it in the ring; SPILL_EMPTY when there is none.
+ * it in the ring. The statuses of spill_ring_bytes_pop().
  *
  * # Safety
  *
@@ -763,8 +839,9 @@ enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
 enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
 
 /**
- * How many elements the ring holds (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many elements the ring holds (0 for NULL, with spill_last_error()
+ * set). Allowed from inside the ring's own spout, where it still counts
+ * the elements being offered. The ring's thread.
  *
  * # Safety
  *
@@ -773,7 +850,8 @@ enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, voi
 size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
 
 /**
- * How many elements the ring can hold (0 for NULL).
+ * How many elements the ring can hold (0 for NULL). Allowed from inside
+ * the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -782,7 +860,8 @@ size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
 size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
 
 /**
- * The size in bytes of one element (0 for NULL).
+ * The size in bytes of one element (0 for NULL). Allowed from inside the
+ * ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -791,7 +870,8 @@ size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
 size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
 
 /**
- * Whether the ring holds no element (false for NULL).
+ * Whether the ring holds no element (false for NULL). Allowed from inside
+ * the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -800,7 +880,8 @@ size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
 bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
 
 /**
- * Whether the ring is full (false for NULL).
+ * Whether the ring is full, so that the next push evicts (false for
+ * NULL). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -809,9 +890,17 @@ bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
 bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
 
 /**
- * Sends every element to the ring's spout (at most two batches, oldest
- * first), then flushes it; `*out_flushed` (may be NULL) counts the
- * elements that left the ring, also on failure.
+ * Sends every element to the ring's spout as spill_ring_u64_flush() does
+ * (0, 1 or 2 batches split at the storage's wrap point, stopping at a
+ * refused batch, then the spout's flush once, whatever happened);
+ * `*out_flushed` (may be NULL) counts the elements that left the ring,
+ * also on failure.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch
+ * (it and the later elements stay in the ring) or its flush failed;
+ * SPILL_NULL_ARGUMENT, SPILL_INVALID_ARGUMENT, SPILL_BUSY as for
+ * spill_ring_bytes_push(). With a NULL spout every element is dropped.
+ * The ring's thread.
  *
  * # Safety
  *
@@ -821,8 +910,14 @@ enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *
 
 /**
  * Sends every element to `dst` (not the ring's spout) in at most two
- * packed batches, oldest first; `dst`'s flush is not called.
- * `*out_drained` (may be NULL) counts the elements that left the ring.
+ * packed batches, oldest first, stopping at a refused batch; `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the elements
+ * that left the ring, also on failure.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT
+ * for a freed caller-memory ring or a `dst` without send; SPILL_BUSY from
+ * inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -836,6 +931,9 @@ enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
 /**
  * Discards every element (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT, SPILL_INVALID_ARGUMENT,
+ * SPILL_BUSY as for spill_ring_bytes_push(). The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -844,8 +942,11 @@ enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
- * chaining bytes rings of the same `elem_size` from C. Its flush flushes
- * `ring`'s own spout. For a NULL ring, the spout's send is NULL.
+ * chaining bytes rings from C: a ring whose spout this is must have the
+ * same `elem_size` (creation refuses another). Its send returns the
+ * spill_status of the push (0 when taken, all or nothing); its flush
+ * flushes `ring`'s own spout (the elements stay in `ring`). For a NULL
+ * ring, the spout's send is NULL. Any thread.
  *
  * # Safety
  *
@@ -859,9 +960,27 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
  * empty file gets a header; an existing file must be a record file of
  * `elem_size`-byte records, and keeps its records.
  *
- * Returns NULL, with the reason in spill_last_error(), for a NULL path, a
- * bad `elem_size`, a file that cannot be opened, or one of another format
- * or element size.
+ * Writes the file spout to `*out_file` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `path` or `out_file` is NULL;
+ * SPILL_INVALID_ARGUMENT for an `elem_size` outside
+ * 1..=SPILL_RING_MAX_ELEM_SIZE, a path that is not valid UTF-8 (on
+ * Windows), or a file of another format or element size; SPILL_IO_ERROR
+ * when the file cannot be opened, read or written; SPILL_OUT_OF_MEMORY.
+ *
+ * # Safety
+ *
+ * `path` is NULL or a NUL-terminated string; `out_file` is NULL or
+ * writable.
+ */
+enum spill_status spill_file_spout_create(const char *path,
+                                          size_t elem_size,
+                                          struct spill_file_spout **out_file);
+
+/**
+ * spill_file_spout_create() returning the file spout: NULL on failure,
+ * with the reason in spill_last_error() (prefer spill_file_spout_create()).
  *
  * # Safety
  *
@@ -923,42 +1042,28 @@ enum spill_status spill_file_read(const char *path,
                                   size_t *out_count);
 
 /**
- * The message of the last failing `spill_` call on the calling thread, or
- * "" when none failed yet. The string belongs to the library and stays
- * valid until the next failing `spill_` call on the same thread; never free
- * it. Successful calls leave it unchanged.
- */
-const char *spill_last_error(void);
-
-/**
- * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
- * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
- * static; never free it. Safe from any thread.
- */
-const char *spill_status_str(int status);
-
-/**
- * Whether retrying the call that returned `status` can succeed later:
- * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
- * value (including unknown ones). Safe from any thread.
- */
-bool spill_status_is_retryable(int status);
-
-/**
- * The version of the library that is linked, as
- * `(MAJOR << 16) | (MINOR << 8) | PATCH`. Compare it with
- * `SPILL_RING_VERSION` (the header's version) to detect a header/library
- * mismatch. Safe from any thread.
- */
-uint32_t spill_version(void);
-
-/**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u8_create(size_t capacity,
+                                       const struct spill_spout *spout,
+                                       struct spill_ring_u8 **out_ring);
+
+/**
+ * spill_ring_u8_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u8_create()).
  *
  * # Safety
  *
@@ -1001,14 +1106,24 @@ enum spill_status spill_ring_u8_init(void *mem,
                                      struct spill_ring_u8 **out_ring);
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u8_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u8_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u8_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u8_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u8_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1192,11 +1307,27 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u16_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_u16 **out_ring);
+
+/**
+ * spill_ring_u16_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u16_create()).
  *
  * # Safety
  *
@@ -1239,14 +1370,24 @@ enum spill_status spill_ring_u16_init(void *mem,
                                       struct spill_ring_u16 **out_ring);
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u16_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u16_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u16_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u16_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u16_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1430,11 +1571,27 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u32_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_u32 **out_ring);
+
+/**
+ * spill_ring_u32_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u32_create()).
  *
  * # Safety
  *
@@ -1477,14 +1634,24 @@ enum spill_status spill_ring_u32_init(void *mem,
                                       struct spill_ring_u32 **out_ring);
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u32_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u32_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u32_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u32_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u32_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1668,11 +1835,27 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u64_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_u64 **out_ring);
+
+/**
+ * spill_ring_u64_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u64_create()).
  *
  * # Safety
  *
@@ -1715,14 +1898,24 @@ enum spill_status spill_ring_u64_init(void *mem,
                                       struct spill_ring_u64 **out_ring);
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u64_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u64_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u64_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u64_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u64_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1906,11 +2099,27 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_f32_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_f32 **out_ring);
+
+/**
+ * spill_ring_f32_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_f32_create()).
  *
  * # Safety
  *
@@ -1953,14 +2162,24 @@ enum spill_status spill_ring_f32_init(void *mem,
                                       struct spill_ring_f32 **out_ring);
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_f32_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_f32_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_f32_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_f32_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_f32_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2144,11 +2363,27 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_f64_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_f64 **out_ring);
+
+/**
+ * spill_ring_f64_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_f64_create()).
  *
  * # Safety
  *
@@ -2191,14 +2426,24 @@ enum spill_status spill_ring_f64_init(void *mem,
                                       struct spill_ring_f64 **out_ring);
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_f64_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_f64_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_f64_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_f64_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_f64_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2386,13 +2631,35 @@ struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u8_create(size_t producers,
+                                       size_t capacity,
+                                       const struct spill_spout *spouts,
+                                       size_t spout_count,
+                                       struct spill_mpsc_u8 **out_mpsc);
+
+/**
+ * spill_mpsc_u8_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u8_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u8_create().
  */
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
@@ -2464,13 +2731,35 @@ enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u16_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_u16 **out_mpsc);
+
+/**
+ * spill_mpsc_u16_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u16_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u16_create().
  */
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
@@ -2542,13 +2831,35 @@ enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u32_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_u32 **out_mpsc);
+
+/**
+ * spill_mpsc_u32_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u32_create().
  */
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
@@ -2620,13 +2931,35 @@ enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u64_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_u64 **out_mpsc);
+
+/**
+ * spill_mpsc_u64_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u64_create().
  */
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
@@ -2698,13 +3031,35 @@ enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_f32_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_f32 **out_mpsc);
+
+/**
+ * spill_mpsc_f32_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_f32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_f32_create().
  */
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
@@ -2776,13 +3131,35 @@ enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_f64_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_f64 **out_mpsc);
+
+/**
+ * spill_mpsc_f64_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_f64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_f64_create().
  */
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
@@ -2855,14 +3232,35 @@ enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u8_create(size_t workers,
+                                       size_t capacity,
+                                       spill_pool_u8_work_fn work,
+                                       void *ctx,
+                                       const struct spill_spout *overflow,
+                                       struct spill_pool_u8 **out_pool);
+
+/**
+ * spill_pool_u8_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u8_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u8_create().
  */
 struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
@@ -2989,9 +3387,27 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
 enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u8_create(const struct spill_spout *out,
+                                            bool sequenced,
+                                            struct spill_collector_u8 **out_collector);
+
+/**
+ * spill_collector_u8_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3000,9 +3416,8 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u8_unordered(). Any thread.
+ * spill_collector_u8_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3062,14 +3477,35 @@ enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u16_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u16_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_u16 **out_pool);
+
+/**
+ * spill_pool_u16_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u16_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u16_create().
  */
 struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
@@ -3196,9 +3632,27 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
 enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u16_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_u16 **out_collector);
+
+/**
+ * spill_collector_u16_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3207,9 +3661,8 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u16_unordered(). Any thread.
+ * spill_collector_u16_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3269,14 +3722,35 @@ enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u32_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u32_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_u32 **out_pool);
+
+/**
+ * spill_pool_u32_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u32_create().
  */
 struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
@@ -3403,9 +3877,27 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
 enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u32_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_u32 **out_collector);
+
+/**
+ * spill_collector_u32_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3414,9 +3906,8 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u32_unordered(). Any thread.
+ * spill_collector_u32_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3476,14 +3967,35 @@ enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u64_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u64_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_u64 **out_pool);
+
+/**
+ * spill_pool_u64_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u64_create().
  */
 struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
@@ -3610,9 +4122,27 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
 enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u64_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_u64 **out_collector);
+
+/**
+ * spill_collector_u64_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3621,9 +4151,8 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u64_unordered(). Any thread.
+ * spill_collector_u64_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3683,14 +4212,35 @@ enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_f32_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_f32_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_f32 **out_pool);
+
+/**
+ * spill_pool_f32_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_f32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_f32_create().
  */
 struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
@@ -3817,9 +4367,27 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
 enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_f32_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_f32 **out_collector);
+
+/**
+ * spill_collector_f32_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3828,9 +4396,8 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_f32_unordered(). Any thread.
+ * spill_collector_f32_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3890,14 +4457,35 @@ enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_f64_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_f64_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_f64 **out_pool);
+
+/**
+ * spill_pool_f64_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_f64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_f64_create().
  */
 struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
@@ -4024,9 +4612,27 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
 enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_f64_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_f64 **out_collector);
+
+/**
+ * spill_collector_f64_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -4035,9 +4641,8 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_f64_unordered(). Any thread.
+ * spill_collector_f64_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *

@@ -5,9 +5,10 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::handle::{self, Opaque};
-use crate::last_error::Error;
-use crate::status::spill_status;
+use crate::abi::handle::{self, Opaque};
+use crate::abi::last_error::Error;
+use crate::abi::ptr_args::Out;
+use crate::abi::status::spill_status;
 
 /// Runs `body`; returns `SPILL_OK`, or records the error (or the caught
 /// panic) and returns its status.
@@ -21,6 +22,21 @@ pub(crate) fn status(body: impl FnOnce() -> Result<(), Error>) -> spill_status {
         Ok(Err(error)) => error.record(),
         Err(payload) => panic_error(payload.as_ref()).record(),
     }
+}
+
+/// Runs `body` for a callback the library hands to itself (a chaining
+/// spout's send or flush): returns its status as a C int, 0 for success,
+/// without touching the last error (the call that reached the callback
+/// reports the failure with its own message, and a success it still makes
+/// must leave the last error unchanged).
+pub(crate) fn code(body: impl FnOnce() -> Result<(), Error>) -> core::ffi::c_int {
+    // As in `status`, the state is consistent after a panic.
+    let status = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => spill_status::SPILL_OK,
+        Ok(Err(error)) => error.status,
+        Err(_) => spill_status::SPILL_PANIC,
+    };
+    status as core::ffi::c_int
 }
 
 /// Runs `fast`, a path that cannot fail (panics aside): `SPILL_OK` when it
@@ -87,6 +103,30 @@ pub(crate) fn value<R>(fallback: R, body: impl FnOnce() -> Result<R, Error>) -> 
     }
 }
 
+/// The body of every `*_create` constructor: `out` is its checked
+/// out-pointer ([`Out::required`]); sets it to NULL, runs `body` and, on
+/// success, writes the new handle there.
+pub(crate) fn create<T>(
+    out: Result<Out<*mut T>, Error>,
+    body: impl FnOnce() -> Result<*mut T, Error>,
+) -> spill_status {
+    status(|| {
+        let out = out?;
+        out.write(core::ptr::null_mut());
+        out.write(body()?);
+        Ok(())
+    })
+}
+
+/// A `*_new` convenience constructor over its `*_create` form: the handle,
+/// or NULL with the reason in `spill_last_error`.
+pub(crate) fn created<T>(create: impl FnOnce(*mut *mut T) -> spill_status) -> *mut T {
+    let mut handle = core::ptr::null_mut();
+    // The status is also in the last error; NULL says it failed.
+    let _ = create(&mut handle);
+    handle
+}
+
 /// The error that reports a caught panic.
 #[cold]
 fn panic_error(payload: &(dyn Any + Send)) -> Error {
@@ -111,8 +151,8 @@ mod tests {
     fn panics_become_spill_panic_with_their_message() {
         let status = status(|| panic!("boom {}", 7));
         assert_eq!(status, spill_status::SPILL_PANIC);
-        assert!(crate::last_error::last_error_message().contains("boom 7"));
+        assert!(crate::abi::last_error::last_error_message().contains("boom 7"));
         assert_eq!(value(5, || -> Result<i32, Error> { panic!("static") }), 5);
-        assert!(crate::last_error::last_error_message().contains("static"));
+        assert!(crate::abi::last_error::last_error_message().contains("static"));
     }
 }

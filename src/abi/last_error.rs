@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ffi::CString;
 
-use crate::status::spill_status;
+use crate::abi::status::spill_status;
 
 /// A failed call: the status it returns and the message
 /// `spill_last_error` shows.
@@ -49,6 +49,16 @@ impl Error {
     #[cold]
     pub(crate) fn invalid(message: String) -> Self {
         Error::new(spill_status::SPILL_INVALID_ARGUMENT, message)
+    }
+
+    /// This error of a free call that dropped `lost` of the `total` items
+    /// it had to hand on (the message says so; `lost` may be 0).
+    #[cold]
+    pub(crate) fn with_loss(self, lost: usize, total: usize) -> Self {
+        Error::new(
+            self.status,
+            format!("{}; {lost} of {total} items were lost", self.message),
+        )
     }
 
     /// The message.

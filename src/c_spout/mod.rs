@@ -1,5 +1,6 @@
 //! Spouts made of C function pointers: the `spill_spout` struct and
-//! [`CSpout`], the Rust [`Spout`] that calls it.
+//! [`CSpout`], the Rust [`Spout`] that calls it; and [`transfer`], the rule
+//! by which flush and free hand a ring's items to its spout.
 #![allow(non_camel_case_types)]
 
 use core::ffi::{c_int, c_void};
@@ -7,8 +8,10 @@ use core::fmt;
 
 use spout::Spout;
 
-use crate::last_error::Error;
-use crate::status::spill_status;
+pub(crate) mod transfer;
+
+use crate::abi::last_error::Error;
+use crate::abi::status::spill_status;
 
 /// Receives a batch of `count` items, oldest first, laid out contiguously at
 /// `items` (for a bytes ring: `count * elem_size` bytes) and aligned for
@@ -153,6 +156,16 @@ impl CSpout {
             )));
         }
         Ok(CSpout { raw: Some(raw) })
+    }
+
+    /// The `ctx` of this spout when its send function is `send` (a spout
+    /// the library made to feed one of its own rings), else `None`.
+    pub(crate) fn feeds(
+        &self,
+        send: unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int,
+    ) -> Option<*mut c_void> {
+        let raw = self.raw?;
+        (raw.send? as usize == send as usize).then_some(raw.ctx)
     }
 
     /// Hands `count` items at `items` to the C callback.

@@ -3,15 +3,15 @@
 //! keeps those rings; the handle points at one).
 
 use core::cell::Cell;
+use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
 use spill_ring_core::{check_capacity, HeapRing, RawRing, RawStorage, Ring};
 
-use crate::block::BlockLayout;
+use crate::abi::block::BlockLayout;
+use crate::abi::handle::{self, Opaque, Owner, Release};
+use crate::abi::last_error::Error;
 use crate::c_spout::{CSpout, SharedSpout};
-use crate::handle::{self, Opaque, Owner, Release};
-use crate::last_error::Error;
-use crate::ring_ops;
 
 /// A ring the core owns (an MPSC producer's, a pool worker's) whose items
 /// evict into a spout several threads share.
@@ -91,9 +91,9 @@ pub(crate) fn lent_ring<T: Copy>(cell: &Cell<*const LentRing<T>>) -> Result<&Len
 macro_rules! on_ring {
     ($payload:expr, $r:ident => $body:expr) => {
         match &$payload.ring {
-            $crate::value_payload::RingKind::Own($r) => $body,
-            $crate::value_payload::RingKind::Lent { ring, .. } => {
-                let $r = $crate::value_payload::lent_ring(ring)?;
+            $crate::ring::payload::RingKind::Own($r) => $body,
+            $crate::ring::payload::RingKind::Lent { ring, .. } => {
+                let $r = $crate::ring::payload::lent_ring(ring)?;
                 $body
             }
         }
@@ -108,8 +108,8 @@ pub(crate) use on_ring;
 macro_rules! on_exclusive_ring {
     ($payload:expr, $r:ident => $body:expr, else $other:expr) => {
         match &mut $payload.ring {
-            $crate::value_payload::RingKind::Own($r) => $body,
-            $crate::value_payload::RingKind::Lent {
+            $crate::ring::payload::RingKind::Own($r) => $body,
+            $crate::ring::payload::RingKind::Lent {
                 ring,
                 exclusive: true,
             } if !ring.get().is_null() => {
@@ -119,7 +119,7 @@ macro_rules! on_exclusive_ring {
                 let $r = unsafe { &mut *ring.get().cast_mut() };
                 $body
             }
-            $crate::value_payload::RingKind::Lent { .. } => $other,
+            $crate::ring::payload::RingKind::Lent { .. } => $other,
         }
     };
 }
@@ -127,7 +127,13 @@ pub(crate) use on_exclusive_ring;
 
 impl<T: Copy> Release for ValueRing<T> {
     fn release(&self) -> Result<(), Error> {
-        on_ring!(self, r => ring_ops::drain(r, &mut { self.spout }).result)
+        on_ring!(self, r => crate::c_spout::transfer::release(r, self.spout))
+    }
+
+    fn disarm(&mut self) {
+        if let RingKind::Own(ring) = &mut self.ring {
+            *ring.spout_mut() = CSpout::DROP;
+        }
     }
 }
 
@@ -135,7 +141,12 @@ impl<T: Copy> Release for ValueRing<T> {
 pub(crate) trait ValueFamily: Opaque<Payload = ValueRing<Self::Elem>> + 'static {
     /// The element type.
     type Elem: Copy + Send + 'static;
+    /// The send function of the family's `as_spout`.
+    const FEED: FeedFn;
 }
+
+/// A spout's send function, as the library's own feeding spouts have it.
+pub(crate) type FeedFn = unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int;
 
 /// Where a by-value ring's parts go in its block.
 pub(crate) struct ValuePlan {
@@ -144,10 +155,11 @@ pub(crate) struct ValuePlan {
     capacity: usize,
 }
 
-/// [`Family::plan`](crate::lifecycle::Family::plan) for by-value rings:
+/// [`Family::plan`](crate::abi::lifecycle::Family::plan) for by-value rings:
 /// the handle, then the slots.
-pub(crate) fn plan<F: ValueFamily>(capacity: usize) -> Result<ValuePlan, Error> {
+pub(crate) fn plan<F: ValueFamily>(capacity: usize, spout: &CSpout) -> Result<ValuePlan, Error> {
     check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
+    crate::ring::check_chain(core::mem::size_of::<F::Elem>(), spout)?;
     let mut layout = BlockLayout::starting_with::<F>();
     let slots = layout.array::<F::Elem>(capacity)?;
     Ok(ValuePlan {
@@ -157,16 +169,16 @@ pub(crate) fn plan<F: ValueFamily>(capacity: usize) -> Result<ValuePlan, Error> 
     })
 }
 
-/// [`Family::layout`](crate::lifecycle::Family::layout) for by-value rings.
+/// [`Family::layout`](crate::abi::lifecycle::Family::layout) for by-value rings.
 pub(crate) fn layout(plan: &ValuePlan) -> BlockLayout {
     plan.layout
 }
 
-/// [`Family::build`](crate::lifecycle::Family::build) for by-value rings.
+/// [`Family::build`](crate::abi::lifecycle::Family::build) for by-value rings.
 ///
 /// # Safety
 ///
-/// As for [`Family::build`](crate::lifecycle::Family::build).
+/// As for [`Family::build`](crate::abi::lifecycle::Family::build).
 pub(crate) unsafe fn build<F: ValueFamily>(
     mem: NonNull<u8>,
     plan: &ValuePlan,

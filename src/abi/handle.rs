@@ -13,9 +13,9 @@ use core::cell::Cell;
 use core::ptr::NonNull;
 use std::alloc::Layout;
 
-use crate::block;
-use crate::last_error::Error;
-use crate::status::spill_status;
+use crate::abi::block;
+use crate::abi::last_error::Error;
+use crate::abi::status::spill_status;
 
 /// Marks a live handle ("spillrng").
 const LIVE: u64 = u64::from_le_bytes(*b"spillrng");
@@ -59,6 +59,10 @@ pub(crate) trait Release {
     /// Hands remaining items on (batched), before `Drop` runs; errors are
     /// reported to the caller of free, which frees anyway.
     fn release(&self) -> Result<(), Error>;
+
+    /// Called once `release` ran and the handle is dead, before `Drop`:
+    /// makes sure dropping hands nothing on and flushes nothing again.
+    fn disarm(&mut self) {}
 }
 
 /// An opaque C type that is a [`Handle`].
@@ -91,15 +95,15 @@ macro_rules! impl_opaque {
     ($name:ident($payload:ty)) => {
         // SAFETY: `project` returns the address of the tuple field without
         // creating a reference.
-        unsafe impl $crate::handle::Opaque for $name {
+        unsafe impl $crate::abi::handle::Opaque for $name {
             type Payload = $payload;
             const WHAT: &'static str = stringify!($name);
 
-            fn wrap(handle: $crate::handle::Handle<$payload>) -> Self {
+            fn wrap(handle: $crate::abi::handle::Handle<$payload>) -> Self {
                 $name(handle)
             }
 
-            unsafe fn project(this: *mut Self) -> *mut $crate::handle::Handle<$payload> {
+            unsafe fn project(this: *mut Self) -> *mut $crate::abi::handle::Handle<$payload> {
                 // SAFETY: the caller promised `this` points to a `Self`.
                 unsafe { core::ptr::addr_of_mut!((*this).0) }
             }
@@ -340,6 +344,9 @@ where
     unsafe { &(*handle).active }.set(true);
     // SAFETY: as above.
     unsafe { &(*handle).marker }.set(DEAD);
+    // SAFETY: the handle is dead and active: no other borrow of the
+    // payload can exist or start.
+    unsafe { (*handle).payload.disarm() };
     // SAFETY: the handle is marked dead and active, so no call can borrow
     // its payload any more; it is dropped once, here. The other fields
     // need no drop.

@@ -4,15 +4,15 @@
 
 use spill_ring_core::{check_capacity, Consumer, Producer};
 
+use crate::abi::entry;
+use crate::abi::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle;
+use crate::abi::limits::{check_count, SPILL_MPSC_MAX_PRODUCERS};
+use crate::abi::ptr_args::{self, write_opt, Out};
+use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout, SharedSpout};
-use crate::entry;
-use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
-use crate::last_error::Error;
-use crate::lifecycle;
-use crate::ptr_args::{self, write_opt, Out};
-use crate::ring_ops;
-use crate::status::spill_status;
-use crate::value_payload::{on_ring, ValueFamily, ValueRing};
+use crate::ring::payload::{on_ring, ValueFamily, ValueRing};
 
 /// What an MPSC handle holds: a lent ring handle per producer, and the core
 /// consumer that owns the producers' rings (dropped last).
@@ -33,6 +33,12 @@ impl<F: ValueFamily> Release for MpscSet<F> {
             }
         }
         first_error
+    }
+
+    fn disarm(&mut self) {
+        for producer in self._consumer.producers_mut() {
+            *producer.ring_mut().spout_mut() = SharedSpout(CSpout::DROP);
+        }
     }
 }
 
@@ -62,27 +68,32 @@ unsafe fn producer_spouts(
     }
 }
 
-/// `spill_mpsc_FAM_new`.
+/// `spill_mpsc_FAM_create`.
 ///
 /// # Safety
 ///
-/// `spouts` is NULL or points to `spout_count` valid spouts.
-pub(crate) unsafe fn new<M, F>(
+/// `spouts` is NULL or points to `spout_count` valid spouts; `out` is NULL
+/// or writable.
+pub(crate) unsafe fn create<M, F>(
     producers: usize,
     capacity: usize,
     spouts: *const spill_spout,
     spout_count: usize,
-) -> *mut M
+    out: *mut *mut M,
+) -> spill_status
 where
     F: ValueFamily,
     M: Opaque<Payload = MpscSet<F>>,
 {
-    entry::value(core::ptr::null_mut(), || {
-        if producers == 0 {
-            return Err(Error::invalid(
-                "an MPSC set needs at least one producer".to_owned(),
-            ));
-        }
+    // SAFETY: the caller's contract on `out`.
+    let out = unsafe { Out::required(out, "out_mpsc") };
+    entry::create(out, || {
+        check_count(
+            "producers",
+            producers,
+            SPILL_MPSC_MAX_PRODUCERS,
+            "SPILL_MPSC_MAX_PRODUCERS",
+        )?;
         check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
         // SAFETY: the caller's contract.
         let spouts = unsafe { producer_spouts(producers, spouts, spout_count)? };
@@ -209,7 +220,7 @@ where
                 let mut drained = 0;
                 for producer in set.handles.iter() {
                     let done = handle::enter(producer.cast_const(), |ring| {
-                        Ok(on_ring!(ring, r => ring_ops::drain(r, &mut dst)))
+                        Ok(on_ring!(ring, r => crate::ring::ops::drain_to(r, &mut dst)))
                     })?;
                     drained += done.count;
                     write_opt(&out, drained);
