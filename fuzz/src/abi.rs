@@ -119,9 +119,7 @@ extern "C" {
     fn spill_ring_bytes_as_spout(ring: RingPtr) -> Spout;
 }
 
-// The documented constructors; until the library exports them, the
-// `create` feature is off and creation goes through `_new` instead.
-#[cfg(feature = "create")]
+// The documented constructors.
 extern "C" {
     fn spill_ring_u64_create(capacity: usize, spout: *const Spout, out: *mut RingPtr) -> c_int;
     fn spill_ring_bytes_create(
@@ -131,9 +129,6 @@ extern "C" {
         out: *mut RingPtr,
     ) -> c_int;
 }
-
-/// Whether the `_create` constructors are tested (see the `create` feature).
-pub const HAVE_CREATE: bool = cfg!(feature = "create");
 
 /// The text of `spill_last_error()`.
 pub fn last_error() -> String {
@@ -196,7 +191,6 @@ impl Family {
     ///
     /// # Safety
     /// `spout` is NULL or valid, `out` NULL or writable.
-    #[cfg(feature = "create")]
     pub unsafe fn create(self, cap: usize, spout: *const Spout, out: *mut RingPtr) -> c_int {
         match self {
             Family::U64 => spill_ring_u64_create(cap, spout, out),

@@ -16,20 +16,22 @@ pub const CLEAR_KEEPS_POSITION: bool = true;
 
 /// `_memsize` of a bytes ring is `capacity * elem_size` plus one fixed
 /// header (exact stride).
-pub const EXACT_MEMSIZE: bool = false;
+pub const EXACT_MEMSIZE: bool = true;
 
 /// A failing `_free` names in its message how many items were lost.
 pub const FREE_MESSAGE_COUNTS_LOST: bool = true;
 
-/// Creating a bytes ring whose spout is another bytes ring's `_as_spout`
-/// with a different element size is refused (SPILL_INVALID_ARGUMENT). While
-/// false, such chains are not generated (they overflow the heap).
-pub const REFUSE_MISMATCHED_CHAIN: bool = false;
+/// Creating a ring whose spout is another ring's `_as_spout` with a
+/// different element size is refused (SPILL_INVALID_ARGUMENT): the contract
+/// says so for bytes rings; the library also refuses a u64 ring feeding a
+/// bytes ring of another size and the reverse. While false, such chains are
+/// not generated (they overflowed the heap).
+pub const REFUSE_MISMATCHED_CHAIN: bool = true;
 
 /// The handle is checked before the pointer arguments: a dead handle with a
 /// NULL `out_popped` (pop_bulk) or `dst` (drain) is
 /// SPILL_INVALID_ARGUMENT. While false, those pairs are not generated.
-pub const HANDLE_CHECKED_BEFORE_POINTERS: bool = false;
+pub const HANDLE_CHECKED_BEFORE_POINTERS: bool = true;
 
 /// `_peek` is allowed from inside the ring's own spout (it returns the
 /// oldest item still in the ring). While false, spouts do not peek.
@@ -38,18 +40,18 @@ pub const PEEK_INSIDE_SPOUT: bool = false;
 /// `_free` returns SPILL_SPOUT_FAILED when the spout's flush failed (even
 /// if every item was delivered). While false, a free whose only failure is
 /// the flush may also return SPILL_OK.
-pub const FREE_REPORTS_FLUSH_FAILURE: bool = false;
+pub const FREE_REPORTS_FLUSH_FAILURE: bool = true;
 
 /// `_free` never offers refused items again (they are lost). While false,
 /// the fuzzer frees only empty rings before the teardown (where every
 /// spout accepts).
-pub const FREE_DOES_NOT_REOFFER: bool = false;
+pub const FREE_DOES_NOT_REOFFER: bool = true;
 
 /// Spouts called by `_free` may still probe the ring being freed: it is
 /// released only after its sends and its flush callback, so reads answer
 /// and mutating calls return SPILL_BUSY. While false, spouts do not probe
 /// during a free.
-pub const PROBE_INSIDE_FREE: bool = false;
+pub const PROBE_INSIDE_FREE: bool = true;
 
 /// Creation checks its pointer arguments (`mem`, `out_ring`, `out_size`)
 /// before the others: a NULL one is SPILL_NULL_ARGUMENT even when the

@@ -284,10 +284,7 @@ impl Harness {
                 let Some(d) = self.pick(d) else { return };
                 let dfam = self.rings[d].fam;
                 let same = dfam.elem() == elem;
-                let both_bytes = matches!((fam, dfam), (Family::Bytes(_), Family::Bytes(_)));
-                if !same && (!both_bytes || !flags::REFUSE_MISMATCHED_CHAIN) {
-                    // The contract only speaks of bytes rings of different
-                    // sizes; other mismatched chains are not generated.
+                if !same && !flags::REFUSE_MISMATCHED_CHAIN {
                     return;
                 }
                 // SAFETY: ring `d` is live.
@@ -312,7 +309,6 @@ impl Harness {
         let args_ok = elem_ok && cap_ok && spout_ok;
 
         let created: Option<(RingPtr, Option<AlignedBuf>)> = match spec.mem {
-            #[cfg(feature = "create")]
             MemSel::Create | MemSel::CreateNullOut => {
                 let null_out = matches!(spec.mem, MemSel::CreateNullOut);
                 let dangling: RingPtr = std::ptr::NonNull::<c_void>::dangling().as_ptr();
@@ -340,13 +336,7 @@ impl Harness {
                     None
                 }
             }
-            #[cfg(feature = "create")]
             MemSel::New => self.create_new(fam, cap, spout_ptr, args_ok),
-            // Until the library has `_create`, `_new` stands in for it.
-            #[cfg(not(feature = "create"))]
-            MemSel::New | MemSel::Create | MemSel::CreateNullOut => {
-                self.create_new(fam, cap, spout_ptr, args_ok)
-            }
             MemSel::MemsizeNullOut => {
                 // SAFETY: NULL out_size is allowed (refused).
                 let st = self.status("memsize", || unsafe { fam.memsize(cap, std::ptr::null_mut()) });
