@@ -145,7 +145,10 @@ pub fn last_error() -> String {
 pub fn prime_last_error() {
     // SAFETY: a NULL path is refused by the library without side effects.
     let file = unsafe { spill_file_spout_open(std::ptr::null(), 8) };
-    assert!(file.is_null(), "spill_file_spout_open(NULL, 8) returned a handle");
+    assert!(
+        file.is_null(),
+        "spill_file_spout_open(NULL, 8) returned a handle"
+    );
 }
 
 /// Which family a ring belongs to, with its element size.
@@ -257,7 +260,9 @@ impl Family {
     pub unsafe fn push(self, ring: RingPtr, item: Option<&[u8]>, try_: bool) -> c_int {
         match self {
             Family::U64 => {
-                let v = u64::from_le_bytes(item.expect("u64 items are values")[..8].try_into().unwrap());
+                let v = u64::from_le_bytes(
+                    item.expect("u64 items are values")[..8].try_into().unwrap(),
+                );
                 if try_ {
                     spill_ring_u64_try_push(ring, v)
                 } else {
@@ -301,7 +306,11 @@ impl Family {
         match self {
             Family::U64 => {
                 let mut v: u64 = 0;
-                let p: *mut u64 = if out.is_some() { &mut v } else { std::ptr::null_mut() };
+                let p: *mut u64 = if out.is_some() {
+                    &mut v
+                } else {
+                    std::ptr::null_mut()
+                };
                 let st = if peek {
                     spill_ring_u64_peek(ring, p)
                 } else {

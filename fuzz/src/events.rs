@@ -21,7 +21,11 @@ pub enum Event {
         probes: Vec<Probe>,
     },
     /// A `flush` of recording spout `rec`.
-    Flush { rec: usize, ok: bool, probes: Vec<Probe> },
+    Flush {
+        rec: usize,
+        ok: bool,
+        probes: Vec<Probe>,
+    },
     /// Something no contract allows (a NULL batch, a count of 0, a call to
     /// the spout that probes pass to a busy drain).
     Unexpected(String),

@@ -36,13 +36,27 @@ pub enum Op {
     /// Creates a ring (or tries to, with bad arguments).
     Create(CreateSpec),
     /// `_push` or `_try_push` of a fresh item.
-    Push { ring: u8, try_: bool, null_item: bool },
+    Push {
+        ring: u8,
+        try_: bool,
+        null_item: bool,
+    },
     /// `_push_bulk` of fresh items.
-    PushBulk { ring: u8, count: CountSel, null_items: bool, null_out: bool },
+    PushBulk {
+        ring: u8,
+        count: CountSel,
+        null_items: bool,
+        null_out: bool,
+    },
     /// `_pop`.
     Pop { ring: u8, null_out: bool },
     /// `_pop_bulk`.
-    PopBulk { ring: u8, max: CountSel, null_out: bool, null_popped: bool },
+    PopBulk {
+        ring: u8,
+        max: CountSel,
+        null_out: bool,
+        null_popped: bool,
+    },
     /// `_peek`.
     Peek { ring: u8, null_out: bool },
     /// `_len`, `_capacity`, `_is_empty`, `_is_full`, `_elem_size`.
@@ -50,7 +64,11 @@ pub enum Op {
     /// `_flush`.
     Flush { ring: u8, null_out: bool },
     /// `_drain` to another spout.
-    Drain { ring: u8, dst: DrainDst, null_out: bool },
+    Drain {
+        ring: u8,
+        dst: DrainDst,
+        null_out: bool,
+    },
     /// `_clear`.
     Clear { ring: u8 },
     /// `_free`.
@@ -58,7 +76,12 @@ pub enum Op {
     /// Sets the shared verdict stream that `Stream` spouts follow.
     Verdicts(StreamSel),
     /// Changes how a ring's recording spout answers (if it has one).
-    Reconfigure { ring: u8, verdict: VerdictMode, flush: FlushMode, probes: u16 },
+    Reconfigure {
+        ring: u8,
+        verdict: VerdictMode,
+        flush: FlushMode,
+        probes: u16,
+    },
     /// A call with a NULL ring handle.
     OnNull(Call),
     /// A call on a freed ring that lived in caller memory.
@@ -68,15 +91,39 @@ pub enum Op {
 /// A call, with default arguments, for the NULL and dead handle checks.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Call {
-    Push { bytes: bool, try_: bool },
-    PushBulk { bytes: bool, count: u8 },
-    Pop { bytes: bool, peek: bool },
-    PopBulk { bytes: bool, max: u8, null_popped: bool },
-    Reads { bytes: bool },
-    Flush { bytes: bool },
-    Drain { bytes: bool, null_dst: bool },
-    Clear { bytes: bool },
-    Free { bytes: bool },
+    Push {
+        bytes: bool,
+        try_: bool,
+    },
+    PushBulk {
+        bytes: bool,
+        count: u8,
+    },
+    Pop {
+        bytes: bool,
+        peek: bool,
+    },
+    PopBulk {
+        bytes: bool,
+        max: u8,
+        null_popped: bool,
+    },
+    Reads {
+        bytes: bool,
+    },
+    Flush {
+        bytes: bool,
+    },
+    Drain {
+        bytes: bool,
+        null_dst: bool,
+    },
+    Clear {
+        bytes: bool,
+    },
+    Free {
+        bytes: bool,
+    },
 }
 
 /// How a ring is created.
@@ -134,7 +181,7 @@ pub enum CapSel {
 
 /// Rings with a valid capacity hold at most this many bytes of elements,
 /// so that a run stays fast and far from libFuzzer's memory limit.
-pub const MAX_RING_BYTES: usize = 256 << 10;
+pub const MAX_RING_BYTES: usize = 16 << 10;
 
 impl CapSel {
     /// The capacity for elements of `elem` bytes: valid ones are clamped so
@@ -178,7 +225,9 @@ pub enum SpoutSel {
     /// A spout whose send is NULL (refused at creation).
     SendNull,
     /// `_as_spout(NULL)` (its send is NULL: refused at creation).
-    AsSpoutOfNull { bytes: bool },
+    AsSpoutOfNull {
+        bytes: bool,
+    },
 }
 
 /// How a recording spout behaves.
@@ -261,8 +310,8 @@ impl CountSel {
             CountSel::CapPlus(v) => cap + 1 + v as usize % 4,
             CountSel::TimesCap(v) => {
                 let n = cap * (2 + v as usize % 3) + v as usize % 3;
-                // Keep the buffers of a step within a few MiB.
-                n.min((4 << 20) / elem.max(1)).max(cap + 1)
+                // Keep the buffers of a step small.
+                n.min((64 << 10) / elem.max(1)).max(cap + 1)
             }
             CountSel::Huge(v) => (isize::MAX as usize) / elem + 1 + v as usize % 3,
         }
@@ -307,7 +356,9 @@ impl StreamSel {
             StreamSel::Pattern(p) => p,
             StreamSel::EveryNth(n) => {
                 let n = 1 + n as u32 % 8;
-                (0..64).filter(|i| i % n == n - 1).fold(0, |acc, i| acc | 1 << i)
+                (0..64)
+                    .filter(|i| i % n == n - 1)
+                    .fold(0, |acc, i| acc | 1 << i)
             }
         }
     }

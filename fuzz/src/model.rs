@@ -114,7 +114,12 @@ impl Model {
         }
         for (bit, name) in mask::MUTATING {
             if m & bit != 0 {
-                out.push(Probe::Mutate(t, name, BUSY, mask::has_out_count(name).then_some(0)));
+                out.push(Probe::Mutate(
+                    t,
+                    name,
+                    BUSY,
+                    mask::has_out_count(name).then_some(0),
+                ));
             }
         }
     }
@@ -144,7 +149,8 @@ impl Model {
     fn send(&mut self, spout: MSpout, batch: &[u64], fam: Family) -> bool {
         match spout {
             MSpout::Null => {
-                self.dropped.extend(batch.iter().map(|&s| item(s, fam.elem())));
+                self.dropped
+                    .extend(batch.iter().map(|&s| item(s, fam.elem())));
                 true
             }
             MSpout::Rec(r) => {
@@ -261,7 +267,9 @@ impl Model {
         if count > cap && !self.send(spout, &batch[..count - cap], self.rings[r].fam) {
             return (SPOUT_FAILED, 0);
         }
-        self.rings[r].items.extend(&batch[count.saturating_sub(cap)..]);
+        self.rings[r]
+            .items
+            .extend(&batch[count.saturating_sub(cap)..]);
         (OK, count)
     }
 
@@ -315,7 +323,11 @@ impl Model {
         self.cleared.extend(ring.items.iter().map(|&s| item(s, e)));
         let n = ring.items.len();
         ring.items.clear();
-        ring.head = if flags::CLEAR_KEEPS_POSITION { ring.head.wrapping_add(n) } else { 0 };
+        ring.head = if flags::CLEAR_KEEPS_POSITION {
+            ring.head.wrapping_add(n)
+        } else {
+            0
+        };
         OK
     }
 

@@ -99,7 +99,9 @@ impl Harness {
                 ));
             }
         } else if after == before {
-            self.fail(format_args!("{what} failed but did not set spill_last_error()"));
+            self.fail(format_args!(
+                "{what} failed but did not set spill_last_error()"
+            ));
         }
         r
     }
@@ -120,7 +122,9 @@ impl Harness {
     }
 
     fn live(&self) -> Vec<usize> {
-        (0..self.rings.len()).filter(|&i| self.model.rings[i].alive).collect()
+        (0..self.rings.len())
+            .filter(|&i| self.model.rings[i].alive)
+            .collect()
     }
 
     fn pick(&self, sel: u8) -> Option<usize> {
@@ -134,7 +138,11 @@ impl Harness {
         let actual = spout::take_log();
         let expected = std::mem::take(&mut self.model.events);
         if actual != expected {
-            let i = actual.iter().zip(&expected).take_while(|(a, e)| a == e).count();
+            let i = actual
+                .iter()
+                .zip(&expected)
+                .take_while(|(a, e)| a == e)
+                .count();
             self.fail(format_args!(
                 "spout calls differ from call {i} on: the contract says {:?}, the library made {:?} \
                  ({} calls predicted, {} made)",
@@ -145,7 +153,13 @@ impl Harness {
             ));
         }
         for ev in &actual {
-            if let Event::Send { rec, data, accepted: true, .. } = ev {
+            if let Event::Send {
+                rec,
+                data,
+                accepted: true,
+                ..
+            } = ev
+            {
                 let e = self.recs[*rec].family.elem();
                 for chunk in data.chunks(e) {
                     self.count(chunk, -1);
@@ -191,18 +205,32 @@ impl Harness {
     fn apply(&mut self, op: &Op) {
         match *op {
             Op::Create(ref spec) => self.create(spec),
-            Op::Push { ring, try_, null_item } => self.on_ring(ring, |h, r| h.push(r, try_, null_item)),
-            Op::PushBulk { ring, count, null_items, null_out } => {
-                self.on_ring(ring, |h, r| h.push_bulk(r, count, null_items, null_out))
-            }
+            Op::Push {
+                ring,
+                try_,
+                null_item,
+            } => self.on_ring(ring, |h, r| h.push(r, try_, null_item)),
+            Op::PushBulk {
+                ring,
+                count,
+                null_items,
+                null_out,
+            } => self.on_ring(ring, |h, r| h.push_bulk(r, count, null_items, null_out)),
             Op::Pop { ring, null_out } => self.on_ring(ring, |h, r| h.pop(r, null_out, false)),
             Op::Peek { ring, null_out } => self.on_ring(ring, |h, r| h.pop(r, null_out, true)),
-            Op::PopBulk { ring, max, null_out, null_popped } => {
-                self.on_ring(ring, |h, r| h.pop_bulk(r, max, null_out, null_popped))
-            }
+            Op::PopBulk {
+                ring,
+                max,
+                null_out,
+                null_popped,
+            } => self.on_ring(ring, |h, r| h.pop_bulk(r, max, null_out, null_popped)),
             Op::Reads { ring } => self.on_ring(ring, |h, r| h.reads(r)),
             Op::Flush { ring, null_out } => self.on_ring(ring, |h, r| h.flush(r, null_out)),
-            Op::Drain { ring, dst, null_out } => self.on_ring(ring, |h, r| h.drain(r, dst, null_out)),
+            Op::Drain {
+                ring,
+                dst,
+                null_out,
+            } => self.on_ring(ring, |h, r| h.drain(r, dst, null_out)),
             Op::Clear { ring } => self.on_ring(ring, |h, r| {
                 let expected = h.model.clear(r);
                 let ring = &h.rings[r];
@@ -215,7 +243,12 @@ impl Harness {
                 self.model.stream.set(sel.pattern());
                 spout::set_stream(sel.pattern());
             }
-            Op::Reconfigure { ring, verdict, flush, probes } => {
+            Op::Reconfigure {
+                ring,
+                verdict,
+                flush,
+                probes,
+            } => {
                 if let Some(r) = self.pick(ring) {
                     if let MSpout::Rec(id) = self.model.rings[r].spout {
                         self.reconfigure(id, verdict, flush, probes);
@@ -291,9 +324,15 @@ impl Harness {
                 let s = unsafe { dfam.as_spout(self.rings[d].handle) };
                 (Some(s), MSpout::Ring(d), same)
             }
-            SpoutSel::SendNull => {
-                (Some(Spout { send: None, flush: None, ctx: std::ptr::null_mut() }), MSpout::Null, false)
-            }
+            SpoutSel::SendNull => (
+                Some(Spout {
+                    send: None,
+                    flush: None,
+                    ctx: std::ptr::null_mut(),
+                }),
+                MSpout::Null,
+                false,
+            ),
             SpoutSel::AsSpoutOfNull { bytes } => {
                 let f = if bytes { Family::Bytes(8) } else { Family::U64 };
                 // SAFETY: NULL is allowed.
@@ -313,7 +352,11 @@ impl Harness {
                 let null_out = matches!(spec.mem, MemSel::CreateNullOut);
                 let dangling: RingPtr = std::ptr::NonNull::<c_void>::dangling().as_ptr();
                 let mut out = dangling;
-                let out_ptr: *mut RingPtr = if null_out { std::ptr::null_mut() } else { &mut out };
+                let out_ptr: *mut RingPtr = if null_out {
+                    std::ptr::null_mut()
+                } else {
+                    &mut out
+                };
                 // SAFETY: valid or NULL pointers, as the contract allows.
                 let st = self.status("create", || unsafe { fam.create(cap, spout_ptr, out_ptr) });
                 let expected = if null_out {
@@ -339,7 +382,9 @@ impl Harness {
             MemSel::New => self.create_new(fam, cap, spout_ptr, args_ok),
             MemSel::MemsizeNullOut => {
                 // SAFETY: NULL out_size is allowed (refused).
-                let st = self.status("memsize", || unsafe { fam.memsize(cap, std::ptr::null_mut()) });
+                let st = self.status("memsize", || unsafe {
+                    fam.memsize(cap, std::ptr::null_mut())
+                });
                 self.check("memsize(NULL out_size) status", NULL_ARGUMENT, st);
                 None
             }
@@ -365,7 +410,11 @@ impl Harness {
             if let MSpout::Rec(id) = mspout {
                 self.recs[id].owner.set(handle);
             }
-            self.rings.push(RealRing { handle, fam, _mem: mem });
+            self.rings.push(RealRing {
+                handle,
+                fam,
+                _mem: mem,
+            });
             assert_eq!(r + 1, self.rings.len());
             self.reads(r);
         }
@@ -379,7 +428,11 @@ impl Harness {
         args_ok: bool,
     ) -> Option<(RingPtr, Option<AlignedBuf>)> {
         // SAFETY: `spout` is NULL or valid.
-        let ring = self.checked("new", || unsafe { fam.new_ring(cap, spout) }, |r| !r.is_null());
+        let ring = self.checked(
+            "new",
+            || unsafe { fam.new_ring(cap, spout) },
+            |r| !r.is_null(),
+        );
         self.check("new returns a ring", args_ok, !ring.is_null());
         (!ring.is_null()).then_some((ring, None))
     }
@@ -396,11 +449,17 @@ impl Harness {
         let mut size = 0xDEAD_usize;
         // SAFETY: `size` is writable.
         let st = self.status("memsize", || unsafe { fam.memsize(cap, &mut size) });
-        self.check("memsize status", if size_ok { OK } else { INVALID_ARGUMENT }, st);
+        self.check(
+            "memsize status",
+            if size_ok { OK } else { INVALID_ARGUMENT },
+            st,
+        );
         if st == OK {
             let elems = cap * fam.elem();
             if size < elems {
-                self.fail(format_args!("memsize {size} < capacity * elem_size {elems}"));
+                self.fail(format_args!(
+                    "memsize {size} < capacity * elem_size {elems}"
+                ));
             }
             if let (Family::Bytes(_), true) = (fam, flags::EXACT_MEMSIZE) {
                 let header = size - elems;
@@ -427,9 +486,15 @@ impl Harness {
         let null_out = matches!(how, MemSel::InitNullOut);
         let dangling: RingPtr = std::ptr::NonNull::<c_void>::dangling().as_ptr();
         let mut out = dangling;
-        let out_ptr: *mut RingPtr = if null_out { std::ptr::null_mut() } else { &mut out };
+        let out_ptr: *mut RingPtr = if null_out {
+            std::ptr::null_mut()
+        } else {
+            &mut out
+        };
         // SAFETY: `mem` is NULL or valid for `mem_size` bytes.
-        let st = self.status("init", || unsafe { fam.init(mem, mem_size, cap, spout, out_ptr) });
+        let st = self.status("init", || unsafe {
+            fam.init(mem, mem_size, cap, spout, out_ptr)
+        });
         let expected = if null_out || mem.is_null() {
             NULL_ARGUMENT
         } else if !args_ok || matches!(how, MemSel::CallerTooSmall | MemSel::CallerMisaligned) {
@@ -474,7 +539,15 @@ impl Harness {
         let arg = (!null_item).then_some(&content[..]);
         // SAFETY: the ring is live; `arg` holds one element.
         let st = self.status("push", || unsafe { fam.push(handle, arg, try_) });
-        self.check(if try_ { "try_push status" } else { "push status" }, expected, st);
+        self.check(
+            if try_ {
+                "try_push status"
+            } else {
+                "push status"
+            },
+            expected,
+            st,
+        );
         if st == OK {
             self.count(&content, 1);
         }
@@ -485,7 +558,11 @@ impl Harness {
         let handle = self.rings[r].handle;
         let e = fam.elem();
         let count = sel.count(self.model.rings[r].cap, e);
-        let serials = if sel.is_huge() { Vec::new() } else { self.next_serials(count) };
+        let serials = if sel.is_huge() {
+            Vec::new()
+        } else {
+            self.next_serials(count)
+        };
         let buf = AlignedBuf::zeroed(serials.len().max(1) * e);
         // SAFETY: `buf` holds `serials.len()` elements (at least one).
         let bytes = unsafe { std::slice::from_raw_parts_mut(buf.ptr(), serials.len().max(1) * e) };
@@ -499,12 +576,18 @@ impl Harness {
         } else {
             self.model.push_bulk(r, &serials)
         };
-        let items: *const u8 = if null_items { std::ptr::null() } else { buf.ptr() };
+        let items: *const u8 = if null_items {
+            std::ptr::null()
+        } else {
+            buf.ptr()
+        };
         let mut n = 0xDEAD_usize;
         let out = (!null_out).then_some(&mut n);
         // SAFETY: the ring is live; `items` is NULL or holds `count` elements
         // (a huge count is refused before any read).
-        let st = self.status("push_bulk", || unsafe { fam.push_bulk(handle, items, count, out) });
+        let st = self.status("push_bulk", || unsafe {
+            fam.push_bulk(handle, items, count, out)
+        });
         self.check("push_bulk status", expected, st);
         if !null_out {
             self.check("push_bulk *out_pushed", expected_n, n);
@@ -519,7 +602,11 @@ impl Harness {
     fn pop(&mut self, r: usize, null_out: bool, peek: bool) {
         let fam = self.rings[r].fam;
         let handle = self.rings[r].handle;
-        let (expected, s) = if null_out { (NULL_ARGUMENT, None) } else { self.model.pop(r, peek) };
+        let (expected, s) = if null_out {
+            (NULL_ARGUMENT, None)
+        } else {
+            self.model.pop(r, peek)
+        };
         let mut buf = vec![0u8; fam.elem()];
         let out = (!null_out).then_some(&mut buf[..]);
         let what = if peek { "peek" } else { "pop" };
@@ -549,12 +636,18 @@ impl Harness {
         };
         let room = if sel.is_huge() { 1 } else { max.max(1) };
         let buf = AlignedBuf::zeroed(room * e);
-        let out: *mut u8 = if null_out { std::ptr::null_mut() } else { buf.ptr() };
+        let out: *mut u8 = if null_out {
+            std::ptr::null_mut()
+        } else {
+            buf.ptr()
+        };
         let mut n = 0xDEAD_usize;
         let n_ptr = (!null_popped).then_some(&mut n);
         // SAFETY: the ring is live; `out` is NULL or has room for `max`
         // elements (a huge max is refused before any write).
-        let st = self.status("pop_bulk", || unsafe { fam.pop_bulk(handle, out, max, n_ptr) });
+        let st = self.status("pop_bulk", || unsafe {
+            fam.pop_bulk(handle, out, max, n_ptr)
+        });
         self.check("pop_bulk status", expected, st);
         if !null_popped {
             self.check("pop_bulk *out_popped", serials.len(), n);
@@ -570,16 +663,29 @@ impl Harness {
 
     fn reads(&mut self, r: usize) {
         let mut expected = Vec::new();
-        self.model.probes_of(r, Target::Owner, mask::READS, &mut expected);
+        self.model
+            .probes_of(r, Target::Owner, mask::READS, &mut expected);
         let ring = &self.rings[r];
         let mut actual = Vec::new();
         // Reads of a live ring succeed: they leave the last error alone.
         self.checked(
             "reads",
-            || spout::probe_ring(ring.handle, ring.fam, Target::Owner, mask::READS, &mut actual),
+            || {
+                spout::probe_ring(
+                    ring.handle,
+                    ring.fam,
+                    Target::Owner,
+                    mask::READS,
+                    &mut actual,
+                )
+            },
             |_| true,
         );
-        self.check("len, capacity, elem_size, is_empty, is_full", expected, actual);
+        self.check(
+            "len, capacity, elem_size, is_empty, is_full",
+            expected,
+            actual,
+        );
         self.pop(r, false, true);
     }
 
@@ -604,8 +710,17 @@ impl Harness {
         self.set_outer(None);
         let (spout, mdst): (Option<Spout>, Option<MSpout>) = match dst {
             DrainDst::Sink { verdict, probes } => {
-                let probes = if flags::PROBE_IN_DRAIN { probes & mask::READ_ONLY } else { 0 };
-                let sel = RecordSel { verdict, flush: FlushMode::Ok, has_flush: true, probes };
+                let probes = if flags::PROBE_IN_DRAIN {
+                    probes & mask::READ_ONLY
+                } else {
+                    0
+                };
+                let sel = RecordSel {
+                    verdict,
+                    flush: FlushMode::Ok,
+                    has_flush: true,
+                    probes,
+                };
                 let id = self.new_rec(fam, &sel);
                 self.recs[id].owner.set(handle);
                 self.model.recs[id].owner = Some(r);
@@ -630,9 +745,14 @@ impl Harness {
                 (Some(s), Some(MSpout::Ring(d)))
             }
             DrainDst::Null => (None, None),
-            DrainDst::SendNull => {
-                (Some(Spout { send: None, flush: None, ctx: std::ptr::null_mut() }), None)
-            }
+            DrainDst::SendNull => (
+                Some(Spout {
+                    send: None,
+                    flush: None,
+                    ctx: std::ptr::null_mut(),
+                }),
+                None,
+            ),
         };
         let (expected, expected_n) = match (dst, mdst) {
             (_, Some(m)) => self.model.drain(r, m),
@@ -658,7 +778,10 @@ impl Harness {
             // Another live ring chains into it: freeing it is not allowed.
             return;
         }
-        if !flags::FREE_DOES_NOT_REOFFER && self.step != usize::MAX && !self.model.rings[r].items.is_empty() {
+        if !flags::FREE_DOES_NOT_REOFFER
+            && self.step != usize::MAX
+            && !self.model.rings[r].items.is_empty()
+        {
             return;
         }
         let fam = self.rings[r].fam;
@@ -680,7 +803,9 @@ impl Harness {
         if st == SPOUT_FAILED && lost > 0 && flags::FREE_MESSAGE_COUNTS_LOST {
             let msg = abi::last_error();
             if !msg.contains(&lost.to_string()) {
-                self.fail(format_args!("free lost {lost} items but its message says {msg:?}"));
+                self.fail(format_args!(
+                    "free lost {lost} items but its message says {msg:?}"
+                ));
             }
         }
         if !self.model.rings[r].caller_mem {
@@ -693,10 +818,20 @@ impl Harness {
     /// out-counts written 0.
     fn on_bad_handle(&mut self, handle: RingPtr, fam: Option<Family>, call: Call) {
         let dead = fam.is_some();
-        let fam_of = |bytes: bool| fam.unwrap_or(if bytes { Family::Bytes(24) } else { Family::U64 });
-        let refused = if dead { INVALID_ARGUMENT } else { NULL_ARGUMENT };
-        let e_buf = AlignedBuf::zeroed(MAX_ELEM_SIZE * 256);
-        let one = item(u64::MAX - 1, MAX_ELEM_SIZE);
+        let fam_of = |bytes: bool| {
+            fam.unwrap_or(if bytes {
+                Family::Bytes(24)
+            } else {
+                Family::U64
+            })
+        };
+        let refused = if dead {
+            INVALID_ARGUMENT
+        } else {
+            NULL_ARGUMENT
+        };
+        let e_buf = AlignedBuf::zeroed(fam_of(true).elem().max(fam_of(false).elem()) * 16);
+        let one = item(u64::MAX - 1, fam_of(true).elem().max(8));
         let mut n = 0xDEAD_usize;
         let (what, st, out_count): (&str, c_int, bool) = match call {
             Call::Push { bytes, try_ } => {
@@ -709,7 +844,7 @@ impl Harness {
             }
             Call::PushBulk { bytes, count } => {
                 let f = fam_of(bytes);
-                let count = (count as usize).min(256);
+                let count = (count as usize).min(16);
                 // SAFETY: as above; the buffer holds `count` elements.
                 let st = self.status("push_bulk on a bad handle", || unsafe {
                     f.push_bulk(handle, e_buf.ptr(), count, Some(&mut n))
@@ -720,13 +855,19 @@ impl Harness {
                 let f = fam_of(bytes);
                 let mut b = vec![0u8; f.elem()];
                 // SAFETY: as above.
-                let st = self.status("pop on a bad handle", || unsafe { f.pop(handle, Some(&mut b), peek) });
+                let st = self.status("pop on a bad handle", || unsafe {
+                    f.pop(handle, Some(&mut b), peek)
+                });
                 ("pop", st, false)
             }
-            Call::PopBulk { bytes, max, null_popped } => {
+            Call::PopBulk {
+                bytes,
+                max,
+                null_popped,
+            } => {
                 let null_popped = null_popped && (!dead || flags::HANDLE_CHECKED_BEFORE_POINTERS);
                 let f = fam_of(bytes);
-                let max = (max as usize).min(256);
+                let max = (max as usize).min(16);
                 let p = (!null_popped).then_some(&mut n);
                 // SAFETY: as above; the buffer has room for `max` elements.
                 let st = self.status("pop_bulk on a bad handle", || unsafe {
@@ -755,7 +896,10 @@ impl Harness {
                     },
                     |_| false,
                 );
-                let mut expected = vec![Probe::Len(Target::Owner, 0), Probe::Capacity(Target::Owner, 0)];
+                let mut expected = vec![
+                    Probe::Len(Target::Owner, 0),
+                    Probe::Capacity(Target::Owner, 0),
+                ];
                 if matches!(f, Family::Bytes(_)) {
                     expected.push(Probe::ElemSize(Target::Owner, 0));
                 }
@@ -767,7 +911,9 @@ impl Harness {
             Call::Flush { bytes } => {
                 let f = fam_of(bytes);
                 // SAFETY: as above.
-                let st = self.status("flush on a bad handle", || unsafe { f.flush(handle, Some(&mut n)) });
+                let st = self.status("flush on a bad handle", || unsafe {
+                    f.flush(handle, Some(&mut n))
+                });
                 ("flush", st, true)
             }
             Call::Drain { bytes, null_dst } => {
@@ -791,7 +937,11 @@ impl Harness {
                 let f = fam_of(bytes);
                 // SAFETY: free(NULL) does nothing; a dead handle is refused.
                 let st = self.status("free on a bad handle", || unsafe { f.free(handle) });
-                self.check("free on a bad handle status", if dead { INVALID_ARGUMENT } else { OK }, st);
+                self.check(
+                    "free on a bad handle status",
+                    if dead { INVALID_ARGUMENT } else { OK },
+                    st,
+                );
                 self.compare_events();
                 return;
             }
@@ -822,10 +972,18 @@ impl Harness {
             }
         }
         for ring in &self.model.rings {
-            assert!(!ring.alive && ring.items.is_empty(), "model ring left after teardown");
+            assert!(
+                !ring.alive && ring.items.is_empty(),
+                "model ring left after teardown"
+            );
         }
         let model = std::mem::take(&mut self.model);
-        for c in model.lost.iter().chain(&model.dropped).chain(&model.cleared) {
+        for c in model
+            .lost
+            .iter()
+            .chain(&model.dropped)
+            .chain(&model.cleared)
+        {
             self.count(c, -1);
         }
         let off: Vec<_> = self.balance.iter().filter(|(_, &v)| v != 0).collect();

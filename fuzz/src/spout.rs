@@ -92,7 +92,11 @@ impl Recorder {
     pub fn spout(&self) -> Spout {
         Spout {
             send: Some(record_send),
-            flush: if self.has_flush { Some(record_flush) } else { None },
+            flush: if self.has_flush {
+                Some(record_flush)
+            } else {
+                None
+            },
             ctx: (self as *const Recorder).cast_mut().cast(),
         }
     }
@@ -101,11 +105,17 @@ impl Recorder {
 /// The spout that mutating probes pass to `_drain`: being BUSY, the drain
 /// must never call it.
 pub fn probe_drain_dst() -> Spout {
-    Spout { send: Some(unexpected_send), flush: None, ctx: std::ptr::null_mut() }
+    Spout {
+        send: Some(unexpected_send),
+        flush: None,
+        ctx: std::ptr::null_mut(),
+    }
 }
 
 unsafe extern "C" fn unexpected_send(_: *mut c_void, _: *const c_void, count: usize) -> c_int {
-    log(Event::Unexpected(format!("a busy ring's drain sent {count} items")));
+    log(Event::Unexpected(format!(
+        "a busy ring's drain sent {count} items"
+    )));
     1
 }
 
@@ -129,16 +139,31 @@ unsafe extern "C" fn record_send(ctx: *mut c_void, items: *const c_void, count: 
     let data = unsafe { std::slice::from_raw_parts(items.cast::<u8>(), count * elem) }.to_vec();
     let probes = run_probes(rec);
     let accepted = with_stream(|s| events::accepts(rec.verdict.get(), count, s));
-    log(Event::Send { rec: rec.id, count, data, aligned, accepted, probes });
+    log(Event::Send {
+        rec: rec.id,
+        count,
+        data,
+        aligned,
+        accepted,
+        probes,
+    });
     c_int::from(!accepted)
 }
 
 unsafe extern "C" fn record_flush(ctx: *mut c_void) -> c_int {
     // SAFETY: as in `record_send`.
     let rec = unsafe { &*ctx.cast::<Recorder>() };
-    let probes = if crate::flags::PROBE_IN_FLUSH_CALLBACK { run_probes(rec) } else { Vec::new() };
+    let probes = if crate::flags::PROBE_IN_FLUSH_CALLBACK {
+        run_probes(rec)
+    } else {
+        Vec::new()
+    };
     let ok = with_stream(|s| events::flush_succeeds(rec.flush.get(), s));
-    log(Event::Flush { rec: rec.id, ok, probes });
+    log(Event::Flush {
+        rec: rec.id,
+        ok,
+        probes,
+    });
     c_int::from(!ok)
 }
 
@@ -200,7 +225,11 @@ pub fn probe_ring(ring: RingPtr, fam: Family, t: Target, m: u16, out: &mut Vec<P
                 "push" => fam.push(ring, Some(one.bytes()), false),
                 "try_push" => fam.push(ring, Some(one.bytes()), true),
                 "push_bulk" => fam.push_bulk(ring, one.ptr(), 1, Some(&mut n)),
-                "pop" => fam.pop(ring, Some(std::slice::from_raw_parts_mut(buf.ptr(), elem)), false),
+                "pop" => fam.pop(
+                    ring,
+                    Some(std::slice::from_raw_parts_mut(buf.ptr(), elem)),
+                    false,
+                ),
                 "pop_bulk" => fam.pop_bulk(ring, buf.ptr(), 1, Some(&mut n)),
                 "flush" => fam.flush(ring, Some(&mut n)),
                 "drain" => fam.drain(ring, &probe_drain_dst(), Some(&mut n)),
@@ -213,4 +242,3 @@ pub fn probe_ring(ring: RingPtr, fam: Family, t: Target, m: u16, out: &mut Vec<P
         }
     }
 }
-

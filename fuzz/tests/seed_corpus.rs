@@ -25,27 +25,77 @@ fn bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 fn creates(input: &Input, f: impl Fn(&CreateSpec) -> bool) -> usize {
-    input.ops.iter().filter(|op| matches!(op, Op::Create(c) if f(c))).count()
+    input
+        .ops
+        .iter()
+        .filter(|op| matches!(op, Op::Create(c) if f(c)))
+        .count()
 }
 
 type Theme = (&'static str, fn(&Input) -> bool);
 
 const THEMES: &[Theme] = &[
-    ("heap", |i| creates(i, |c| matches!(c.mem, MemSel::New | MemSel::Create)) >= 2),
-    ("caller_memory", |i| creates(i, |c| matches!(c.mem, MemSel::Caller | MemSel::Caller2)) >= 2),
+    ("heap", |i| {
+        creates(i, |c| matches!(c.mem, MemSel::New | MemSel::Create)) >= 2
+    }),
+    ("caller_memory", |i| {
+        creates(i, |c| matches!(c.mem, MemSel::Caller | MemSel::Caller2)) >= 2
+    }),
     ("bad_memory", |i| {
-        creates(i, |c| matches!(c.mem, MemSel::CallerTooSmall | MemSel::CallerMisaligned)) >= 1
+        creates(i, |c| {
+            matches!(c.mem, MemSel::CallerTooSmall | MemSel::CallerMisaligned)
+        }) >= 1
     }),
-    ("chain", |i| creates(i, |c| matches!(c.spout, SpoutSel::Chain(_))) >= 2),
-    ("recorder", |i| creates(i, |c| matches!(c.spout, SpoutSel::Record(_) | SpoutSel::Record2(_))) >= 2),
-    ("push_bulk", |i| i.ops.iter().filter(|o| matches!(o, Op::PushBulk { .. })).count() >= 3),
-    ("pop_bulk", |i| i.ops.iter().filter(|o| matches!(o, Op::PopBulk { .. })).count() >= 3),
+    ("chain", |i| {
+        creates(i, |c| matches!(c.spout, SpoutSel::Chain(_))) >= 2
+    }),
+    ("recorder", |i| {
+        creates(i, |c| {
+            matches!(c.spout, SpoutSel::Record(_) | SpoutSel::Record2(_))
+        }) >= 2
+    }),
+    ("push_bulk", |i| {
+        i.ops
+            .iter()
+            .filter(|o| matches!(o, Op::PushBulk { .. }))
+            .count()
+            >= 3
+    }),
+    ("pop_bulk", |i| {
+        i.ops
+            .iter()
+            .filter(|o| matches!(o, Op::PopBulk { .. }))
+            .count()
+            >= 3
+    }),
     ("flush_drain", |i| {
-        i.ops.iter().filter(|o| matches!(o, Op::Flush { .. } | Op::Drain { .. })).count() >= 3
+        i.ops
+            .iter()
+            .filter(|o| matches!(o, Op::Flush { .. } | Op::Drain { .. }))
+            .count()
+            >= 3
     }),
-    ("free", |i| i.ops.iter().filter(|o| matches!(o, Op::Free { .. })).count() >= 2),
-    ("verdicts", |i| i.ops.iter().filter(|o| matches!(o, Op::Verdicts(_) | Op::Reconfigure { .. })).count() >= 2),
-    ("bad_handles", |i| i.ops.iter().filter(|o| matches!(o, Op::OnNull(_) | Op::OnDead { .. })).count() >= 2),
+    ("free", |i| {
+        i.ops
+            .iter()
+            .filter(|o| matches!(o, Op::Free { .. }))
+            .count()
+            >= 2
+    }),
+    ("verdicts", |i| {
+        i.ops
+            .iter()
+            .filter(|o| matches!(o, Op::Verdicts(_) | Op::Reconfigure { .. }))
+            .count()
+            >= 2
+    }),
+    ("bad_handles", |i| {
+        i.ops
+            .iter()
+            .filter(|o| matches!(o, Op::OnNull(_) | Op::OnDead { .. }))
+            .count()
+            >= 2
+    }),
     ("long", |i| i.ops.len() >= 150),
 ];
 
@@ -63,7 +113,9 @@ fn write_seed_corpus() {
             seed += 1;
             let len = 100 + (seed as usize * 37) % 1500;
             let data = bytes(seed, len);
-            let Ok(input) = Input::arbitrary_take_rest(Unstructured::new(&data)) else { continue };
+            let Ok(input) = Input::arbitrary_take_rest(Unstructured::new(&data)) else {
+                continue;
+            };
             let rings = creates(&input, |_| true);
             if rings >= 3 && fits(&input) {
                 std::fs::write(dir.join(format!("seed_{name}")), &data).unwrap();
@@ -72,4 +124,3 @@ fn write_seed_corpus() {
         }
     }
 }
-
