@@ -37,7 +37,8 @@ struct Harness {
     /// `_memsize - capacity * elem_size` of the first bytes ring.
     memsize_header: Option<usize>,
     step: usize,
-    op: String,
+    /// The step being run, for messages.
+    op: Option<Op>,
 }
 
 /// Runs `input`; panics (a finding) at the first difference from the model.
@@ -50,14 +51,14 @@ pub fn run(input: &Input) {
         balance: HashMap::new(),
         memsize_header: None,
         step: 0,
-        op: String::new(),
+        op: None,
     };
     spout::set_stream(0);
     spout::set_outer(None);
     spout::take_log();
     for (i, op) in input.ops.iter().enumerate() {
         h.step = i;
-        h.op = format!("{op:?}");
+        h.op = Some(op.clone());
         h.apply(op);
     }
     h.teardown();
@@ -74,7 +75,10 @@ fn key(content: &[u8]) -> (usize, u64) {
 
 impl Harness {
     fn fail(&self, what: impl std::fmt::Display) -> ! {
-        panic!("step {} ({}): {}", self.step, self.op, what)
+        match &self.op {
+            Some(op) => panic!("step {} ({op:?}): {what}", self.step),
+            None => panic!("teardown: {what}"),
+        }
     }
 
     fn check<T: PartialEq + Debug>(&self, what: &str, expected: T, actual: T) {
@@ -609,13 +613,13 @@ impl Harness {
         };
         let mut buf = vec![0u8; fam.elem()];
         let out = (!null_out).then_some(&mut buf[..]);
-        let what = if peek { "peek" } else { "pop" };
+        let what = if peek { ["peek", "peek status", "peek element"] } else { ["pop", "pop status", "pop element"] };
         // SAFETY: the ring is live; `out` has room for one element.
-        let st = self.status(what, || unsafe { fam.pop(handle, out, peek) });
-        self.check(&format!("{what} status"), expected, st);
+        let st = self.status(what[0], || unsafe { fam.pop(handle, out, peek) });
+        self.check(what[1], expected, st);
         if let (OK, Some(s)) = (st, s) {
             let want = item(s, fam.elem());
-            self.check(&format!("{what} element"), &want, &buf);
+            self.check(what[2], &want, &buf);
             if !peek {
                 self.count(&want, -1);
             }
@@ -958,7 +962,7 @@ impl Harness {
     /// conservation.
     fn teardown(&mut self) {
         self.step = usize::MAX;
-        self.op = "teardown".into();
+        self.op = None;
         for id in 0..self.recs.len() {
             let probes = self.model.recs[id].probes;
             self.reconfigure(id, VerdictMode::Accept, FlushMode::Ok, probes);
