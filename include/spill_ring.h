@@ -3,17 +3,55 @@
  * that hand their oldest item to a spout (a sink) when full instead of
  * dropping it.
  *
- * Conventions:
- *  - Every fallible call returns a spill_status; spill_status_str() names it
- *    and spill_last_error() explains the last failure on the calling thread.
- *  - A NULL handle or NULL out-pointer is reported as SPILL_NULL_ARGUMENT,
- *    never a crash. Pointers that are not NULL must be valid.
- *  - Ring handles are single-threaded: one thread at a time per handle.
- *  - Spouts are C callbacks (spill_spout); a spout that refuses a batch makes
- *    the call return SPILL_SPOUT_FAILED and nothing is lost.
+ * Conventions (every function's comment lists the statuses it returns):
+ *  - Constructors: `*_create(..., &out)` returns a spill_status and writes
+ *    the handle (NULL on failure), so bad input (SPILL_INVALID_ARGUMENT)
+ *    and no memory (SPILL_OUT_OF_MEMORY) are told apart; `*_new` is the
+ *    same call returning the handle or NULL. `*_init(mem, ...)` builds a
+ *    ring in caller memory and the handle it writes is `mem` itself. Every
+ *    count a caller passes is checked against a documented maximum
+ *    (SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_ELEM_SIZE,
+ *    SPILL_MPSC_MAX_PRODUCERS, SPILL_POOL_MAX_WORKERS): the library never
+ *    aborts the host and never prints anything.
+ *  - Errors: spill_status_str() names a status and spill_last_error()
+ *    explains the last failure on the calling thread. A call that returns
+ *    SPILL_OK leaves spill_last_error() unchanged.
+ *  - Which error wins: the handle is checked first (NULL:
+ *    SPILL_NULL_ARGUMENT; freed: SPILL_INVALID_ARGUMENT; called from inside
+ *    its own spout: SPILL_BUSY), then pointer arguments (a required pointer
+ *    that is NULL: SPILL_NULL_ARGUMENT; an items/out pointer may be NULL
+ *    only with a count of 0), then counts (SPILL_INVALID_ARGUMENT), then
+ *    the ring's state (SPILL_EMPTY, SPILL_FULL), then the spout
+ *    (SPILL_SPOUT_FAILED). So pop with a NULL `out` on an empty ring is
+ *    SPILL_NULL_ARGUMENT.
+ *  - Freed handles: a freed ring in caller memory is recognised (its
+ *    memory still holds the freed mark): SPILL_INVALID_ARGUMENT. A freed
+ *    heap handle is gone: passing it is undefined, as with free().
+ *  - Out-counts (`out_pushed`, `out_popped`, `out_flushed`, `out_drained`,
+ *    ...) are set to 0 on entry, so they read 0 after every failure except
+ *    where a function says otherwise (flush and drain count what left the
+ *    ring before the failure).
+ *  - Threads: ring handles are used by one thread at a time; each function
+ *    says which thread may call it. Spouts are called on the thread that
+ *    called the ring.
+ *  - Spouts (spill_spout): `send` gets batches of 1 or more items, oldest
+ *    first, contiguous and aligned as an array of the element type; it
+ *    returns 0 to take the whole batch or nonzero to refuse all of it. A
+ *    batch is cut only where the ring's storage wraps, so one call sends at
+ *    most 2 batches of the ring's items (push_bulk: up to 3, the third
+ *    being the front of the caller's own items). A refused batch stays
+ *    where it was and the call returns SPILL_SPOUT_FAILED; nothing is lost,
+ *    except by free, which says how many items its spout refused. flush and
+ *    free call the spout's `flush` once after sending, also after a
+ *    refusal. A NULL spout drops what it would get (flush and free then
+ *    drop every item and return SPILL_OK).
+ *  - From inside a spout call for ring R: R's len, capacity, is_empty,
+ *    is_full and elem_size work (the items being offered are still in R:
+ *    they leave when `send` returns 0); R's other calls return SPILL_BUSY.
  *
- * This file is generated from the Rust sources by cbindgen when the library
- * is built; edit the Rust doc comments, not this file.
+ * This file is generated from the Rust sources by cbindgen
+ * (scripts/regenerate_header.sh; a test checks it is up to date); edit the
+ * Rust doc comments, not this file.
  */
 
 #ifndef SPILL_RING_H
@@ -1073,10 +1111,12 @@ struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spou
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
@@ -1087,12 +1127,15 @@ enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u8_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u8_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u8_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
@@ -1132,12 +1175,14 @@ enum spill_status spill_ring_u8_init(void *mem,
 enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1146,8 +1191,12 @@ enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
 enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1157,14 +1206,23 @@ enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t ite
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1177,7 +1235,12 @@ enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
                                           size_t *out_pushed);
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1187,10 +1250,15 @@ enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1203,8 +1271,10 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
                                          size_t *out_popped);
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u8_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
@@ -1213,8 +1283,9 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
 enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
@@ -1223,8 +1294,8 @@ enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *
 size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1233,8 +1304,8 @@ size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
 size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1243,8 +1314,9 @@ size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
 bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1253,12 +1325,17 @@ bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
 bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1267,12 +1344,16 @@ bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
 enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1286,6 +1367,10 @@ enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -1294,10 +1379,12 @@ enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u8's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
@@ -1337,10 +1424,12 @@ struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_sp
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
@@ -1351,12 +1440,15 @@ enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u16_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u16_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u16_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
@@ -1396,12 +1488,14 @@ enum spill_status spill_ring_u16_init(void *mem,
 enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1410,8 +1504,12 @@ enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
 enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1421,14 +1519,23 @@ enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t 
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1441,7 +1548,12 @@ enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
                                            size_t *out_pushed);
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1451,10 +1563,15 @@ enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out)
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1467,8 +1584,10 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
                                           size_t *out_popped);
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u16_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
@@ -1477,8 +1596,9 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
 enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
@@ -1487,8 +1607,8 @@ enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_
 size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1497,8 +1617,8 @@ size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
 size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1507,8 +1627,9 @@ size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
 bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1517,12 +1638,17 @@ bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
 bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1531,12 +1657,16 @@ bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
 enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1550,6 +1680,10 @@ enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -1558,10 +1692,12 @@ enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u16's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
@@ -1601,10 +1737,12 @@ struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_sp
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
@@ -1615,12 +1753,15 @@ enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u32_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u32_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u32_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
@@ -1660,12 +1801,14 @@ enum spill_status spill_ring_u32_init(void *mem,
 enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1674,8 +1817,12 @@ enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
 enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1685,14 +1832,23 @@ enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t 
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1705,7 +1861,12 @@ enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
                                            size_t *out_pushed);
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1715,10 +1876,15 @@ enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out)
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1731,8 +1897,10 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
                                           size_t *out_popped);
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u32_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
@@ -1741,8 +1909,9 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
 enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
@@ -1751,8 +1920,8 @@ enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_
 size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1761,8 +1930,8 @@ size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
 size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1771,8 +1940,9 @@ size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
 bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1781,12 +1951,17 @@ bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
 bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1795,12 +1970,16 @@ bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
 enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1814,6 +1993,10 @@ enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -1822,10 +2005,12 @@ enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u32's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
@@ -1865,10 +2050,12 @@ struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_sp
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
@@ -1879,12 +2066,15 @@ enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u64_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u64_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u64_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
@@ -1924,12 +2114,14 @@ enum spill_status spill_ring_u64_init(void *mem,
 enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -1938,8 +2130,12 @@ enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
 enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1949,14 +2145,23 @@ enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t 
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1969,7 +2174,12 @@ enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
                                            size_t *out_pushed);
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -1979,10 +2189,15 @@ enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out)
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1995,8 +2210,10 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
                                           size_t *out_popped);
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u64_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
@@ -2005,8 +2222,9 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
 enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
@@ -2015,8 +2233,8 @@ enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_
 size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2025,8 +2243,8 @@ size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
 size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2035,8 +2253,9 @@ size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
 bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -2045,12 +2264,17 @@ bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
 bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2059,12 +2283,16 @@ bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
 enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2078,6 +2306,10 @@ enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -2086,10 +2318,12 @@ enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u64's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
@@ -2129,10 +2363,12 @@ struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_sp
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
@@ -2143,12 +2379,15 @@ enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_f32_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_f32_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_f32_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
@@ -2188,12 +2427,14 @@ enum spill_status spill_ring_f32_init(void *mem,
 enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -2202,8 +2443,12 @@ enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
 enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2213,14 +2458,23 @@ enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float ite
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2233,7 +2487,12 @@ enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
                                            size_t *out_pushed);
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2243,10 +2502,15 @@ enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2259,8 +2523,10 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
                                           size_t *out_popped);
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_f32_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
@@ -2269,8 +2535,9 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
 enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
@@ -2279,8 +2546,8 @@ enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *
 size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2289,8 +2556,8 @@ size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
 size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2299,8 +2566,9 @@ size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
 bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -2309,12 +2577,17 @@ bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
 bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2323,12 +2596,16 @@ bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
 enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2342,6 +2619,10 @@ enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -2350,10 +2631,12 @@ enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_f32's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
@@ -2393,10 +2676,12 @@ struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_sp
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
@@ -2407,12 +2692,15 @@ enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_f64_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_f64_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_f64_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
@@ -2452,12 +2740,14 @@ enum spill_status spill_ring_f64_init(void *mem,
 enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -2466,8 +2756,12 @@ enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
 enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2477,14 +2771,23 @@ enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double it
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2497,7 +2800,12 @@ enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
                                            size_t *out_pushed);
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2507,10 +2815,15 @@ enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2523,8 +2836,10 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
                                           size_t *out_popped);
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_f64_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
@@ -2533,8 +2848,9 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
 enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
@@ -2543,8 +2859,8 @@ enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double 
 size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2553,8 +2869,8 @@ size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
 size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2563,8 +2879,9 @@ size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
 bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
@@ -2573,12 +2890,17 @@ bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
 bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2587,12 +2909,16 @@ bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
 enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -2606,6 +2932,10 @@ enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -2614,10 +2944,12 @@ enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_f64's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *

@@ -25,6 +25,8 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 log "cargo test --workspace --all-features"
 cargo test --workspace --all-features
 
+"$REPO_ROOT/scripts/ci_rust_api.sh"
+
 log "Rust examples"
 for ex in spill_ring mpsc backpressure worker_pool fan_in sequenced mergers pipeline tiered; do
     log "example $ex"
