@@ -28,6 +28,8 @@ struct RealRing {
 struct Harness {
     model: Model,
     rings: Vec<RealRing>,
+    /// Boxed: the spouts point at them while the vector grows.
+    #[allow(clippy::vec_box)]
     recs: Vec<Box<Recorder>>,
     /// Next item serial.
     serial: u64,
@@ -613,7 +615,11 @@ impl Harness {
         };
         let mut buf = vec![0u8; fam.elem()];
         let out = (!null_out).then_some(&mut buf[..]);
-        let what = if peek { ["peek", "peek status", "peek element"] } else { ["pop", "pop status", "pop element"] };
+        let what = if peek {
+            ["peek", "peek status", "peek element"]
+        } else {
+            ["pop", "pop status", "pop element"]
+        };
         // SAFETY: the ring is live; `out` has room for one element.
         let st = self.status(what[0], || unsafe { fam.pop(handle, out, peek) });
         self.check(what[1], expected, st);
@@ -674,7 +680,8 @@ impl Harness {
         // Reads of a live ring succeed: they leave the last error alone.
         self.checked(
             "reads",
-            || {
+            // SAFETY: the ring is live.
+            || unsafe {
                 spout::probe_ring(
                     ring.handle,
                     ring.fam,
@@ -882,33 +889,47 @@ impl Harness {
             Call::Reads { bytes } => {
                 let f = fam_of(bytes);
                 let mut actual = Vec::new();
-                self.checked(
-                    "reads on a bad handle",
-                    // SAFETY: as above.
-                    || unsafe {
-                        actual.push(Probe::Len(Target::Owner, f.len(handle)));
-                        abi::prime_last_error();
-                        actual.push(Probe::Capacity(Target::Owner, f.capacity(handle)));
-                        abi::prime_last_error();
-                        if let Some(e) = f.elem_size(handle) {
-                            actual.push(Probe::ElemSize(Target::Owner, e));
-                            abi::prime_last_error();
-                        }
-                        actual.push(Probe::IsEmpty(Target::Owner, f.is_empty(handle)));
-                        abi::prime_last_error();
-                        actual.push(Probe::IsFull(Target::Owner, f.is_full(handle)));
-                    },
+                // Each read fails on its own: 0 or false, and the last error set.
+                // SAFETY (all five): a NULL or dead handle is refused before any use.
+                let t = Target::Owner;
+                let len = self.checked(
+                    "len of a bad handle",
+                    || unsafe { f.len(handle) },
                     |_| false,
                 );
-                let mut expected = vec![
-                    Probe::Len(Target::Owner, 0),
-                    Probe::Capacity(Target::Owner, 0),
-                ];
-                if matches!(f, Family::Bytes(_)) {
-                    expected.push(Probe::ElemSize(Target::Owner, 0));
+                actual.push(Probe::Len(t, len));
+                let cap = self.checked(
+                    "capacity of a bad handle",
+                    || unsafe { f.capacity(handle) },
+                    |_| false,
+                );
+                actual.push(Probe::Capacity(t, cap));
+                if let Family::Bytes(_) = f {
+                    let e = self.checked(
+                        "elem_size of a bad handle",
+                        || unsafe { f.elem_size(handle) },
+                        |_| false,
+                    );
+                    actual.push(Probe::ElemSize(t, e.unwrap_or(0)));
                 }
-                expected.push(Probe::IsEmpty(Target::Owner, false));
-                expected.push(Probe::IsFull(Target::Owner, false));
+                let empty = self.checked(
+                    "is_empty of a bad handle",
+                    || unsafe { f.is_empty(handle) },
+                    |_| false,
+                );
+                actual.push(Probe::IsEmpty(t, empty));
+                let full = self.checked(
+                    "is_full of a bad handle",
+                    || unsafe { f.is_full(handle) },
+                    |_| false,
+                );
+                actual.push(Probe::IsFull(t, full));
+                let mut expected = vec![Probe::Len(t, 0), Probe::Capacity(t, 0)];
+                if matches!(f, Family::Bytes(_)) {
+                    expected.push(Probe::ElemSize(t, 0));
+                }
+                expected.push(Probe::IsEmpty(t, false));
+                expected.push(Probe::IsFull(t, false));
                 self.check("reads of a bad handle", expected, actual);
                 return;
             }

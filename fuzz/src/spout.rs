@@ -134,7 +134,7 @@ unsafe extern "C" fn record_send(ctx: *mut c_void, items: *const c_void, count: 
         )));
         return 1;
     }
-    let aligned = items as usize % rec.family.batch_align() == 0;
+    let aligned = (items as usize).is_multiple_of(rec.family.batch_align());
     // SAFETY: the ring passes `count` elements of `elem` bytes.
     let data = unsafe { std::slice::from_raw_parts(items.cast::<u8>(), count * elem) }.to_vec();
     let probes = run_probes(rec);
@@ -178,12 +178,14 @@ fn run_probes(rec: &Recorder) -> Vec<Probe> {
     }
     let owner = rec.owner.get();
     if !owner.is_null() {
-        probe_ring(owner, rec.family, Target::Owner, m, &mut out);
+        // SAFETY: the owner is evicting into this spout, so it is live.
+        unsafe { probe_ring(owner, rec.family, Target::Owner, m, &mut out) };
     }
     if m & mask::OUTER != 0 {
         if let Some((outer, fam)) = OUTER.with(|o| o.get()) {
             if outer != owner {
-                probe_ring(outer, fam, Target::Outer, m, &mut out);
+                // SAFETY: the harness is calling `outer`, so it is live.
+                unsafe { probe_ring(outer, fam, Target::Outer, m, &mut out) };
             }
         }
     }
@@ -192,10 +194,14 @@ fn run_probes(rec: &Recorder) -> Vec<Probe> {
 }
 
 /// The probes of mask `m` on `ring`, in a fixed order the model follows.
-pub fn probe_ring(ring: RingPtr, fam: Family, t: Target, m: u16, out: &mut Vec<Probe>) {
+///
+/// # Safety
+///
+/// `ring` is a live ring of family `fam`.
+pub unsafe fn probe_ring(ring: RingPtr, fam: Family, t: Target, m: u16, out: &mut Vec<Probe>) {
     let elem = fam.elem();
-    // SAFETY: `ring` is live (it is evicting, or the harness is calling it);
-    // every buffer passed has room for what the call may write.
+    // SAFETY: `ring` is live (our caller's promise); every buffer passed has
+    // room for what the call may write.
     unsafe {
         if m & mask::READS != 0 {
             out.push(Probe::Len(t, fam.len(ring)));
