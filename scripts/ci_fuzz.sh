@@ -7,9 +7,9 @@
 # disagreement, a crash, a leak, a sanitizer report). New corpus entries go
 # to a temporary directory; the checked-in corpus is not modified.
 #
-# Cost on this 2-core machine: about 10 minutes the first time (nightly,
-# cargo-fuzz and an instrumented build), then about 2 minutes (rebuild of
-# the library and the target) plus the run itself (1 minute).
+# Cost on this 2-core machine (shared, busy): about 12 minutes the first time (nightly,
+# cargo-fuzz and an instrumented build), then about 5 minutes (measured 4m40s: rebuild of
+# the library and the target, the corpus replay test, and the 1-minute run).
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT/fuzz"
 
