@@ -3706,11 +3706,16 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u8_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
@@ -3951,11 +3956,16 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u16_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
@@ -4196,11 +4206,16 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u32_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
@@ -4441,11 +4456,16 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u64_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
@@ -4686,11 +4706,16 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_f32_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
@@ -4931,11 +4956,16 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_f64_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *

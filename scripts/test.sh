@@ -26,6 +26,7 @@ log "cargo test --workspace --all-features"
 cargo test --workspace --all-features
 
 "$REPO_ROOT/scripts/ci_rust_api.sh"
+"$REPO_ROOT/scripts/ci_abi.sh"
 
 log "Rust examples"
 for ex in spill_ring mpsc backpressure worker_pool fan_in sequenced mergers pipeline tiered; do

@@ -213,9 +213,7 @@ pub(crate) unsafe fn pop_bulk<F: ValueFamily>(
         // SAFETY: the caller's contract.
         let done = unsafe {
             handle::enter(ring, |p| {
-                if popped.is_none() {
-                    return Err(Error::null("out_popped"));
-                }
+                ptr_args::require(&popped, "out_popped")?;
                 let out = ptr_args::slice_mut(out, max, "out")?;
                 Ok(on_ring!(p, r => pop_items(r, out)))
             })?
