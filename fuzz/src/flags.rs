@@ -53,8 +53,9 @@ pub const FREE_DOES_NOT_REOFFER: bool = true;
 /// during a free.
 pub const PROBE_INSIDE_FREE: bool = true;
 
-/// Creation checks its pointer arguments (`mem`, `out_ring`, `out_size`)
-/// before the others: a NULL one is SPILL_NULL_ARGUMENT even when the
-/// capacity, element size or spout is also bad. While false, either status
-/// is taken when both apply.
-pub const CREATION_POINTERS_CHECKED_FIRST: bool = false;
+/// `_init` checks its pointer arguments before the others: a NULL `mem` is
+/// SPILL_NULL_ARGUMENT even when the capacity, element size or spout is also
+/// bad (as a NULL `out_ring` already is, and `_create`'s). While false, a
+/// NULL `mem` with another bad argument may also give
+/// SPILL_INVALID_ARGUMENT.
+pub const INIT_MEM_CHECKED_FIRST: bool = false;

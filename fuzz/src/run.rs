@@ -508,9 +508,10 @@ impl Harness {
         } else {
             OK
         };
-        if !(flags::CREATION_POINTERS_CHECKED_FIRST
+        if !(flags::INIT_MEM_CHECKED_FIRST
             || args_ok
-            || expected != NULL_ARGUMENT
+            || !mem.is_null()
+            || null_out
             || st != INVALID_ARGUMENT)
         {
             // Known gap: both apply and the library reports the other one.
