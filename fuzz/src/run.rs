@@ -601,7 +601,7 @@ impl Harness {
         }
         if st == OK {
             for chunk in bytes[..serials.len() * e].chunks(e) {
-                *self.balance.entry(key(chunk)).or_default() += 1;
+                self.count(chunk, 1);
             }
         }
     }
