@@ -23,8 +23,8 @@ fn main() {
     let t = start.elapsed();
     println!(
         "{} inputs in {:?} ({:.0} per second)",
-        files.len(),
+        n,
         t,
-        files.len() as f64 / t.as_secs_f64()
+        n as f64 / t.as_secs_f64()
     );
 }
