@@ -69,4 +69,6 @@ if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     "$REPO_ROOT/cmake/run_sanitizers.sh"
 fi
 
+"$REPO_ROOT/scripts/ci_fuzz.sh"
+
 log "all tests passed"
