@@ -25,6 +25,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef SPILL_NOEXCEPT
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define SPILL_NOEXCEPT noexcept
+#elif defined(__cplusplus)
+#define SPILL_NOEXCEPT throw()
+#else
+#define SPILL_NOEXCEPT
+#endif
+#endif
+
 /**
  * The largest capacity a ring may have. Capacities must be powers of two
  * from 1 to this value.
@@ -641,7 +651,8 @@ extern "C" {
  */
 struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
                                               size_t capacity,
-                                              const struct spill_spout *spout);
+                                              const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_bytes_init() needs for
@@ -651,7 +662,10 @@ struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_bytes_memsize(size_t elem_size, size_t capacity, size_t *out_size);
+enum spill_status spill_ring_bytes_memsize(size_t elem_size,
+                                           size_t capacity,
+                                           size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a bytes ring inside `mem`, which the caller owns: `mem_size`
@@ -669,7 +683,8 @@ enum spill_status spill_ring_bytes_init(void *mem,
                                         size_t elem_size,
                                         size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_bytes **out_ring);
+                                        struct spill_ring_bytes **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a bytes ring, as spill_ring_u64_free() does: remaining elements go
@@ -680,7 +695,7 @@ enum spill_status spill_ring_bytes_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
+enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
@@ -696,7 +711,9 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
  * `ring` is NULL or a live ring; `item` is NULL or points to `elem_size`
  * readable bytes.
  */
-enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
+enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring,
+                                        const void *item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
@@ -707,7 +724,9 @@ enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const voi
  *
  * As for spill_ring_bytes_push().
  */
-enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const void *item);
+enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring,
+                                            const void *item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` packed elements at `items` (`count * elem_size`
@@ -722,7 +741,8 @@ enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring, const
 enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
                                              const void *items,
                                              size_t count,
-                                             size_t *out_pushed);
+                                             size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest element into the `elem_size` bytes at `out`;
@@ -735,7 +755,7 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
  * `ring` is NULL or a live ring; `out` is NULL or has room for
  * `elem_size` bytes.
  */
-enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
+enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest elements into `out` (packed, oldest first) and
@@ -750,7 +770,8 @@ enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out)
 enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
                                             void *out,
                                             size_t max,
-                                            size_t *out_popped);
+                                            size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest element into the `elem_size` bytes at `out`, leaving
@@ -760,7 +781,9 @@ enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
  *
  * As for spill_ring_bytes_pop().
  */
-enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
+enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring,
+                                        void *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many elements the ring holds (0 for NULL). Allowed from inside the
@@ -770,7 +793,7 @@ enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, voi
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
+size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * How many elements the ring can hold (0 for NULL).
@@ -779,7 +802,7 @@ size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
+size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * The size in bytes of one element (0 for NULL).
@@ -788,7 +811,7 @@ size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
+size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no element (false for NULL).
@@ -797,7 +820,7 @@ size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
+bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full (false for NULL).
@@ -806,7 +829,7 @@ bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
+bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every element to the ring's spout (at most two batches, oldest
@@ -817,7 +840,9 @@ bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *out_flushed);
+enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring,
+                                         size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every element to `dst` (not the ring's spout) in at most two
@@ -831,7 +856,8 @@ enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring, size_t *
  */
 enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
                                          const struct spill_spout *dst,
-                                         size_t *out_drained);
+                                         size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every element (they do not go to the spout).
@@ -840,7 +866,7 @@ enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
+enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
@@ -851,7 +877,7 @@ enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring that outlives every user of the spout.
  */
-struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
+struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Opens (creating it if needed) the record file at `path` for appending
@@ -867,7 +893,7 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
  *
  * `path` is NULL or a NUL-terminated string.
  */
-struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
+struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size) SPILL_NOEXCEPT;
 
 /**
  * The spout that appends to `file`: pass it to a ring whose elements are
@@ -885,7 +911,7 @@ struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_siz
  * `file` is NULL or a live file spout that outlives every ring using the
  * spout.
  */
-struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
+struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file) SPILL_NOEXCEPT;
 
 /**
  * Writes out buffered elements and closes the file. NULL does nothing.
@@ -899,7 +925,7 @@ struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
  * `file` is NULL or a live file spout that no live ring still uses; it is
  * not used again once closed.
  */
-enum spill_status spill_file_spout_close(struct spill_file_spout *file);
+enum spill_status spill_file_spout_close(struct spill_file_spout *file) SPILL_NOEXCEPT;
 
 /**
  * Reads the record file at `path` (elements of `elem_size` bytes) and
@@ -920,7 +946,8 @@ enum spill_status spill_file_spout_close(struct spill_file_spout *file);
 enum spill_status spill_file_read(const char *path,
                                   size_t elem_size,
                                   const struct spill_spout *dst,
-                                  size_t *out_count);
+                                  size_t *out_count)
+SPILL_NOEXCEPT;
 
 /**
  * The message of the last failing `spill_` call on the calling thread, or
@@ -928,21 +955,21 @@ enum spill_status spill_file_read(const char *path,
  * valid until the next failing `spill_` call on the same thread; never free
  * it. Successful calls leave it unchanged.
  */
-const char *spill_last_error(void);
+const char *spill_last_error(void) SPILL_NOEXCEPT;
 
 /**
  * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
  * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
  * static; never free it. Safe from any thread.
  */
-const char *spill_status_str(int status);
+const char *spill_status_str(int status) SPILL_NOEXCEPT;
 
 /**
  * Whether retrying the call that returned `status` can succeed later:
  * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
  * value (including unknown ones). Safe from any thread.
  */
-bool spill_status_is_retryable(int status);
+bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
 
 /**
  * The version of the library that is linked, as
@@ -950,7 +977,7 @@ bool spill_status_is_retryable(int status);
  * `SPILL_RING_VERSION` (the header's version) to detect a header/library
  * mismatch. Safe from any thread.
  */
-uint32_t spill_version(void);
+uint32_t spill_version(void) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into
@@ -964,7 +991,9 @@ uint32_t spill_version(void);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
+struct spill_ring_u8 *spill_ring_u8_new(size_t capacity,
+                                        const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
@@ -977,7 +1006,7 @@ struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spou
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -998,7 +1027,8 @@ enum spill_status spill_ring_u8_init(void *mem,
                                      size_t mem_size,
                                      size_t capacity,
                                      const struct spill_spout *spout,
-                                     struct spill_ring_u8 **out_ring);
+                                     struct spill_ring_u8 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1014,7 +1044,7 @@ enum spill_status spill_ring_u8_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
+enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1028,7 +1058,7 @@ enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
+enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item) SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1038,7 +1068,7 @@ enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
+enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item) SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1059,7 +1089,8 @@ enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t ite
 enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
                                           const uint8_t *items,
                                           size_t count,
-                                          size_t *out_pushed);
+                                          size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1068,7 +1099,7 @@ enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
+enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1085,7 +1116,8 @@ enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
 enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
                                          uint8_t *out,
                                          size_t max,
-                                         size_t *out_popped);
+                                         size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1095,7 +1127,7 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
+enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1105,7 +1137,7 @@ enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
+size_t spill_ring_u8_len(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1115,7 +1147,7 @@ size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
+size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1125,7 +1157,7 @@ size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
+bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1135,7 +1167,7 @@ bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
+bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1149,7 +1181,9 @@ bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring,
+                                      size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1166,7 +1200,8 @@ enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_fl
  */
 enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
                                       const struct spill_spout *dst,
-                                      size_t *out_drained);
+                                      size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1175,7 +1210,7 @@ enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
+enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1188,7 +1223,7 @@ enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
+struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
@@ -1202,7 +1237,9 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_spout *spout);
+struct spill_ring_u16 *spill_ring_u16_new(size_t capacity,
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
@@ -1215,7 +1252,7 @@ struct spill_ring_u16 *spill_ring_u16_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1236,7 +1273,8 @@ enum spill_status spill_ring_u16_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_u16 **out_ring);
+                                      struct spill_ring_u16 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1252,7 +1290,7 @@ enum spill_status spill_ring_u16_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
+enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1266,7 +1304,7 @@ enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
+enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item) SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1276,7 +1314,9 @@ enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
+enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring,
+                                          uint16_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1297,7 +1337,8 @@ enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t 
 enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
                                            const uint16_t *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1306,7 +1347,7 @@ enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
+enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1323,7 +1364,8 @@ enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out)
 enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
                                           uint16_t *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1333,7 +1375,9 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
+enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring,
+                                      uint16_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1343,7 +1387,7 @@ enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
+size_t spill_ring_u16_len(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1353,7 +1397,7 @@ size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
+size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1363,7 +1407,7 @@ size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
+bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1373,7 +1417,7 @@ bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
+bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1387,7 +1431,9 @@ bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1404,7 +1450,8 @@ enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_
  */
 enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1413,7 +1460,7 @@ enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
+enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1426,7 +1473,7 @@ enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
+struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
@@ -1440,7 +1487,9 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_spout *spout);
+struct spill_ring_u32 *spill_ring_u32_new(size_t capacity,
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
@@ -1453,7 +1502,7 @@ struct spill_ring_u32 *spill_ring_u32_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1474,7 +1523,8 @@ enum spill_status spill_ring_u32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_u32 **out_ring);
+                                      struct spill_ring_u32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1490,7 +1540,7 @@ enum spill_status spill_ring_u32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
+enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1504,7 +1554,7 @@ enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
+enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item) SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1514,7 +1564,9 @@ enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
+enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring,
+                                          uint32_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1535,7 +1587,8 @@ enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t 
 enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
                                            const uint32_t *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1544,7 +1597,7 @@ enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
+enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1561,7 +1614,8 @@ enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out)
 enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
                                           uint32_t *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1571,7 +1625,9 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
+enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring,
+                                      uint32_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1581,7 +1637,7 @@ enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
+size_t spill_ring_u32_len(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1591,7 +1647,7 @@ size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
+size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1601,7 +1657,7 @@ size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
+bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1611,7 +1667,7 @@ bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
+bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1625,7 +1681,9 @@ bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1642,7 +1700,8 @@ enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_
  */
 enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1651,7 +1710,7 @@ enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
+enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1664,7 +1723,7 @@ enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
+struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
@@ -1678,7 +1737,9 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_spout *spout);
+struct spill_ring_u64 *spill_ring_u64_new(size_t capacity,
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
@@ -1691,7 +1752,7 @@ struct spill_ring_u64 *spill_ring_u64_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1712,7 +1773,8 @@ enum spill_status spill_ring_u64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_u64 **out_ring);
+                                      struct spill_ring_u64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1728,7 +1790,7 @@ enum spill_status spill_ring_u64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
+enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1742,7 +1804,7 @@ enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
+enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item) SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1752,7 +1814,9 @@ enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
+enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring,
+                                          uint64_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1773,7 +1837,8 @@ enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t 
 enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
                                            const uint64_t *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -1782,7 +1847,7 @@ enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
+enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1799,7 +1864,8 @@ enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out)
 enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
                                           uint64_t *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -1809,7 +1875,9 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
+enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring,
+                                      uint64_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -1819,7 +1887,7 @@ enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
+size_t spill_ring_u64_len(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -1829,7 +1897,7 @@ size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
+size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -1839,7 +1907,7 @@ size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
+bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -1849,7 +1917,7 @@ bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
+bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -1863,7 +1931,9 @@ bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
+enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -1880,7 +1950,8 @@ enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_
  */
 enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1889,7 +1960,7 @@ enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
+enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1902,7 +1973,7 @@ enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
+struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
@@ -1916,7 +1987,9 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_spout *spout);
+struct spill_ring_f32 *spill_ring_f32_new(size_t capacity,
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
@@ -1929,7 +2002,7 @@ struct spill_ring_f32 *spill_ring_f32_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1950,7 +2023,8 @@ enum spill_status spill_ring_f32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_f32 **out_ring);
+                                      struct spill_ring_f32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -1966,7 +2040,7 @@ enum spill_status spill_ring_f32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
+enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -1980,7 +2054,7 @@ enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
+enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item) SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -1990,7 +2064,7 @@ enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
+enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item) SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2011,7 +2085,8 @@ enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float ite
 enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
                                            const float *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -2020,7 +2095,7 @@ enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
+enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2037,7 +2112,8 @@ enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
 enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
                                           float *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -2047,7 +2123,7 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
+enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -2057,7 +2133,7 @@ enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
+size_t spill_ring_f32_len(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -2067,7 +2143,7 @@ size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
+size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -2077,7 +2153,7 @@ size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
+bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -2087,7 +2163,7 @@ bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
+bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -2101,7 +2177,9 @@ bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
+enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -2118,7 +2196,8 @@ enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_
  */
 enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -2127,7 +2206,7 @@ enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
+enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2140,7 +2219,7 @@ enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
+struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
@@ -2154,7 +2233,9 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_spout *spout);
+struct spill_ring_f64 *spill_ring_f64_new(size_t capacity,
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
@@ -2167,7 +2248,7 @@ struct spill_ring_f64 *spill_ring_f64_new(size_t capacity, const struct spill_sp
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
+enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2188,7 +2269,8 @@ enum spill_status spill_ring_f64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_f64 **out_ring);
+                                      struct spill_ring_f64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring: sends its remaining items to the spout (in at most two
@@ -2204,7 +2286,7 @@ enum spill_status spill_ring_f64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
+enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is handed to the
@@ -2218,7 +2300,7 @@ enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
+enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item) SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
@@ -2228,7 +2310,7 @@ enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
+enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item) SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2249,7 +2331,8 @@ enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double it
 enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
                                            const double *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
@@ -2258,7 +2341,7 @@ enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
+enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out) SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2275,7 +2358,8 @@ enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
 enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
                                           double *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring;
@@ -2285,7 +2369,9 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
+enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring,
+                                      double *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for NULL, with spill_last_error()
@@ -2295,7 +2381,7 @@ enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double 
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
+size_t spill_ring_f64_len(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for NULL). Allowed from inside the
@@ -2305,7 +2391,7 @@ size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
+size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for NULL). Allowed from inside
@@ -2315,7 +2401,7 @@ size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
+bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -2325,7 +2411,7 @@ bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
+bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout (at most two batches, oldest
@@ -2339,7 +2425,9 @@ bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
+enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout) in at most two batches,
@@ -2356,7 +2444,8 @@ enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_
  */
 enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -2365,7 +2454,7 @@ enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
+enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2378,7 +2467,7 @@ enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
+struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2397,7 +2486,8 @@ struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
-                                        size_t spout_count);
+                                        size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -2408,7 +2498,7 @@ struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
+struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id) SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2417,7 +2507,7 @@ struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t 
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
+size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2427,7 +2517,7 @@ size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
+size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2445,7 +2535,8 @@ size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
  */
 enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
                                       const struct spill_spout *dst,
-                                      size_t *out_drained);
+                                      size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2456,7 +2547,7 @@ enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
+enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2475,7 +2566,8 @@ enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -2486,7 +2578,9 @@ struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
+struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2495,7 +2589,7 @@ struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
+size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2505,7 +2599,7 @@ size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
+size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2523,7 +2617,8 @@ size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
  */
 enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2534,7 +2629,7 @@ enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
+enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2553,7 +2648,8 @@ enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -2564,7 +2660,9 @@ struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
+struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2573,7 +2671,7 @@ struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
+size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2583,7 +2681,7 @@ size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
+size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2601,7 +2699,8 @@ size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
  */
 enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2612,7 +2711,7 @@ enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
+enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2631,7 +2730,8 @@ enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -2642,7 +2742,9 @@ struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
+struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2651,7 +2753,7 @@ struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
+size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2661,7 +2763,7 @@ size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
+size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2679,7 +2781,8 @@ size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
  */
 enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2690,7 +2793,7 @@ enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
+enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2709,7 +2812,8 @@ enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -2720,7 +2824,9 @@ struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
+struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2729,7 +2835,7 @@ struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
+size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2739,7 +2845,7 @@ size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
+size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2757,7 +2863,8 @@ size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
  */
 enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2768,7 +2875,7 @@ enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
+enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2787,7 +2894,8 @@ enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -2798,7 +2906,9 @@ struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
+struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2807,7 +2917,7 @@ struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
+size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2817,7 +2927,7 @@ size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
+size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2835,7 +2945,8 @@ size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
  */
 enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -2846,7 +2957,7 @@ enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
+enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -2868,7 +2979,8 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
                                         spill_pool_u8_work_fn work,
                                         void *ctx,
-                                        const struct spill_spout *overflow);
+                                        const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -2879,7 +2991,9 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
+enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool,
+                                         const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -2892,7 +3006,7 @@ enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void 
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
+enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -2903,7 +3017,7 @@ enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
+enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args) SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -2921,7 +3035,8 @@ enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args
  */
 enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
                                         struct spill_collector_u8 *collector,
-                                        size_t *out_collected);
+                                        size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -2943,7 +3058,8 @@ enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
 enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
                                       struct spill_collector_u8 *const *collectors,
                                       size_t mergers,
-                                      size_t *out_collected);
+                                      size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -2952,7 +3068,7 @@ enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
+size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -2961,7 +3077,7 @@ size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
+size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -2972,7 +3088,7 @@ size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
+uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -2986,7 +3102,7 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
+enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -2997,7 +3113,8 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
+struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3008,7 +3125,8 @@ struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
+struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3020,7 +3138,7 @@ struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
+size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector) SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3039,7 +3157,8 @@ size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
 enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
-                                             size_t *out_sent);
+                                             size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3053,7 +3172,7 @@ enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collecto
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
+enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3075,7 +3194,8 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u16_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3086,7 +3206,9 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
+enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3099,7 +3221,7 @@ enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
+enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3110,7 +3232,7 @@ enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
+enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args) SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3128,7 +3250,8 @@ enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *ar
  */
 enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
                                          struct spill_collector_u16 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3150,7 +3273,8 @@ enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
 enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
                                        struct spill_collector_u16 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -3159,7 +3283,7 @@ enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
+size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3168,7 +3292,7 @@ size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
+size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3179,7 +3303,7 @@ size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
+uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3193,7 +3317,7 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
+enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3204,7 +3328,8 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
+struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3215,7 +3340,8 @@ struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
+struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3227,7 +3353,7 @@ struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
+size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector) SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3246,7 +3372,8 @@ size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
 enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3260,7 +3387,7 @@ enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
+enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3282,7 +3409,8 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u32_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3293,7 +3421,9 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
+enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3306,7 +3436,7 @@ enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
+enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3317,7 +3447,7 @@ enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
+enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args) SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3335,7 +3465,8 @@ enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *ar
  */
 enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
                                          struct spill_collector_u32 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3357,7 +3488,8 @@ enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
 enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
                                        struct spill_collector_u32 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -3366,7 +3498,7 @@ enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
+size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3375,7 +3507,7 @@ size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
+size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3386,7 +3518,7 @@ size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
+uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3400,7 +3532,7 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
+enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3411,7 +3543,8 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
+struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3422,7 +3555,8 @@ struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
+struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3434,7 +3568,7 @@ struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
+size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector) SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3453,7 +3587,8 @@ size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
 enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3467,7 +3602,7 @@ enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
+enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3489,7 +3624,8 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u64_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3500,7 +3636,9 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
+enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3513,7 +3651,7 @@ enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
+enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3524,7 +3662,7 @@ enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
+enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args) SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3542,7 +3680,8 @@ enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *ar
  */
 enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
                                          struct spill_collector_u64 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3564,7 +3703,8 @@ enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
 enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
                                        struct spill_collector_u64 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -3573,7 +3713,7 @@ enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
+size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3582,7 +3722,7 @@ size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
+size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3593,7 +3733,7 @@ size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
+uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3607,7 +3747,7 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
+enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3618,7 +3758,8 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
+struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3629,7 +3770,8 @@ struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
+struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3641,7 +3783,7 @@ struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
+size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector) SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3660,7 +3802,8 @@ size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
 enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3674,7 +3817,7 @@ enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
+enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3696,7 +3839,8 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f32_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3707,7 +3851,9 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
+enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3720,7 +3866,7 @@ enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
+enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3731,7 +3877,7 @@ enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
+enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args) SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3749,7 +3895,8 @@ enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *ar
  */
 enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
                                          struct spill_collector_f32 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3771,7 +3918,8 @@ enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
 enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
                                        struct spill_collector_f32 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -3780,7 +3928,7 @@ enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
+size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3789,7 +3937,7 @@ size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
+size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3800,7 +3948,7 @@ size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
+uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3814,7 +3962,7 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
+enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -3825,7 +3973,8 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
+struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -3836,7 +3985,8 @@ struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
+struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3848,7 +3998,7 @@ struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
+size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector) SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3867,7 +4017,8 @@ size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
 enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3881,7 +4032,7 @@ enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
+enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3903,7 +4054,8 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f64_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3914,7 +4066,9 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
+enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3927,7 +4081,7 @@ enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const voi
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
+enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3938,7 +4092,7 @@ enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
+enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args) SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3956,7 +4110,8 @@ enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *ar
  */
 enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
                                          struct spill_collector_f64 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3978,7 +4133,8 @@ enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
 enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
                                        struct spill_collector_f64 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -3987,7 +4143,7 @@ enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
+size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3996,7 +4152,7 @@ size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
+size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4007,7 +4163,7 @@ size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
+uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4021,7 +4177,7 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
+enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` as they come.
@@ -4032,7 +4188,8 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
+struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * A collector that forwards batches to `out` in dispatch order: a batch
@@ -4043,7 +4200,8 @@ struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spo
  *
  * `out` is NULL or a valid spout.
  */
-struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
+struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4055,7 +4213,7 @@ struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spo
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
+size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector) SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4074,7 +4232,8 @@ size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
 enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -4088,7 +4247,7 @@ enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
+enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector) SPILL_NOEXCEPT;
 
 #ifdef __cplusplus
 }  // extern "C"
