@@ -47,6 +47,17 @@
 #define SPILL_RING_MAX_ELEM_SIZE 4096
 
 /**
+ * The most producers an MPSC set (`spill_mpsc_*`) may have.
+ */
+#define SPILL_MPSC_MAX_PRODUCERS 4096
+
+/**
+ * The most worker threads a pool (`spill_pool_*`) may have; a merge may
+ * use at most as many mergers as the pool has workers.
+ */
+#define SPILL_POOL_MAX_WORKERS 1024
+
+/**
  * The alignment, in bytes, of the memory a caller passes to a `*_init`
  * function (a cache line).
  */
@@ -638,12 +649,29 @@ extern "C" {
 
 /**
  * Creates an empty ring of `capacity` elements of `elem_size` bytes that
- * evicts into `spout` (copied; NULL drops evicted items).
+ * evicts into `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `elem_size` is
- * outside 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two
- * in 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or memory
- * runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `elem_size` is outside
+ * 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or `spout`
+ * feeds another bytes ring (spill_ring_bytes_as_spout()) whose element
+ * size differs; SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_bytes_create(size_t elem_size,
+                                          size_t capacity,
+                                          const struct spill_spout *spout,
+                                          struct spill_ring_bytes **out_ring);
+
+/**
+ * spill_ring_bytes_create() returning the ring: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_ring_bytes_create()).
  *
  * # Safety
  *
@@ -885,9 +913,27 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring) SPIL
  * empty file gets a header; an existing file must be a record file of
  * `elem_size`-byte records, and keeps its records.
  *
- * Returns NULL, with the reason in spill_last_error(), for a NULL path, a
- * bad `elem_size`, a file that cannot be opened, or one of another format
- * or element size.
+ * Writes the file spout to `*out_file` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `path` or `out_file` is NULL;
+ * SPILL_INVALID_ARGUMENT for an `elem_size` outside
+ * 1..=SPILL_RING_MAX_ELEM_SIZE, a path that is not valid UTF-8 (on
+ * Windows), or a file of another format or element size; SPILL_IO_ERROR
+ * when the file cannot be opened, read or written; SPILL_OUT_OF_MEMORY.
+ *
+ * # Safety
+ *
+ * `path` is NULL or a NUL-terminated string; `out_file` is NULL or
+ * writable.
+ */
+enum spill_status spill_file_spout_create(const char *path,
+                                          size_t elem_size,
+                                          struct spill_file_spout **out_file);
+
+/**
+ * spill_file_spout_create() returning the file spout: NULL on failure,
+ * with the reason in spill_last_error() (prefer spill_file_spout_create()).
  *
  * # Safety
  *
@@ -981,11 +1027,27 @@ uint32_t spill_version(void) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u8_create(size_t capacity,
+                                       const struct spill_spout *spout,
+                                       struct spill_ring_u8 **out_ring);
+
+/**
+ * spill_ring_u8_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u8_create()).
  *
  * # Safety
  *
@@ -1227,11 +1289,27 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEX
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u16_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_u16 **out_ring);
+
+/**
+ * spill_ring_u16_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u16_create()).
  *
  * # Safety
  *
@@ -1477,11 +1555,27 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NO
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u32_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_u32 **out_ring);
+
+/**
+ * spill_ring_u32_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u32_create()).
  *
  * # Safety
  *
@@ -1727,11 +1821,27 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NO
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_u64_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_u64 **out_ring);
+
+/**
+ * spill_ring_u64_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_u64_create()).
  *
  * # Safety
  *
@@ -1977,11 +2087,27 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NO
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_f32_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_f32 **out_ring);
+
+/**
+ * spill_ring_f32_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_f32_create()).
  *
  * # Safety
  *
@@ -2223,11 +2349,27 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NO
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
- * `spout` (copied; NULL drops evicted items).
+ * `spout` (copied; NULL drops evicted items), and writes it to
+ * `*out_ring` (NULL on failure). The documented constructor.
  *
- * Returns NULL, with the reason in spill_last_error(), when `capacity` is
- * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, when `spout` has no
- * send function, or when memory runs out.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+ * SPILL_INVALID_ARGUMENT when `capacity` is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY or `spout` has no send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+ * writable.
+ */
+enum spill_status spill_ring_f64_create(size_t capacity,
+                                        const struct spill_spout *spout,
+                                        struct spill_ring_f64 **out_ring);
+
+/**
+ * spill_ring_f64_create() returning the ring: NULL on failure, with
+ * the reason in spill_last_error() (the status is not returned: prefer
+ * spill_ring_f64_create()).
  *
  * # Safety
  *
@@ -2475,13 +2617,35 @@ struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring) SPILL_NO
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u8_create(size_t producers,
+                                       size_t capacity,
+                                       const struct spill_spout *spouts,
+                                       size_t spout_count,
+                                       struct spill_mpsc_u8 **out_mpsc);
+
+/**
+ * spill_mpsc_u8_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u8_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u8_create().
  */
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
@@ -2555,13 +2719,35 @@ enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u16_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_u16 **out_mpsc);
+
+/**
+ * spill_mpsc_u16_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u16_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u16_create().
  */
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
@@ -2637,13 +2823,35 @@ enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEP
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u32_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_u32 **out_mpsc);
+
+/**
+ * spill_mpsc_u32_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u32_create().
  */
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
@@ -2719,13 +2927,35 @@ enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEP
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_u64_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_u64 **out_mpsc);
+
+/**
+ * spill_mpsc_u64_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_u64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_u64_create().
  */
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
@@ -2801,13 +3031,35 @@ enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEP
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_f32_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_f32 **out_mpsc);
+
+/**
+ * spill_mpsc_f32_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_f32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_f32_create().
  */
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
@@ -2883,13 +3135,35 @@ enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEP
  * spout for every producer: it is called from the producer threads, at
  * the same time, so it must be thread-safe) or `producers` (one each).
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 producers, a
- * bad capacity, a bad spout count or spout, or when memory runs out.
+ * Writes the set to `*out_mpsc` (NULL on failure). The documented
+ * constructor; any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` is NULL, or
+ * `spouts` is NULL with `spout_count` > 0; SPILL_INVALID_ARGUMENT for
+ * `producers` outside 1..=SPILL_MPSC_MAX_PRODUCERS, a capacity that is
+ * not a power of two in 1..=SPILL_RING_MAX_CAPACITY, a `spout_count`
+ * other than 0, 1 or `producers`, or a spout without a send function;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
  * `spouts` is NULL (with `spout_count` 0) or points to `spout_count` valid
- * spouts, whose callbacks may be called from the producer threads.
+ * spouts, whose callbacks may be called from the producer threads;
+ * `out_mpsc` is NULL or writable.
+ */
+enum spill_status spill_mpsc_f64_create(size_t producers,
+                                        size_t capacity,
+                                        const struct spill_spout *spouts,
+                                        size_t spout_count,
+                                        struct spill_mpsc_f64 **out_mpsc);
+
+/**
+ * spill_mpsc_f64_create() returning the set: NULL on failure, with the
+ * reason in spill_last_error() (prefer spill_mpsc_f64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_mpsc_f64_create().
  */
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
@@ -2966,14 +3240,35 @@ enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEP
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u8_create(size_t workers,
+                                       size_t capacity,
+                                       spill_pool_u8_work_fn work,
+                                       void *ctx,
+                                       const struct spill_spout *overflow,
+                                       struct spill_pool_u8 **out_pool);
+
+/**
+ * spill_pool_u8_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u8_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u8_create().
  */
 struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
@@ -3105,9 +3400,27 @@ uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool) SPILL_NO
 enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u8_create(const struct spill_spout *out,
+                                            bool sequenced,
+                                            struct spill_collector_u8 **out_collector);
+
+/**
+ * spill_collector_u8_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3117,9 +3430,8 @@ struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout
 SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u8_unordered(). Any thread.
+ * spill_collector_u8_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3181,14 +3493,35 @@ enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector) 
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u16_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u16_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_u16 **out_pool);
+
+/**
+ * spill_pool_u16_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u16_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u16_create().
  */
 struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
@@ -3320,9 +3653,27 @@ uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool) SPILL_
 enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u16_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_u16 **out_collector);
+
+/**
+ * spill_collector_u16_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3332,9 +3683,8 @@ struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spo
 SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u16_unordered(). Any thread.
+ * spill_collector_u16_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3396,14 +3746,35 @@ enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u32_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u32_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_u32 **out_pool);
+
+/**
+ * spill_pool_u32_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u32_create().
  */
 struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
@@ -3535,9 +3906,27 @@ uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool) SPILL_
 enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u32_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_u32 **out_collector);
+
+/**
+ * spill_collector_u32_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3547,9 +3936,8 @@ struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spo
 SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u32_unordered(). Any thread.
+ * spill_collector_u32_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3611,14 +3999,35 @@ enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_u64_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_u64_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_u64 **out_pool);
+
+/**
+ * spill_pool_u64_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_u64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_u64_create().
  */
 struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
@@ -3750,9 +4159,27 @@ uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool) SPILL_
 enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_u64_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_u64 **out_collector);
+
+/**
+ * spill_collector_u64_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3762,9 +4189,8 @@ struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spo
 SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_u64_unordered(). Any thread.
+ * spill_collector_u64_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3826,14 +4252,35 @@ enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_f32_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_f32_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_f32 **out_pool);
+
+/**
+ * spill_pool_f32_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_f32_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_f32_create().
  */
 struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
@@ -3965,9 +4412,27 @@ uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool) SPILL_
 enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_f32_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_f32 **out_collector);
+
+/**
+ * spill_collector_f32_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -3977,9 +4442,8 @@ struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spo
 SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_f32_unordered(). Any thread.
+ * spill_collector_f32_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -4041,14 +4505,35 @@ enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector
  * called from the worker threads at the same time and must be
  * thread-safe. The rings are built and warmed before this returns.
  *
- * Returns NULL, with the reason in spill_last_error(), for 0 workers, a
- * bad capacity, a NULL `work`, a bad spout, or when threads or memory
- * cannot be had.
+ * Writes the pool to `*out_pool` (NULL on failure). The documented
+ * constructor; any thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `work` or `out_pool` is NULL;
+ * SPILL_INVALID_ARGUMENT for `workers` outside 1..=SPILL_POOL_MAX_WORKERS,
+ * a capacity that is not a power of two in 1..=SPILL_RING_MAX_CAPACITY,
+ * or a spout without a send function; SPILL_OUT_OF_MEMORY when memory or
+ * threads cannot be had; SPILL_BUSY from inside a work function.
  *
  * # Safety
  *
  * `work` and `ctx` may be used from the worker threads until the pool is
- * freed; `overflow` is NULL or a valid, thread-safe spout.
+ * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
+ * NULL or writable.
+ */
+enum spill_status spill_pool_f64_create(size_t workers,
+                                        size_t capacity,
+                                        spill_pool_f64_work_fn work,
+                                        void *ctx,
+                                        const struct spill_spout *overflow,
+                                        struct spill_pool_f64 **out_pool);
+
+/**
+ * spill_pool_f64_create() returning the pool: NULL on failure, with
+ * the reason in spill_last_error() (prefer spill_pool_f64_create()).
+ *
+ * # Safety
+ *
+ * As for spill_pool_f64_create().
  */
 struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
@@ -4180,9 +4665,27 @@ uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool) SPILL_
 enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` as they come.
- * NULL (and spill_last_error()) when `out` is NULL or has no send, or
- * when called from a work function. Any thread.
+ * Creates a collector that forwards batches to `out` as they come (or,
+ * when `sequenced` is true, in dispatch order: a batch waits until every
+ * worker's batch of its round was collected), and writes it to
+ * `*out_collector` (NULL on failure). The documented constructor; any
+ * thread but a work function's.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out` or `out_collector` is
+ * NULL; SPILL_INVALID_ARGUMENT when `out` has no send function;
+ * SPILL_OUT_OF_MEMORY; SPILL_BUSY from inside a work function.
+ *
+ * # Safety
+ *
+ * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+ */
+enum spill_status spill_collector_f64_create(const struct spill_spout *out,
+                                             bool sequenced,
+                                             struct spill_collector_f64 **out_collector);
+
+/**
+ * spill_collector_f64_create() with `sequenced` false, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *
@@ -4192,9 +4695,8 @@ struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spo
 SPILL_NOEXCEPT;
 
 /**
- * A collector that forwards batches to `out` in dispatch order: a batch
- * waits until every worker's batch of its round was collected. NULL as
- * for spill_collector_f64_unordered(). Any thread.
+ * spill_collector_f64_create() with `sequenced` true, returning the
+ * collector: NULL on failure, with the reason in spill_last_error().
  *
  * # Safety
  *

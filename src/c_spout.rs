@@ -155,6 +155,16 @@ impl CSpout {
         Ok(CSpout { raw: Some(raw) })
     }
 
+    /// The `ctx` of this spout when its send function is `send` (a spout
+    /// the library made to feed one of its own rings), else `None`.
+    pub(crate) fn feeds(
+        &self,
+        send: unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int,
+    ) -> Option<*mut c_void> {
+        let raw = self.raw?;
+        (raw.send? as usize == send as usize).then_some(raw.ctx)
+    }
+
     /// Hands `count` items at `items` to the C callback.
     ///
     /// # Safety

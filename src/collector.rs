@@ -177,13 +177,19 @@ impl<T: Copy> Release for CollectorCell<T> {
 ///
 /// # Safety
 ///
-/// `out` is NULL or a valid spout.
-pub(crate) unsafe fn new<C, T>(out: *const spill_spout, sequenced: bool) -> *mut C
+/// `out` is NULL or a valid spout; `out_collector` is NULL or writable.
+pub(crate) unsafe fn create<C, T>(
+    out: *const spill_spout,
+    sequenced: bool,
+    out_collector: *mut *mut C,
+) -> spill_status
 where
     T: Copy,
     C: Opaque<Payload = CollectorCell<T>>,
 {
-    entry::value(core::ptr::null_mut(), || {
+    // SAFETY: the caller's contract on `out_collector`.
+    let out_collector = unsafe { Out::required(out_collector, "out_collector") };
+    entry::create(out_collector, || {
         pool::not_in_work()?;
         // SAFETY: the caller's contract.
         let spout = HoldingSpout::new(unsafe { CSpout::required(out, "out")? });

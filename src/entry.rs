@@ -7,6 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::handle::{self, Opaque};
 use crate::last_error::Error;
+use crate::ptr_args::Out;
 use crate::status::spill_status;
 
 /// Runs `body`; returns `SPILL_OK`, or records the error (or the caught
@@ -85,6 +86,30 @@ pub(crate) fn value<R>(fallback: R, body: impl FnOnce() -> Result<R, Error>) -> 
             fallback
         }
     }
+}
+
+/// The body of every `*_create` constructor: `out` is its checked
+/// out-pointer ([`Out::required`]); sets it to NULL, runs `body` and, on
+/// success, writes the new handle there.
+pub(crate) fn create<T>(
+    out: Result<Out<*mut T>, Error>,
+    body: impl FnOnce() -> Result<*mut T, Error>,
+) -> spill_status {
+    status(|| {
+        let out = out?;
+        out.write(core::ptr::null_mut());
+        out.write(body()?);
+        Ok(())
+    })
+}
+
+/// A `*_new` convenience constructor over its `*_create` form: the handle,
+/// or NULL with the reason in `spill_last_error`.
+pub(crate) fn created<T>(create: impl FnOnce(*mut *mut T) -> spill_status) -> *mut T {
+    let mut handle = core::ptr::null_mut();
+    // The status is also in the last error; NULL says it failed.
+    let _ = create(&mut handle);
+    handle
 }
 
 /// The error that reports a caught panic.

@@ -9,7 +9,10 @@ pub use crate::file_spout::{
     spill_file_spout_open,
 };
 pub use crate::last_error::{last_error_message, spill_last_error};
-pub use crate::limits::{SPILL_RING_ALIGN, SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_ELEM_SIZE};
+pub use crate::limits::{
+    SPILL_MPSC_MAX_PRODUCERS, SPILL_POOL_MAX_WORKERS, SPILL_RING_ALIGN, SPILL_RING_MAX_CAPACITY,
+    SPILL_RING_MAX_ELEM_SIZE,
+};
 pub use crate::mpsc_family::*;
 pub use crate::pool_family::*;
 pub use crate::ring_family::*;

@@ -111,19 +111,28 @@ fn check_elem_size(elem_size: usize) -> Result<(), Error> {
 /// empty file gets a header; an existing file must be a record file of
 /// `elem_size`-byte records, and keeps its records.
 ///
-/// Returns NULL, with the reason in spill_last_error(), for a NULL path, a
-/// bad `elem_size`, a file that cannot be opened, or one of another format
-/// or element size.
+/// Writes the file spout to `*out_file` (NULL on failure). The documented
+/// constructor; any thread.
+///
+/// Returns SPILL_OK; SPILL_NULL_ARGUMENT when `path` or `out_file` is NULL;
+/// SPILL_INVALID_ARGUMENT for an `elem_size` outside
+/// 1..=SPILL_RING_MAX_ELEM_SIZE, a path that is not valid UTF-8 (on
+/// Windows), or a file of another format or element size; SPILL_IO_ERROR
+/// when the file cannot be opened, read or written; SPILL_OUT_OF_MEMORY.
 ///
 /// # Safety
 ///
-/// `path` is NULL or a NUL-terminated string.
+/// `path` is NULL or a NUL-terminated string; `out_file` is NULL or
+/// writable.
 #[no_mangle]
-pub unsafe extern "C" fn spill_file_spout_open(
+pub unsafe extern "C" fn spill_file_spout_create(
     path: *const c_char,
     elem_size: usize,
-) -> *mut spill_file_spout {
-    entry::value(core::ptr::null_mut(), || {
+    out_file: *mut *mut spill_file_spout,
+) -> spill_status {
+    // SAFETY: the caller's contract on `out_file`.
+    let out = unsafe { Out::required(out_file, "out_file") };
+    entry::create(out, || {
         // SAFETY: the caller's contract.
         let path = unsafe { path_arg(path)? };
         check_elem_size(elem_size)?;
@@ -140,6 +149,21 @@ pub unsafe extern "C" fn spill_file_spout_open(
             elem_size,
         })
     })
+}
+
+/// spill_file_spout_create() returning the file spout: NULL on failure,
+/// with the reason in spill_last_error() (prefer spill_file_spout_create()).
+///
+/// # Safety
+///
+/// `path` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn spill_file_spout_open(
+    path: *const c_char,
+    elem_size: usize,
+) -> *mut spill_file_spout {
+    // SAFETY: the caller's contract.
+    entry::created(|out| unsafe { spill_file_spout_create(path, elem_size, out) })
 }
 
 /// The spout that appends to `file`: pass it to a ring whose elements are

@@ -20,8 +20,9 @@ pub(crate) trait Family: Opaque {
     /// Where everything goes in the block, computed from the parameters.
     type Plan;
 
-    /// Checks the parameters and lays out the block.
-    fn plan(params: Self::Params) -> Result<Self::Plan, Error>;
+    /// Checks the parameters (and that `spout` fits them) and lays out the
+    /// block.
+    fn plan(params: Self::Params, spout: &CSpout) -> Result<Self::Plan, Error>;
 
     /// The block layout of a plan.
     fn layout(plan: &Self::Plan) -> BlockLayout;
@@ -35,17 +36,23 @@ pub(crate) trait Family: Opaque {
     unsafe fn build(mem: NonNull<u8>, plan: &Self::Plan, spout: CSpout, owner: Owner) -> *mut Self;
 }
 
-/// `*_new`: allocates and builds a handle; NULL (with the reason in
-/// `spill_last_error`) on bad parameters or when memory runs out.
+/// `*_create`: allocates and builds a handle, written to `*out`.
 ///
 /// # Safety
 ///
-/// `spout` is NULL or points to a valid `spill_spout`.
-pub(crate) unsafe fn new<F: Family>(params: F::Params, spout: *const spill_spout) -> *mut F {
-    entry::value(core::ptr::null_mut(), || {
+/// `spout` is NULL or points to a valid `spill_spout`; `out` is NULL or
+/// writable.
+pub(crate) unsafe fn create<F: Family>(
+    params: F::Params,
+    spout: *const spill_spout,
+    out: *mut *mut F,
+) -> spill_status {
+    // SAFETY: the caller's contract.
+    let out = unsafe { Out::required(out, "out_ring") };
+    entry::create(out, || {
         // SAFETY: the caller's contract.
         let spout = unsafe { CSpout::optional(spout)? };
-        let plan = F::plan(params)?;
+        let plan = F::plan(params, &spout)?;
         let (mem, layout) = block::allocate(F::layout(&plan))?;
         // SAFETY: a fresh block of the plan's layout, aligned to
         // SPILL_RING_ALIGN; the handle owns it from now on.
@@ -71,7 +78,8 @@ pub(crate) unsafe fn memsize<F: Family>(params: F::Params, out_size: *mut usize)
     entry::status(|| {
         // SAFETY: the caller's contract.
         let out = unsafe { Out::required(out_size, "out_size")? };
-        let plan = F::plan(params)?;
+        out.write(0);
+        let plan = F::plan(params, &CSpout::DROP)?;
         out.write(F::layout(&plan).size());
         Ok(())
     })
@@ -96,7 +104,7 @@ pub(crate) unsafe fn init<F: Family>(
         out.write(core::ptr::null_mut());
         // SAFETY: the caller's contract.
         let spout = unsafe { CSpout::optional(spout)? };
-        let plan = F::plan(params)?;
+        let plan = F::plan(params, &spout)?;
         let mem = block::caller_memory(mem, mem_size, F::layout(&plan))?;
         // SAFETY: `caller_memory` checked alignment and size; the caller
         // gives the block to the handle until it is freed.

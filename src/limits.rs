@@ -1,5 +1,7 @@
-//! Limits every ring family shares: `SPILL_RING_MAX_CAPACITY`,
-//! `SPILL_RING_MAX_ELEM_SIZE` and `SPILL_RING_ALIGN`.
+//! The documented maximum of every count a caller passes: capacities,
+//! element sizes, producers, workers; and `SPILL_RING_ALIGN`.
+
+use crate::last_error::Error;
 
 /// The largest capacity a ring may have. Capacities must be powers of two
 /// from 1 to this value.
@@ -7,6 +9,28 @@ pub const SPILL_RING_MAX_CAPACITY: usize = 1048576;
 
 /// The largest element a bytes ring (`spill_ring_bytes`) may hold, in bytes.
 pub const SPILL_RING_MAX_ELEM_SIZE: usize = 4096;
+
+/// The most producers an MPSC set (`spill_mpsc_*`) may have.
+pub const SPILL_MPSC_MAX_PRODUCERS: usize = 4096;
+
+/// The most worker threads a pool (`spill_pool_*`) may have; a merge may
+/// use at most as many mergers as the pool has workers.
+pub const SPILL_POOL_MAX_WORKERS: usize = 1024;
+
+/// Checks a count the caller chose against its documented range.
+pub(crate) fn check_count(
+    what: &str,
+    count: usize,
+    max: usize,
+    max_name: &str,
+) -> Result<(), Error> {
+    if count == 0 || count > max {
+        return Err(Error::invalid(format!(
+            "{what} is {count}: it must be in 1..={max} ({max_name})"
+        )));
+    }
+    Ok(())
+}
 
 /// The alignment, in bytes, of the memory a caller passes to a `*_init`
 /// function (a cache line).

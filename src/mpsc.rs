@@ -9,6 +9,7 @@ use crate::entry;
 use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle;
+use crate::limits::{check_count, SPILL_MPSC_MAX_PRODUCERS};
 use crate::ptr_args::{self, write_opt, Out};
 use crate::ring_ops;
 use crate::status::spill_status;
@@ -62,27 +63,32 @@ unsafe fn producer_spouts(
     }
 }
 
-/// `spill_mpsc_FAM_new`.
+/// `spill_mpsc_FAM_create`.
 ///
 /// # Safety
 ///
-/// `spouts` is NULL or points to `spout_count` valid spouts.
-pub(crate) unsafe fn new<M, F>(
+/// `spouts` is NULL or points to `spout_count` valid spouts; `out` is NULL
+/// or writable.
+pub(crate) unsafe fn create<M, F>(
     producers: usize,
     capacity: usize,
     spouts: *const spill_spout,
     spout_count: usize,
-) -> *mut M
+    out: *mut *mut M,
+) -> spill_status
 where
     F: ValueFamily,
     M: Opaque<Payload = MpscSet<F>>,
 {
-    entry::value(core::ptr::null_mut(), || {
-        if producers == 0 {
-            return Err(Error::invalid(
-                "an MPSC set needs at least one producer".to_owned(),
-            ));
-        }
+    // SAFETY: the caller's contract on `out`.
+    let out = unsafe { Out::required(out, "out_mpsc") };
+    entry::create(out, || {
+        check_count(
+            "producers",
+            producers,
+            SPILL_MPSC_MAX_PRODUCERS,
+            "SPILL_MPSC_MAX_PRODUCERS",
+        )?;
         check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
         // SAFETY: the caller's contract.
         let spouts = unsafe { producer_spouts(producers, spouts, spout_count)? };

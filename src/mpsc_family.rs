@@ -4,6 +4,7 @@
 #![allow(non_camel_case_types)]
 
 use crate::c_spout::spill_spout;
+use crate::entry;
 use crate::handle::{impl_opaque, Handle};
 use crate::mpsc::{self, MpscSet};
 use crate::ring_family::*;

@@ -16,6 +16,7 @@ use crate::entry;
 use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle;
+use crate::limits::{check_count, SPILL_POOL_MAX_WORKERS};
 use crate::ptr_args::{self, write_opt, Out};
 use crate::status::spill_status;
 use crate::value_payload::{LentRing, ValueFamily, ValueRing};
@@ -163,26 +164,36 @@ fn pool_error(error: PoolError) -> Error {
     Error::new(status, error.to_string())
 }
 
-/// `spill_pool_FAM_new`.
+/// `spill_pool_FAM_create`.
 ///
 /// # Safety
 ///
 /// `work` and `ctx` are usable from the worker threads; `overflow` is NULL
-/// or a valid spout whose callbacks may run on several threads at once.
-pub(crate) unsafe fn new<P, F>(
+/// or a valid spout whose callbacks may run on several threads at once;
+/// `out` is NULL or writable.
+pub(crate) unsafe fn create<P, F>(
     workers: usize,
     capacity: usize,
     work: Option<WorkFn<F>>,
     ctx: *mut c_void,
     overflow: *const spill_spout,
-) -> *mut P
+    out: *mut *mut P,
+) -> spill_status
 where
     F: ValueFamily,
     P: Opaque<Payload = PoolSet<F>>,
 {
-    entry::value(core::ptr::null_mut(), || {
+    // SAFETY: the caller's contract on `out`.
+    let out = unsafe { Out::required(out, "out_pool") };
+    entry::create(out, || {
         not_in_work()?;
         let work = work.ok_or_else(|| Error::null("work"))?;
+        check_count(
+            "workers",
+            workers,
+            SPILL_POOL_MAX_WORKERS,
+            "SPILL_POOL_MAX_WORKERS",
+        )?;
         // SAFETY: the caller's contract.
         let overflow = unsafe { CSpout::optional(overflow)? };
         let rings = HandleArray::new(
@@ -374,9 +385,12 @@ where
         not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_collected, "out_collected")? };
-        if mergers == 0 {
-            return Err(Error::invalid("merge needs at least one merger".to_owned()));
-        }
+        check_count(
+            "mergers",
+            mergers,
+            SPILL_POOL_MAX_WORKERS,
+            "SPILL_POOL_MAX_WORKERS",
+        )?;
         // SAFETY: the caller's contract.
         let list = unsafe { ptr_args::slice(collectors, mergers, "collectors")? };
         for (i, c) in list.iter().enumerate() {

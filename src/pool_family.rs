@@ -8,6 +8,7 @@ use core::ffi::{c_int, c_void};
 
 use crate::c_spout::spill_spout;
 use crate::collector::{self, CollectorCell};
+use crate::entry;
 use crate::handle::{impl_opaque, Handle};
 use crate::pool::{self, PoolSet};
 use crate::ring_family::*;

@@ -8,17 +8,18 @@
 //! [`ring_value`](crate::ring_value).
 #![allow(non_camel_case_types)]
 
-use core::ffi::c_void;
+use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
 use crate::block::BlockLayout;
 use crate::c_spout::{spill_spout, CSpout};
+use crate::entry;
 use crate::handle::{impl_opaque, Handle, Owner};
 use crate::last_error::Error;
 use crate::lifecycle::{self, Family};
 use crate::ring_value;
 use crate::status::spill_status;
-use crate::value_payload::{self, ValueFamily, ValuePlan, ValueRing};
+use crate::value_payload::{self, FeedFn, ValueFamily, ValuePlan, ValueRing};
 
 /// The exported functions of one by-value family, for Rust code that is
 /// generic over families (the crate's own tests, or Rust code driving C
@@ -82,3 +83,39 @@ pub trait RingFamily: Sized {
 }
 
 include!(concat!(env!("OUT_DIR"), "/ring_families.rs"));
+
+/// The element size of the ring that `spout` feeds, when it is one of the
+/// library's own chaining spouts (an `*_as_spout` result).
+fn fed_elem_size(spout: &CSpout) -> Option<usize> {
+    macro_rules! by_value {
+        ($($family:ty),*) => {$(
+            if spout.feeds(<$family as ValueFamily>::FEED).is_some() {
+                return Some(core::mem::size_of::<<$family as ValueFamily>::Elem>());
+            }
+        )*};
+    }
+    by_value!(
+        spill_ring_u8,
+        spill_ring_u16,
+        spill_ring_u32,
+        spill_ring_u64,
+        spill_ring_f32,
+        spill_ring_f64
+    );
+    let target = spout.feeds(crate::bytes::bytes_spout_send)?;
+    // SAFETY: a spout with this send function was made by
+    // spill_ring_bytes_as_spout() for a ring that outlives its users.
+    Some(unsafe { crate::bytes::spill_ring_bytes_elem_size(target.cast()) })
+}
+
+/// Refuses a spout that feeds one of the library's rings whose elements are
+/// not `elem_size` bytes: its batches would be read at the wrong stride.
+pub(crate) fn check_chain(elem_size: usize, spout: &CSpout) -> Result<(), Error> {
+    match fed_elem_size(spout) {
+        Some(target) if target != elem_size => Err(Error::invalid(format!(
+            "the spout feeds a ring of {target}-byte elements: a ring of \
+             {elem_size}-byte elements cannot chain into it"
+        ))),
+        _ => Ok(()),
+    }
+}

@@ -255,12 +255,16 @@ pub(crate) unsafe fn clear<F: ValueFamily>(ring: *mut F) -> spill_status {
 /// `ring` is NULL or a live handle of `F`; the spout is used only while
 /// the ring lives.
 pub(crate) unsafe fn as_spout<F: ValueFamily>(ring: *mut F) -> spill_spout {
-    c_spout::feeding(ring.cast(), spout_send::<F>, spout_flush::<F>)
+    c_spout::feeding(ring.cast(), F::FEED, spout_flush::<F>)
 }
 
 /// The `send` of [`as_spout`]: pushes the batch into the ring; returns the
 /// status (0 when taken; a refused batch was not taken at all).
-unsafe extern "C" fn spout_send<F: ValueFamily>(
+///
+/// # Safety
+///
+/// `ctx` is a live ring of `F`; `items` holds `count` items of its type.
+pub(crate) unsafe fn spout_send<F: ValueFamily>(
     ctx: *mut c_void,
     items: *const c_void,
     count: usize,

@@ -3,6 +3,7 @@
 //! keeps those rings; the handle points at one).
 
 use core::cell::Cell;
+use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
 use spill_ring_core::{check_capacity, HeapRing, RawRing, RawStorage, Ring};
@@ -135,7 +136,12 @@ impl<T: Copy> Release for ValueRing<T> {
 pub(crate) trait ValueFamily: Opaque<Payload = ValueRing<Self::Elem>> + 'static {
     /// The element type.
     type Elem: Copy + Send + 'static;
+    /// The send function of the family's `as_spout`.
+    const FEED: FeedFn;
 }
+
+/// A spout's send function, as the library's own feeding spouts have it.
+pub(crate) type FeedFn = unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int;
 
 /// Where a by-value ring's parts go in its block.
 pub(crate) struct ValuePlan {
@@ -146,8 +152,9 @@ pub(crate) struct ValuePlan {
 
 /// [`Family::plan`](crate::lifecycle::Family::plan) for by-value rings:
 /// the handle, then the slots.
-pub(crate) fn plan<F: ValueFamily>(capacity: usize) -> Result<ValuePlan, Error> {
+pub(crate) fn plan<F: ValueFamily>(capacity: usize, spout: &CSpout) -> Result<ValuePlan, Error> {
     check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
+    crate::ring_family::check_chain(core::mem::size_of::<F::Elem>(), spout)?;
     let mut layout = BlockLayout::starting_with::<F>();
     let slots = layout.array::<F::Elem>(capacity)?;
     Ok(ValuePlan {

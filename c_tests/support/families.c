@@ -14,8 +14,11 @@
         memcpy(dst, &v, sizeof v);                                                                 \
     }                                                                                              \
     static void *FAM##_create(const struct family *f, size_t capacity, const spill_spout *s) {     \
+        spill_ring_##FAM *ring = NULL;                                                             \
+        spill_status status = spill_ring_##FAM##_create(capacity, s, &ring);                       \
         (void)f;                                                                                   \
-        return spill_ring_##FAM##_new(capacity, s);                                                \
+        CHECK((status == SPILL_OK) == (ring != NULL));                                             \
+        return ring;                                                                               \
     }                                                                                              \
     static spill_status FAM##_memsize(const struct family *f, size_t capacity, size_t *out) {      \
         (void)f;                                                                                   \
@@ -114,7 +117,10 @@ static void bytes_item(const struct family *f, size_t i, void *dst) {
     }
 }
 static void *bytes_create(const struct family *f, size_t capacity, const spill_spout *s) {
-    return spill_ring_bytes_new(f->elem_size, capacity, s);
+    spill_ring_bytes *ring = NULL;
+    spill_status status = spill_ring_bytes_create(f->elem_size, capacity, s, &ring);
+    CHECK((status == SPILL_OK) == (ring != NULL));
+    return ring;
 }
 static spill_status bytes_memsize(const struct family *f, size_t capacity, size_t *out) {
     return spill_ring_bytes_memsize(f->elem_size, capacity, out);

@@ -77,7 +77,8 @@ impl Family for spill_ring_bytes {
     type Params = (usize, usize);
     type Plan = BytesPlan;
 
-    fn plan((elem_size, capacity): (usize, usize)) -> Result<BytesPlan, Error> {
+    fn plan((elem_size, capacity): (usize, usize), spout: &CSpout) -> Result<BytesPlan, Error> {
+        crate::ring_family::check_chain(elem_size, spout)?;
         BytesPlan::new::<Self>(elem_size, capacity)
     }
 
@@ -148,12 +149,33 @@ unsafe fn elements_mut<'a>(
 }
 
 /// Creates an empty ring of `capacity` elements of `elem_size` bytes that
-/// evicts into `spout` (copied; NULL drops evicted items).
+/// evicts into `spout` (copied; NULL drops evicted items), and writes it to
+/// `*out_ring` (NULL on failure). The documented constructor.
 ///
-/// Returns NULL, with the reason in spill_last_error(), when `elem_size` is
-/// outside 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two
-/// in 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or memory
-/// runs out.
+/// Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_ring` is NULL;
+/// SPILL_INVALID_ARGUMENT when `elem_size` is outside
+/// 1..=SPILL_RING_MAX_ELEM_SIZE, `capacity` is not a power of two in
+/// 1..=SPILL_RING_MAX_CAPACITY, `spout` has no send function, or `spout`
+/// feeds another bytes ring (spill_ring_bytes_as_spout()) whose element
+/// size differs; SPILL_OUT_OF_MEMORY when memory runs out. Any thread.
+///
+/// # Safety
+///
+/// `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn spill_ring_bytes_create(
+    elem_size: usize,
+    capacity: usize,
+    spout: *const spill_spout,
+    out_ring: *mut *mut spill_ring_bytes,
+) -> spill_status {
+    // SAFETY: the caller's contract.
+    unsafe { lifecycle::create::<spill_ring_bytes>((elem_size, capacity), spout, out_ring) }
+}
+
+/// spill_ring_bytes_create() returning the ring: NULL on failure, with the
+/// reason in spill_last_error() (prefer spill_ring_bytes_create()).
 ///
 /// # Safety
 ///
@@ -165,7 +187,7 @@ pub unsafe extern "C" fn spill_ring_bytes_new(
     spout: *const spill_spout,
 ) -> *mut spill_ring_bytes {
     // SAFETY: the caller's contract.
-    unsafe { lifecycle::new::<spill_ring_bytes>((elem_size, capacity), spout) }
+    entry::created(|out| unsafe { spill_ring_bytes_create(elem_size, capacity, spout, out) })
 }
 
 /// Writes to `*out_size` how many bytes spill_ring_bytes_init() needs for
@@ -565,7 +587,7 @@ pub unsafe extern "C" fn spill_ring_bytes_as_spout(ring: *mut spill_ring_bytes) 
 }
 
 /// The `send` of [`spill_ring_bytes_as_spout`].
-unsafe extern "C" fn bytes_spout_send(
+pub(crate) unsafe extern "C" fn bytes_spout_send(
     ctx: *mut c_void,
     items: *const c_void,
     count: usize,
