@@ -667,7 +667,8 @@ extern "C" {
 enum spill_status spill_ring_bytes_create(size_t elem_size,
                                           size_t capacity,
                                           const struct spill_spout *spout,
-                                          struct spill_ring_bytes **out_ring);
+                                          struct spill_ring_bytes **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_bytes_create() returning the ring: NULL on failure, with the
@@ -929,7 +930,8 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring) SPIL
  */
 enum spill_status spill_file_spout_create(const char *path,
                                           size_t elem_size,
-                                          struct spill_file_spout **out_file);
+                                          struct spill_file_spout **out_file)
+SPILL_NOEXCEPT;
 
 /**
  * spill_file_spout_create() returning the file spout: NULL on failure,
@@ -1042,7 +1044,8 @@ uint32_t spill_version(void) SPILL_NOEXCEPT;
  */
 enum spill_status spill_ring_u8_create(size_t capacity,
                                        const struct spill_spout *spout,
-                                       struct spill_ring_u8 **out_ring);
+                                       struct spill_ring_u8 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u8_create() returning the ring: NULL on failure, with
@@ -1304,7 +1307,8 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEX
  */
 enum spill_status spill_ring_u16_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_u16 **out_ring);
+                                        struct spill_ring_u16 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u16_create() returning the ring: NULL on failure, with
@@ -1570,7 +1574,8 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NO
  */
 enum spill_status spill_ring_u32_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_u32 **out_ring);
+                                        struct spill_ring_u32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u32_create() returning the ring: NULL on failure, with
@@ -1836,7 +1841,8 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NO
  */
 enum spill_status spill_ring_u64_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_u64 **out_ring);
+                                        struct spill_ring_u64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u64_create() returning the ring: NULL on failure, with
@@ -2102,7 +2108,8 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NO
  */
 enum spill_status spill_ring_f32_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_f32 **out_ring);
+                                        struct spill_ring_f32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_f32_create() returning the ring: NULL on failure, with
@@ -2364,7 +2371,8 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NO
  */
 enum spill_status spill_ring_f64_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_f64 **out_ring);
+                                        struct spill_ring_f64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_f64_create() returning the ring: NULL on failure, with
@@ -2637,7 +2645,8 @@ enum spill_status spill_mpsc_u8_create(size_t producers,
                                        size_t capacity,
                                        const struct spill_spout *spouts,
                                        size_t spout_count,
-                                       struct spill_mpsc_u8 **out_mpsc);
+                                       struct spill_mpsc_u8 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u8_create() returning the set: NULL on failure, with the
@@ -2739,7 +2748,8 @@ enum spill_status spill_mpsc_u16_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_u16 **out_mpsc);
+                                        struct spill_mpsc_u16 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u16_create() returning the set: NULL on failure, with the
@@ -2843,7 +2853,8 @@ enum spill_status spill_mpsc_u32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_u32 **out_mpsc);
+                                        struct spill_mpsc_u32 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u32_create() returning the set: NULL on failure, with the
@@ -2947,7 +2958,8 @@ enum spill_status spill_mpsc_u64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_u64 **out_mpsc);
+                                        struct spill_mpsc_u64 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u64_create() returning the set: NULL on failure, with the
@@ -3051,7 +3063,8 @@ enum spill_status spill_mpsc_f32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_f32 **out_mpsc);
+                                        struct spill_mpsc_f32 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_f32_create() returning the set: NULL on failure, with the
@@ -3155,7 +3168,8 @@ enum spill_status spill_mpsc_f64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_f64 **out_mpsc);
+                                        struct spill_mpsc_f64 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_f64_create() returning the set: NULL on failure, with the
@@ -3260,7 +3274,8 @@ enum spill_status spill_pool_u8_create(size_t workers,
                                        spill_pool_u8_work_fn work,
                                        void *ctx,
                                        const struct spill_spout *overflow,
-                                       struct spill_pool_u8 **out_pool);
+                                       struct spill_pool_u8 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u8_create() returning the pool: NULL on failure, with
@@ -3416,7 +3431,8 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
  */
 enum spill_status spill_collector_u8_create(const struct spill_spout *out,
                                             bool sequenced,
-                                            struct spill_collector_u8 **out_collector);
+                                            struct spill_collector_u8 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u8_create() with `sequenced` false, returning the
@@ -3513,7 +3529,8 @@ enum spill_status spill_pool_u16_create(size_t workers,
                                         spill_pool_u16_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_u16 **out_pool);
+                                        struct spill_pool_u16 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u16_create() returning the pool: NULL on failure, with
@@ -3669,7 +3686,8 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEP
  */
 enum spill_status spill_collector_u16_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_u16 **out_collector);
+                                             struct spill_collector_u16 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u16_create() with `sequenced` false, returning the
@@ -3766,7 +3784,8 @@ enum spill_status spill_pool_u32_create(size_t workers,
                                         spill_pool_u32_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_u32 **out_pool);
+                                        struct spill_pool_u32 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u32_create() returning the pool: NULL on failure, with
@@ -3922,7 +3941,8 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEP
  */
 enum spill_status spill_collector_u32_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_u32 **out_collector);
+                                             struct spill_collector_u32 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u32_create() with `sequenced` false, returning the
@@ -4019,7 +4039,8 @@ enum spill_status spill_pool_u64_create(size_t workers,
                                         spill_pool_u64_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_u64 **out_pool);
+                                        struct spill_pool_u64 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u64_create() returning the pool: NULL on failure, with
@@ -4175,7 +4196,8 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEP
  */
 enum spill_status spill_collector_u64_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_u64 **out_collector);
+                                             struct spill_collector_u64 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u64_create() with `sequenced` false, returning the
@@ -4272,7 +4294,8 @@ enum spill_status spill_pool_f32_create(size_t workers,
                                         spill_pool_f32_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_f32 **out_pool);
+                                        struct spill_pool_f32 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_f32_create() returning the pool: NULL on failure, with
@@ -4428,7 +4451,8 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEP
  */
 enum spill_status spill_collector_f32_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_f32 **out_collector);
+                                             struct spill_collector_f32 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_f32_create() with `sequenced` false, returning the
@@ -4525,7 +4549,8 @@ enum spill_status spill_pool_f64_create(size_t workers,
                                         spill_pool_f64_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_f64 **out_pool);
+                                        struct spill_pool_f64 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_f64_create() returning the pool: NULL on failure, with
@@ -4681,7 +4706,8 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEP
  */
 enum spill_status spill_collector_f64_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_f64 **out_collector);
+                                             struct spill_collector_f64 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_f64_create() with `sequenced` false, returning the
