@@ -391,12 +391,6 @@ template <class F, class A> constexpr bool check_nothrow_callable() noexcept {
     return true;
 }
 
-// Until the status-returning constructors exist: a _new function's result.
-template <class H> status adopt(H *handle, H **out) noexcept {
-    *out = handle;
-    return handle != nullptr ? SPILL_OK : SPILL_INVALID_ARGUMENT;
-}
-
 } // namespace detail
 
 /// Calls a member function: spill::member<&Sink::write>(sink) is a callable
@@ -477,7 +471,7 @@ template <class T> struct ring_family; // the by-value families, below
     template <> struct ring_family<CTYPE> {                                                        \
         using handle = spill_ring_##FAM;                                                           \
         static status create(std::size_t cap, const spill_spout *s, handle **out) noexcept {       \
-            return adopt(spill_ring_##FAM##_new(cap, s), out);                                     \
+            return spill_ring_##FAM##_create(cap, s, out);                                          \
         }                                                                                          \
         static status memsize(std::size_t cap, std::size_t *out) noexcept {                        \
             return spill_ring_##FAM##_memsize(cap, out);                                           \
@@ -532,7 +526,7 @@ SPILL_HPP_RING_FAMILY(f64, double)
 template <class T> struct bytes_family {
     using handle = spill_ring_bytes;
     static status create(std::size_t cap, const spill_spout *s, handle **out) noexcept {
-        return adopt(spill_ring_bytes_new(sizeof(T), cap, s), out);
+        return spill_ring_bytes_create(sizeof(T), cap, s, out);
     }
     static status memsize(std::size_t cap, std::size_t *out) noexcept {
         return spill_ring_bytes_memsize(sizeof(T), cap, out);
@@ -846,7 +840,7 @@ template <class T> class file_spout {
     /// Opens (creating it if needed) the record file at `path`.
     [[nodiscard]] static status open(const char *path, file_spout &out) noexcept {
         spill_file_spout *h = nullptr;
-        const status s = detail::adopt(spill_file_spout_open(path, sizeof(T)), &h);
+        const status s = spill_file_spout_create(path, sizeof(T), &h);
         if (s != SPILL_OK) return s;
         (void)out.close();
         out.h_ = h;
@@ -901,7 +895,7 @@ template <class T> struct pool_family;
         using handle = spill_mpsc_##FAM;                                                           \
         static status create(std::size_t producers, std::size_t cap, const spill_spout *s,         \
                              std::size_t n, handle **out) noexcept {                               \
-            return adopt(spill_mpsc_##FAM##_new(producers, cap, s, n), out);                       \
+            return spill_mpsc_##FAM##_create(producers, cap, s, n, out);                            \
         }                                                                                          \
         static spill_ring_##FAM *producer(handle *h, std::size_t id) noexcept {                    \
             return spill_mpsc_##FAM##_producer(h, id);                                             \
@@ -922,7 +916,7 @@ template <class T> struct pool_family;
         using work_fn = spill_pool_##FAM##_work_fn;                                                \
         static status create(std::size_t workers, std::size_t cap, work_fn w, void *ctx,           \
                              const spill_spout *overflow, handle **out) noexcept {                 \
-            return adopt(spill_pool_##FAM##_new(workers, cap, w, ctx, overflow), out);             \
+            return spill_pool_##FAM##_create(workers, cap, w, ctx, overflow, out);                  \
         }                                                                                          \
         static status dispatch(handle *h, const void *a) noexcept {                                \
             return spill_pool_##FAM##_dispatch(h, a);                                              \
@@ -946,11 +940,9 @@ template <class T> struct pool_family;
             return spill_pool_##FAM##_spout_failures(h);                                           \
         }                                                                                          \
         static status free(handle *h) noexcept { return spill_pool_##FAM##_free(h); }              \
-        static status unordered(const spill_spout *s, collector **out) noexcept {                  \
-            return adopt(spill_collector_##FAM##_unordered(s), out);                               \
-        }                                                                                          \
-        static status sequenced(const spill_spout *s, collector **out) noexcept {                  \
-            return adopt(spill_collector_##FAM##_sequenced(s), out);                               \
+        static status create_collector(const spill_spout *s, bool sequenced,                      \
+                                       collector **out) noexcept {                                 \
+            return spill_collector_##FAM##_create(s, sequenced, out);                              \
         }                                                                                          \
         static std::size_t pending(const collector *c) noexcept {                                  \
             return spill_collector_##FAM##_pending(c);                                             \
@@ -1138,7 +1130,7 @@ template <class T> class collector {
   private:
     static status build(order o, const spill_spout &c, collector &out, detail::owned_fn fn) noexcept {
         handle *h = nullptr;
-        const status s = o == order::sequenced ? fam::sequenced(&c, &h) : fam::unordered(&c, &h);
+        const status s = fam::create_collector(&c, o == order::sequenced, &h);
         return out.h_.adopt(s, h, std::move(fn));
     }
     template <class F>
