@@ -1,17 +1,15 @@
-//! Build script of the C ABI library.
+//! Build script of the C ABI library. It writes only into `$OUT_DIR`: a
+//! vendored, read-only source tree builds, and needs no header generator.
 //!
-//! 1. Instantiates each family template, `src/NAME_family.rs.in`, once per
+//! 1. Instantiates each family template, `src/*/family.rs.in`, once per
 //!    by-value family into `$OUT_DIR/NAME_families.rs`, and writes the
 //!    version constants into `$OUT_DIR/version_consts.rs` (all `include!`d
-//!    by `src/`).
-//! 2. Runs cbindgen over `src/` plus those generated files (cbindgen does
-//!    not follow `include!`) into `$OUT_DIR/spill_ring.h`, and brings the
-//!    checked-in `include/spill_ring.h` up to date with it. When it had to
-//!    rewrite the checked-in header, it says so through the
-//!    `SPILL_RING_HEADER_WAS_STALE` compile-time variable, which the
-//!    `header_up_to_date` test reads: a stale committed header fails the
-//!    test suite once, on the build that found it stale.
-//! 3. On Linux, gives the shared library a SONAME carrying the major
+//!    by `src/`). It passes their paths on, in order, as
+//!    `SPILL_RING_GENERATED_SOURCES` (separated by `|`) so that the header test can hand the generated files to cbindgen
+//!    (which does not follow `include!`): the checked-in
+//!    `include/spill_ring.h` is compared with cbindgen's output there, and
+//!    `scripts/regenerate_header.sh` rewrites it (a developer step).
+//! 2. On Linux, gives the shared library a SONAME carrying the major
 //!    version (`libspill_ring.so.MAJOR`).
 
 use std::env;
@@ -46,12 +44,13 @@ fn main() {
     write_if_changed(&version, &version_consts());
     generated_sources.push(version);
 
-    let generated = out_dir.join("spill_ring.h");
-    generate_header(&manifest_dir, &generated_sources, &generated);
-    let stale = sync_checked_in_header(&manifest_dir, &generated);
+    let list: Vec<String> = generated_sources
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     println!(
-        "cargo:rustc-env=SPILL_RING_HEADER_WAS_STALE={}",
-        u8::from(stale)
+        "cargo:rustc-env=SPILL_RING_GENERATED_SOURCES={}",
+        list.join("|")
     );
 
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
@@ -61,8 +60,6 @@ fn main() {
 
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src");
-    println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-changed=include/spill_ring.h");
 }
 
 /// A family template instantiated once per family.
@@ -117,37 +114,6 @@ fn version_consts() -> String {
          /// `(MAJOR << 16) | (MINOR << 8) | PATCH`.\n\
          pub const SPILL_RING_VERSION: u32 = {combined};\n"
     )
-}
-
-/// Runs cbindgen over the crate's sources and the generated files.
-fn generate_header(manifest_dir: &Path, extra_sources: &[PathBuf], out: &Path) {
-    let config = cbindgen::Config::from_file(manifest_dir.join("cbindgen.toml"))
-        .expect("cbindgen.toml is valid");
-    let mut builder = cbindgen::Builder::new()
-        .with_config(config)
-        .with_src(manifest_dir.join("src/lib.rs"));
-    for source in extra_sources {
-        builder = builder.with_src(source);
-    }
-    let bindings = builder.generate().expect("cbindgen generates the header");
-    bindings.write_to_file(out);
-}
-
-/// Makes `include/spill_ring.h` equal the generated header; returns whether
-/// it had to change it.
-fn sync_checked_in_header(manifest_dir: &Path, generated: &Path) -> bool {
-    let checked_in = manifest_dir.join("include/spill_ring.h");
-    let new = fs::read(generated).expect("cbindgen wrote the header");
-    if fs::read(&checked_in).ok().as_deref() == Some(new.as_slice()) {
-        return false;
-    }
-    fs::create_dir_all(checked_in.parent().expect("include/ has a parent"))
-        .expect("creating include/");
-    fs::write(&checked_in, &new).expect("writing include/spill_ring.h");
-    println!(
-        "cargo:warning=include/spill_ring.h was out of date and has been regenerated; commit it"
-    );
-    true
 }
 
 /// Writes `contents` to `path` unless it already holds them (keeps the

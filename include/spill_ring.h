@@ -439,12 +439,11 @@ typedef struct spill_pool_u8 spill_pool_u8;
 /**
  * A ring of fixed-size byte elements (opaque): each element is
  * `elem_size` bytes (1 to SPILL_RING_MAX_ELEM_SIZE), chosen at creation,
- * stored as is. Spout batches hold `count * elem_size` packed bytes.
- *
- * Element sizes that are powers of two are stored exactly; other sizes use
- * the next power of two as their slot, and the ring also reserves staging
- * and scratch space so that no call allocates (see
- * spill_ring_bytes_memsize()).
+ * stored as is at exactly that stride: the ring takes
+ * `capacity * elem_size` bytes plus a fixed header (see
+ * spill_ring_bytes_memsize()). Spout batches hold `count * elem_size`
+ * packed bytes, aligned as an array of C structs of `elem_size` bytes
+ * would be.
  *
  * Thread-safety: as for the by-value rings, one thread at a time per ring.
  */
@@ -716,9 +715,11 @@ enum spill_status spill_ring_bytes_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a bytes ring, as spill_ring_u64_free() does: remaining elements go
- * to the spout, the spout is flushed, the ring is released (and its memory
- * if spill_ring_bytes_new() allocated it). NULL does nothing.
+ * Frees a bytes ring, as spill_ring_u64_free() does (the same statuses):
+ * the remaining elements go to the spout in at most two batches, stopping
+ * at a refused one (the refused elements are lost, never offered again),
+ * the spout's flush is called once, and the ring is released (and its
+ * memory if spill_ring_bytes_create() allocated it). NULL does nothing.
  *
  * # Safety
  *
@@ -728,12 +729,13 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring) SPILL_NOE
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
- * the spout when full.
+ * the spout (one batch of one element) when the ring is full.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * element (the ring is unchanged); SPILL_NULL_ARGUMENT for a NULL ring or
- * `item`; SPILL_INVALID_ARGUMENT for a dead ring; SPILL_BUSY from inside
- * the ring's own spout. The ring's thread (one thread at a time).
+ * element (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring or `item`; SPILL_INVALID_ARGUMENT
+ * for a freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread (one thread at a time).
  *
  * # Safety
  *
@@ -746,8 +748,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
- * (nothing evicted) when the ring is full; otherwise the statuses of
- * spill_ring_bytes_push(). The ring's thread.
+ * (nothing evicted, no spout call) when the ring is full; otherwise the
+ * statuses of spill_ring_bytes_push(). The ring's thread.
  *
  * # Safety
  *
@@ -759,8 +761,16 @@ SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` packed elements at `items` (`count * elem_size`
- * bytes), oldest first; what does not fit goes to the spout oldest first.
- * All or nothing for `items`, as spill_ring_u64_push_bulk().
+ * bytes), oldest first, as spill_ring_u64_push_bulk() does: up to three
+ * spout batches (the ring's oldest elements, split at the storage's wrap
+ * point, then the front of `items` beyond the capacity), all or nothing
+ * for `items`.
+ *
+ * Returns SPILL_OK with `count` in `*out_pushed` (may be NULL; 0 on every
+ * failure); SPILL_NULL_ARGUMENT for a NULL ring, or NULL `items` with
+ * `count` > 0; SPILL_INVALID_ARGUMENT for a freed caller-memory ring or
+ * `count * elem_size` beyond the address space; SPILL_SPOUT_FAILED;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -774,10 +784,12 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest element into the `elem_size` bytes at `out`;
- * SPILL_EMPTY when there is none, SPILL_NULL_ARGUMENT for a NULL ring or
- * `out`, SPILL_INVALID_ARGUMENT for a dead ring, SPILL_BUSY from inside
- * the ring's own spout. The ring's thread.
+ * Removes the oldest element into the `elem_size` bytes at `out`.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring or a NULL `out`
+ * (also when the ring is empty); SPILL_EMPTY when there is no element;
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -787,9 +799,15 @@ SPILL_NOEXCEPT;
 enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out) SPILL_NOEXCEPT;
 
 /**
- * Moves up to `max` oldest elements into `out` (packed, oldest first) and
- * writes how many to `*out_popped`; SPILL_EMPTY (and 0) when the ring is
- * empty and `max` > 0.
+ * Moves up to `max` oldest elements into `out` (packed, oldest first, at
+ * most two copies) and writes how many to `*out_popped` (required; 0 on
+ * every failure).
+ *
+ * Returns SPILL_OK (also for `max` 0); SPILL_EMPTY when the ring is empty
+ * and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT
+ * for a freed caller-memory ring or `max * elem_size` beyond the address
+ * space; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -804,7 +822,7 @@ SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest element into the `elem_size` bytes at `out`, leaving
- * it in the ring; SPILL_EMPTY when there is none.
+ * it in the ring. The statuses of spill_ring_bytes_pop().
  *
  * # Safety
  *
@@ -815,8 +833,9 @@ enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring,
 SPILL_NOEXCEPT;
 
 /**
- * How many elements the ring holds (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many elements the ring holds (0 for NULL, with spill_last_error()
+ * set). Allowed from inside the ring's own spout, where it still counts
+ * the elements being offered. The ring's thread.
  *
  * # Safety
  *
@@ -825,7 +844,8 @@ SPILL_NOEXCEPT;
 size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
- * How many elements the ring can hold (0 for NULL).
+ * How many elements the ring can hold (0 for NULL). Allowed from inside
+ * the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -834,7 +854,8 @@ size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
- * The size in bytes of one element (0 for NULL).
+ * The size in bytes of one element (0 for NULL). Allowed from inside the
+ * ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -843,7 +864,8 @@ size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEX
 size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no element (false for NULL).
+ * Whether the ring holds no element (false for NULL). Allowed from inside
+ * the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -852,7 +874,8 @@ size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOE
 bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full (false for NULL).
+ * Whether the ring is full, so that the next push evicts (false for
+ * NULL). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -861,9 +884,17 @@ bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCE
 bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every element to the ring's spout (at most two batches, oldest
- * first), then flushes it; `*out_flushed` (may be NULL) counts the
- * elements that left the ring, also on failure.
+ * Sends every element to the ring's spout as spill_ring_u64_flush() does
+ * (0, 1 or 2 batches split at the storage's wrap point, stopping at a
+ * refused batch, then the spout's flush once, whatever happened);
+ * `*out_flushed` (may be NULL) counts the elements that left the ring,
+ * also on failure.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch
+ * (it and the later elements stay in the ring) or its flush failed;
+ * SPILL_NULL_ARGUMENT, SPILL_INVALID_ARGUMENT, SPILL_BUSY as for
+ * spill_ring_bytes_push(). With a NULL spout every element is dropped.
+ * The ring's thread.
  *
  * # Safety
  *
@@ -875,8 +906,14 @@ SPILL_NOEXCEPT;
 
 /**
  * Sends every element to `dst` (not the ring's spout) in at most two
- * packed batches, oldest first; `dst`'s flush is not called.
- * `*out_drained` (may be NULL) counts the elements that left the ring.
+ * packed batches, oldest first, stopping at a refused batch; `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the elements
+ * that left the ring, also on failure.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT
+ * for a freed caller-memory ring or a `dst` without send; SPILL_BUSY from
+ * inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
@@ -891,6 +928,9 @@ SPILL_NOEXCEPT;
 /**
  * Discards every element (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT, SPILL_INVALID_ARGUMENT,
+ * SPILL_BUSY as for spill_ring_bytes_push(). The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
@@ -899,8 +939,11 @@ enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring) SPILL_NO
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
- * chaining bytes rings of the same `elem_size` from C. Its flush flushes
- * `ring`'s own spout. For a NULL ring, the spout's send is NULL.
+ * chaining bytes rings from C: a ring whose spout this is must have the
+ * same `elem_size` (creation refuses another). Its send returns the
+ * spill_status of the push (0 when taken, all or nothing); its flush
+ * flushes `ring`'s own spout (the elements stay in `ring`). For a NULL
+ * ring, the spout's send is NULL. Any thread.
  *
  * # Safety
  *
@@ -1096,14 +1139,24 @@ enum spill_status spill_ring_u8_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u8_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u8_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u8_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u8_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u8_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1359,14 +1412,24 @@ enum spill_status spill_ring_u16_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u16_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u16_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u16_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u16_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u16_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1626,14 +1689,24 @@ enum spill_status spill_ring_u32_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u32_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u32_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u32_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u32_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u32_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -1893,14 +1966,24 @@ enum spill_status spill_ring_u64_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_u64_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_u64_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_u64_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_u64_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_u64_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2160,14 +2243,24 @@ enum spill_status spill_ring_f32_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_f32_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_f32_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_f32_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_f32_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_f32_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *
@@ -2423,14 +2516,24 @@ enum spill_status spill_ring_f64_init(void *mem,
 SPILL_NOEXCEPT;
 
 /**
- * Frees a ring: sends its remaining items to the spout (in at most two
- * batches, oldest first), flushes the spout, then releases the ring (and
- * its memory if spill_ring_f64_new() allocated it). NULL does nothing.
+ * Frees a ring. NULL does nothing (SPILL_OK).
  *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the
- * remaining items (the ring is freed anyway and those items are lost:
- * call spill_ring_f64_flush() first to keep control); SPILL_BUSY when
- * called from inside the ring's own spout (the ring is NOT freed).
+ * Its remaining items go to the spout as spill_ring_f64_flush() sends
+ * them (0, 1 or 2 batches, oldest first, split only at the storage's wrap
+ * point, stopping at the first refused batch), then the spout's flush is
+ * called once, whatever happened. Items the spout refused (the refused
+ * batch and any after it) are lost: they are never offered again. Then the
+ * ring is released (and its memory if spill_ring_f64_create()
+ * allocated it; caller memory stays the caller's). With a NULL spout the
+ * items are dropped. To keep control of what a failing spout refuses,
+ * call spill_ring_f64_flush() first.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed (the ring is freed anyway; spill_last_error() says how
+ * many items were lost); SPILL_BUSY when called from inside the ring's own
+ * spout (the ring is NOT freed); SPILL_INVALID_ARGUMENT for a freed
+ * caller-memory ring or a ring that belongs to an MPSC set or a pool. The
+ * ring's thread.
  *
  * # Safety
  *

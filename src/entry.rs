@@ -24,6 +24,21 @@ pub(crate) fn status(body: impl FnOnce() -> Result<(), Error>) -> spill_status {
     }
 }
 
+/// Runs `body` for a callback the library hands to itself (a chaining
+/// spout's send or flush): returns its status as a C int, 0 for success,
+/// without touching the last error (the call that reached the callback
+/// reports the failure with its own message, and a success it still makes
+/// must leave the last error unchanged).
+pub(crate) fn code(body: impl FnOnce() -> Result<(), Error>) -> core::ffi::c_int {
+    // As in `status`, the state is consistent after a panic.
+    let status = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => spill_status::SPILL_OK,
+        Ok(Err(error)) => error.status,
+        Err(_) => spill_status::SPILL_PANIC,
+    };
+    status as core::ffi::c_int
+}
+
 /// Runs `fast`, a path that cannot fail (panics aside): `SPILL_OK` when it
 /// did the work; when it declines (`false`), runs `slow`, the checked path
 /// that does the work or says why not. Keeps the success path free of

@@ -59,6 +59,10 @@ pub(crate) trait Release {
     /// Hands remaining items on (batched), before `Drop` runs; errors are
     /// reported to the caller of free, which frees anyway.
     fn release(&self) -> Result<(), Error>;
+
+    /// Called once `release` ran and the handle is dead, before `Drop`:
+    /// makes sure dropping hands nothing on and flushes nothing again.
+    fn disarm(&mut self) {}
 }
 
 /// An opaque C type that is a [`Handle`].
@@ -340,6 +344,9 @@ where
     unsafe { &(*handle).active }.set(true);
     // SAFETY: as above.
     unsafe { &(*handle).marker }.set(DEAD);
+    // SAFETY: the handle is dead and active: no other borrow of the
+    // payload can exist or start.
+    unsafe { (*handle).payload.disarm() };
     // SAFETY: the handle is marked dead and active, so no call can borrow
     // its payload any more; it is dropped once, here. The other fields
     // need no drop.

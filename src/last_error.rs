@@ -51,6 +51,16 @@ impl Error {
         Error::new(spill_status::SPILL_INVALID_ARGUMENT, message)
     }
 
+    /// This error of a free call that dropped `lost` of the `total` items
+    /// it had to hand on (the message says so; `lost` may be 0).
+    #[cold]
+    pub(crate) fn with_loss(self, lost: usize, total: usize) -> Self {
+        Error::new(
+            self.status,
+            format!("{}; {lost} of {total} items were lost", self.message),
+        )
+    }
+
     /// The message.
     #[cfg(test)]
     pub(crate) fn message(&self) -> &str {

@@ -35,6 +35,12 @@ impl<F: ValueFamily> Release for MpscSet<F> {
         }
         first_error
     }
+
+    fn disarm(&mut self) {
+        for producer in self._consumer.producers_mut() {
+            *producer.ring_mut().spout_mut() = SharedSpout(CSpout::DROP);
+        }
+    }
 }
 
 /// The spout of each producer: none (drop), one shared, or one each.

@@ -6,7 +6,7 @@
 use spill_ring_core::{BatchError, Ring, Storage};
 use spout::Spout;
 
-use crate::c_spout::SpoutRefused;
+use crate::c_spout::{CSpout, SpoutRefused};
 use crate::last_error::Error;
 use crate::ptr_args::{write_opt, Out};
 use crate::status::spill_status;
@@ -159,16 +159,54 @@ pub(crate) fn peek<T: Copy, B: Storage<T>, S: Spout<T>>(
     ring.peek().copied().ok_or(EMPTY)
 }
 
-/// Sends every item to the ring's own spout (at most two batches), then
-/// flushes it.
-pub(crate) fn flush<T, B, S>(ring: &Ring<T, B, S>) -> Counted
-where
-    T: Copy,
-    B: Storage<T>,
-    S: Spout<T, Error = SpoutRefused>,
-{
-    let total = ring.len();
-    Counted::of(total, ring.checked_flush().map(|_| ()))
+/// What [`flush`] and [`release`] need of a ring, whatever it stores.
+pub(crate) trait Batches {
+    /// How many items it holds.
+    fn held(&self) -> usize;
+    /// Sends every item to `dst` in batches split only at the storage's
+    /// wrap point, oldest first, stopping at the first refused batch; each
+    /// accepted batch leaves the ring.
+    fn send_all(&self, dst: &mut CSpout) -> Counted;
+    /// Drops every item.
+    fn discard_all(&self);
+}
+
+impl<T: Copy, B: Storage<T>, S: Spout<T>> Batches for Ring<T, B, S> {
+    fn held(&self) -> usize {
+        self.len()
+    }
+
+    fn send_all(&self, dst: &mut CSpout) -> Counted {
+        drain(self, dst)
+    }
+
+    fn discard_all(&self) {
+        self.clear();
+    }
+}
+
+/// Sends every item to `spout` (a copy of the ring's own) with
+/// [`Batches::send_all`] (the refused batch and the items after it stay in
+/// the ring), then calls the spout's flush once, whether or not a batch was
+/// refused. The count is how many items left the ring.
+pub(crate) fn flush(ring: &impl Batches, mut spout: CSpout) -> Counted {
+    let mut done = ring.send_all(&mut spout);
+    let flushed = spout.flush_raw().map_err(Error::from);
+    if done.result.is_ok() {
+        done.result = flushed;
+    }
+    done
+}
+
+/// What freeing a ring does with its items: [`flush`], then the items the
+/// spout refused (the refused batch and any after it) are dropped, never
+/// offered again, and the error says how many were lost.
+pub(crate) fn release(ring: &impl Batches, spout: CSpout) -> Result<(), Error> {
+    let total = ring.held();
+    let done = flush(ring, spout);
+    let lost = ring.held();
+    ring.discard_all();
+    done.result.map_err(|error| error.with_loss(lost, total))
 }
 
 /// Sends every item to `dst` (at most two batches, oldest first); `dst` is

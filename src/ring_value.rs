@@ -79,19 +79,32 @@ pub(crate) unsafe fn push_bulk<F: ValueFamily>(
     count: usize,
     out_pushed: *mut usize,
 ) -> spill_status {
-    entry::status(|| {
-        // SAFETY: the caller's contract.
-        let out = unsafe { Out::count(out_pushed, "out_pushed")? };
-        // SAFETY: the caller's contract.
-        let items = unsafe { ptr_args::slice(items, count, "items")? };
-        // SAFETY: the caller's contract.
-        let done = unsafe {
-            handle::enter(ring, |p| {
-                Ok(on_ring!(p, r => ring_ops::push_slice(r, items)))
-            })?
-        };
-        done.report(&out)
-    })
+    // SAFETY: the caller's contract.
+    entry::status(|| unsafe { push_bulk_result(ring, items, count, out_pushed) })
+}
+
+/// [`push_bulk`] as a `Result`, for the export and for the chaining spout
+/// (which reports a status, not a message).
+///
+/// # Safety
+///
+/// As for [`push_bulk`].
+unsafe fn push_bulk_result<F: ValueFamily>(
+    ring: *mut F,
+    items: *const F::Elem,
+    count: usize,
+    out_pushed: *mut usize,
+) -> Result<(), Error> {
+    // SAFETY: the caller's contract.
+    let out = unsafe { Out::count(out_pushed, "out_pushed")? };
+    // SAFETY: the caller's contract.
+    let done = unsafe {
+        handle::enter(ring, |p| {
+            let items = ptr_args::slice(items, count, "items")?;
+            Ok(on_ring!(p, r => ring_ops::push_slice(r, items)))
+        })?
+    };
+    done.report(&out)
 }
 
 /// `spill_ring_FAM_pop`.
@@ -118,10 +131,13 @@ pub(crate) unsafe fn pop<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spi
 unsafe extern "C" fn pop_checked<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let out = unsafe { Out::required(out, "out")? };
-        // SAFETY: the caller's contract.
-        out.write(unsafe { handle::enter(ring, |p| on_ring!(p, r => ring_ops::pop(r)))? });
-        Ok(())
+        unsafe {
+            handle::enter(ring, |p| {
+                let out = Out::required(out, "out")?;
+                out.write(on_ring!(p, r => ring_ops::pop(r))?);
+                Ok(())
+            })
+        }
     })
 }
 
@@ -139,14 +155,18 @@ pub(crate) unsafe fn pop_bulk<F: ValueFamily>(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let popped = unsafe { Out::required(out_popped, "out_popped")? };
-        popped.write(0);
+        let popped = unsafe { Out::count(out_popped, "out_popped")? };
         // SAFETY: the caller's contract.
-        let out = unsafe { ptr_args::slice_mut(out, max, "out")? };
-        // SAFETY: the caller's contract.
-        let done =
-            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::pop_slice(r, out))))? };
-        done.report(&Some(popped))
+        let done = unsafe {
+            handle::enter(ring, |p| {
+                if popped.is_none() {
+                    return Err(Error::null("out_popped"));
+                }
+                let out = ptr_args::slice_mut(out, max, "out")?;
+                Ok(on_ring!(p, r => ring_ops::pop_slice(r, out)))
+            })?
+        };
+        done.report(&popped)
     })
 }
 
@@ -157,12 +177,14 @@ pub(crate) unsafe fn pop_bulk<F: ValueFamily>(
 /// As for [`pop`].
 pub(crate) unsafe fn peek<F: ValueFamily>(ring: *const F, out: *mut F::Elem) -> spill_status {
     entry::status(|| {
-        // SAFETY: the caller's contract.
-        let out = unsafe { Out::required(out, "out")? };
         // SAFETY: the caller's contract; peeking calls no spout.
-        let item = unsafe { handle::enter_exclusive(ring.cast_mut(), peek_payload)? };
-        out.write(item);
-        Ok(())
+        unsafe {
+            handle::enter_exclusive(ring.cast_mut(), |p| {
+                let out = Out::required(out, "out")?;
+                out.write(peek_payload(p)?);
+                Ok(())
+            })
+        }
     })
 }
 
@@ -201,7 +223,8 @@ pub(crate) unsafe fn flush<F: ValueFamily>(ring: *mut F, out_flushed: *mut usize
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_flushed, "out_flushed")? };
         // SAFETY: the caller's contract.
-        let done = unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::flush(r))))? };
+        let done =
+            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::flush(r, p.spout))))? };
         done.report(&out)
     })
 }
@@ -221,10 +244,12 @@ pub(crate) unsafe fn drain<F: ValueFamily>(
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_drained, "out_drained")? };
         // SAFETY: the caller's contract.
-        let mut dst = unsafe { CSpout::required(dst, "dst")? };
-        // SAFETY: the caller's contract.
-        let done =
-            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::drain(r, &mut dst))))? };
+        let done = unsafe {
+            handle::enter(ring, |p| {
+                let mut dst = CSpout::required(dst, "dst")?;
+                Ok(on_ring!(p, r => ring_ops::drain(r, &mut dst)))
+            })?
+        };
         done.report(&out)
     })
 }
@@ -271,14 +296,16 @@ pub(crate) unsafe fn spout_send<F: ValueFamily>(
 ) -> c_int {
     // SAFETY: `ctx` is the ring `as_spout` was given, and the caller of a
     // spout passes `count` items of the ring's element type.
-    unsafe { push_bulk::<F>(ctx.cast(), items.cast(), count, core::ptr::null_mut()) as c_int }
+    entry::code(|| unsafe {
+        push_bulk_result::<F>(ctx.cast(), items.cast(), count, core::ptr::null_mut())
+    })
 }
 
 /// The `flush` of [`as_spout`]: flushes the ring's own spout; the ring's
 /// items stay (as flushing a ring used as a spout does in Rust).
 unsafe extern "C" fn spout_flush<F: ValueFamily>(ctx: *mut c_void) -> c_int {
-    entry::status(|| {
+    entry::code(|| {
         // SAFETY: `ctx` is the ring `as_spout` was given.
         unsafe { handle::enter(ctx.cast::<F>().cast_const(), |p| Ok(p.spout.flush_raw()?)) }
-    }) as c_int
+    })
 }

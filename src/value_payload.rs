@@ -128,7 +128,13 @@ pub(crate) use on_exclusive_ring;
 
 impl<T: Copy> Release for ValueRing<T> {
     fn release(&self) -> Result<(), Error> {
-        on_ring!(self, r => ring_ops::drain(r, &mut { self.spout }).result)
+        on_ring!(self, r => ring_ops::release(r, self.spout))
+    }
+
+    fn disarm(&mut self) {
+        if let RingKind::Own(ring) = &mut self.ring {
+            *ring.spout_mut() = CSpout::DROP;
+        }
     }
 }
 

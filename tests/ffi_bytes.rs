@@ -339,18 +339,48 @@ fn caller_memory_for_every_class() {
 }
 
 #[test]
-fn padded_classes_cost_staging_and_scratch() {
-    let size_of = |elem_size| {
+fn elements_are_stored_at_their_exact_size() {
+    let size_of = |elem_size, capacity| {
         let mut n = 0;
         // SAFETY: a valid out-pointer.
-        let status = unsafe { spill_ring_bytes_memsize(elem_size, 1024, &mut n) };
+        let status = unsafe { spill_ring_bytes_memsize(elem_size, capacity, &mut n) };
         expect(status, SPILL_OK);
         n
     };
-    // 24-byte elements live in 32-byte slots plus 24 + 32 bytes of scratch
-    // and staging per slot; 32-byte elements need only their slots.
-    assert!(size_of(32) >= 1024 * 32 && size_of(32) < 1024 * 32 + 1024);
-    assert!(size_of(24) >= 1024 * (32 + 24 + 32));
+    // The same fixed header whatever the size, then exactly
+    // `capacity * elem_size` bytes: a 2100-byte element does not cost 4096.
+    let header = size_of(1, 1) - 1;
+    for (elem_size, capacity) in [(24, 1024), (100, 64), (2100, 16), (4096, 4), (3, 1)] {
+        assert_eq!(size_of(elem_size, capacity), header + elem_size * capacity);
+    }
+    assert!(header <= 256, "header {header}");
+}
+
+/// Batches from a bytes ring are aligned as arrays of C structs of the
+/// element size would be, also when free hands the rest on.
+#[test]
+fn spout_batches_are_aligned_for_the_element_size() {
+    for size in [24, 256, 4096, 100, 2100] {
+        let rec = BytesRecorder::new(size);
+        let spout = rec.spout();
+        // SAFETY: valid spout and pointers; each ring is freed once.
+        unsafe {
+            let mut ring = null_mut();
+            expect(
+                spill_ring_bytes_create(size, 4, &spout, &mut ring),
+                SPILL_OK,
+            );
+            for i in 0..7 {
+                expect(
+                    spill_ring_bytes_push(ring, elem(i, size).as_ptr().cast()),
+                    SPILL_OK,
+                );
+            }
+            expect(spill_ring_bytes_free(ring), SPILL_OK);
+        }
+        assert_eq!(rec.items(), elems(0..7, size));
+        assert_eq!(rec.misaligned.get(), 0, "size {size}");
+    }
 }
 
 #[test]

@@ -1,20 +1,18 @@
 //! The bytes family, `spill_ring_bytes`: elements of `elem_size` bytes (1
-//! to 4096), fixed when the ring is created, stored as they are, so that a
-//! C struct goes in without padding by the user.
+//! to 4096), fixed when the ring is created, stored as they are at exactly
+//! that stride ([`ring::BytesRing`]), so that a C struct goes in as it is.
 //!
-//! Each size class is a monomorphized ring ([`class`]); the handle reaches
-//! it through a `dyn BytesOps` that lives in the same block.
+//! Each exported function resolves its handle once and then calls the
+//! ring's safe operation.
 #![allow(non_camel_case_types)]
 
-mod bytes_ring;
-mod class;
-mod packing;
+mod ring;
 
 use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
-use bytes_ring::BytesOps;
-use class::BytesPlan;
+use ring::BytesRing;
+use spill_ring_core::check_capacity;
 
 use crate::block::BlockLayout;
 use crate::c_spout::{self, spill_spout, CSpout};
@@ -22,55 +20,37 @@ use crate::entry;
 use crate::handle::{self, impl_opaque, Handle, Owner, Release};
 use crate::last_error::Error;
 use crate::lifecycle::{self, Family};
+use crate::limits::SPILL_RING_MAX_ELEM_SIZE;
 use crate::ptr_args::{self, Out};
+use crate::ring_ops;
 use crate::status::spill_status;
 
-/// What a bytes ring handle holds: the ring of its size class, which lives
-/// in the same block.
-pub(crate) struct BytesPayload {
-    elem_size: usize,
-    ring: NonNull<dyn BytesOps>,
-}
-
-impl BytesPayload {
-    fn ring(&self) -> &dyn BytesOps {
-        // SAFETY: `ring` was written by `BytesPlan::build` and lives until
-        // this payload drops it.
-        unsafe { self.ring.as_ref() }
-    }
-
-    fn ring_mut(&mut self) -> &mut dyn BytesOps {
-        // SAFETY: as in `ring`; `&mut self` makes the borrow exclusive.
-        unsafe { self.ring.as_mut() }
-    }
-}
-
-impl Drop for BytesPayload {
-    fn drop(&mut self) {
-        // SAFETY: the ring was written in place and is dropped once, here.
-        unsafe { core::ptr::drop_in_place(self.ring.as_ptr()) }
-    }
-}
-
-impl Release for BytesPayload {
+impl Release for BytesRing {
     fn release(&self) -> Result<(), Error> {
-        self.ring().release()
+        ring_ops::release(self, self.spout)
     }
 }
 
 /// A ring of fixed-size byte elements (opaque): each element is
 /// `elem_size` bytes (1 to SPILL_RING_MAX_ELEM_SIZE), chosen at creation,
-/// stored as is. Spout batches hold `count * elem_size` packed bytes.
-///
-/// Element sizes that are powers of two are stored exactly; other sizes use
-/// the next power of two as their slot, and the ring also reserves staging
-/// and scratch space so that no call allocates (see
-/// spill_ring_bytes_memsize()).
+/// stored as is at exactly that stride: the ring takes
+/// `capacity * elem_size` bytes plus a fixed header (see
+/// spill_ring_bytes_memsize()). Spout batches hold `count * elem_size`
+/// packed bytes, aligned as an array of C structs of `elem_size` bytes
+/// would be.
 ///
 /// Thread-safety: as for the by-value rings, one thread at a time per ring.
-pub struct spill_ring_bytes(Handle<BytesPayload>);
+pub struct spill_ring_bytes(Handle<BytesRing>);
 
-impl_opaque!(spill_ring_bytes(BytesPayload));
+impl_opaque!(spill_ring_bytes(BytesRing));
+
+/// Where a bytes ring's parts go in its block: the handle, then the slots.
+pub(crate) struct BytesPlan {
+    layout: BlockLayout,
+    elem_size: usize,
+    capacity: usize,
+    slots: usize,
+}
 
 impl Family for spill_ring_bytes {
     /// `(elem_size, capacity)`.
@@ -78,38 +58,38 @@ impl Family for spill_ring_bytes {
     type Plan = BytesPlan;
 
     fn plan((elem_size, capacity): (usize, usize), spout: &CSpout) -> Result<BytesPlan, Error> {
+        if elem_size == 0 || elem_size > SPILL_RING_MAX_ELEM_SIZE {
+            return Err(Error::invalid(format!(
+                "elem_size {elem_size} is outside 1..={SPILL_RING_MAX_ELEM_SIZE}"
+            )));
+        }
+        check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
         crate::ring_family::check_chain(elem_size, spout)?;
-        BytesPlan::new::<Self>(elem_size, capacity)
+        let mut layout = BlockLayout::starting_with::<Self>();
+        let slots = layout.array::<u8>(capacity * elem_size)?;
+        Ok(BytesPlan {
+            layout,
+            elem_size,
+            capacity,
+            slots,
+        })
     }
 
     fn layout(plan: &BytesPlan) -> BlockLayout {
-        plan.layout()
+        plan.layout
     }
 
     unsafe fn build(mem: NonNull<u8>, plan: &BytesPlan, spout: CSpout, owner: Owner) -> *mut Self {
-        // SAFETY: `Family::build`'s contract covers the plan's block.
-        let ring = unsafe { plan.build(mem, spout) };
-        let payload = BytesPayload {
-            elem_size: plan.elem_size(),
-            ring,
-        };
-        // SAFETY: the block starts with room for `Self`; the ring's regions
-        // follow it.
-        unsafe { handle::emplace::<Self>(mem, payload, owner) }
+        // SAFETY: the plan put `capacity * elem_size` bytes of slots at this
+        // offset inside the block, which the caller's contract covers.
+        let slots = unsafe { mem.add(plan.slots) };
+        // SAFETY: the slots are aligned (regions are), inside the block and
+        // used by nothing else until the handle is freed; the plan checked
+        // the capacity.
+        let ring = unsafe { BytesRing::new(slots, plan.elem_size, plan.capacity, spout) };
+        // SAFETY: the block starts with room for `Self`; the slots follow.
+        unsafe { handle::emplace::<Self>(mem, ring, owner) }
     }
-}
-
-/// Runs `f` on the ring with the handle active.
-///
-/// # Safety
-///
-/// `ring` is NULL or a live handle.
-unsafe fn enter<R>(
-    ring: *const spill_ring_bytes,
-    f: impl FnOnce(&dyn BytesOps, usize) -> Result<R, Error>,
-) -> Result<R, Error> {
-    // SAFETY: the caller's contract.
-    unsafe { handle::enter(ring, |p| f(p.ring(), p.elem_size)) }
 }
 
 /// `count` packed elements of `elem_size` bytes at `ptr`.
@@ -230,9 +210,11 @@ pub unsafe extern "C" fn spill_ring_bytes_init(
     }
 }
 
-/// Frees a bytes ring, as spill_ring_u64_free() does: remaining elements go
-/// to the spout, the spout is flushed, the ring is released (and its memory
-/// if spill_ring_bytes_new() allocated it). NULL does nothing.
+/// Frees a bytes ring, as spill_ring_u64_free() does (the same statuses):
+/// the remaining elements go to the spout in at most two batches, stopping
+/// at a refused one (the refused elements are lost, never offered again),
+/// the spout's flush is called once, and the ring is released (and its
+/// memory if spill_ring_bytes_create() allocated it). NULL does nothing.
 ///
 /// # Safety
 ///
@@ -244,12 +226,13 @@ pub unsafe extern "C" fn spill_ring_bytes_free(ring: *mut spill_ring_bytes) -> s
 }
 
 /// Appends the `elem_size` bytes at `item`, evicting the oldest element to
-/// the spout when full.
+/// the spout (one batch of one element) when the ring is full.
 ///
 /// Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
-/// element (the ring is unchanged); SPILL_NULL_ARGUMENT for a NULL ring or
-/// `item`; SPILL_INVALID_ARGUMENT for a dead ring; SPILL_BUSY from inside
-/// the ring's own spout. The ring's thread (one thread at a time).
+/// element (the ring is unchanged and `item` was not pushed);
+/// SPILL_NULL_ARGUMENT for a NULL ring or `item`; SPILL_INVALID_ARGUMENT
+/// for a freed caller-memory ring; SPILL_BUSY from inside the ring's own
+/// spout. The ring's thread (one thread at a time).
 ///
 /// # Safety
 ///
@@ -264,7 +247,7 @@ pub unsafe extern "C" fn spill_ring_bytes_push(
     unsafe {
         entry::idle_or_checked(
             ring,
-            |p| p.ring_mut().push_fast(item.cast()),
+            |r| r.push_fast(item.cast(), true),
             || push_checked(ring, item, true),
         )
     }
@@ -285,8 +268,8 @@ unsafe extern "C" fn push_checked(
     entry::status(|| {
         // SAFETY: the caller's contract (`item` for the ring's element size).
         unsafe {
-            enter(ring, |r, elem_size| {
-                let item = elements(item, 1, elem_size, "item")?;
+            handle::enter(ring, |r| {
+                let item = elements(item, 1, r.elem_size(), "item")?;
                 if evict {
                     r.push(item)
                 } else {
@@ -298,8 +281,8 @@ unsafe extern "C" fn push_checked(
 }
 
 /// Appends the element at `item` only if there is room: SPILL_FULL
-/// (nothing evicted) when the ring is full; otherwise the statuses of
-/// spill_ring_bytes_push(). The ring's thread.
+/// (nothing evicted, no spout call) when the ring is full; otherwise the
+/// statuses of spill_ring_bytes_push(). The ring's thread.
 ///
 /// # Safety
 ///
@@ -313,15 +296,23 @@ pub unsafe extern "C" fn spill_ring_bytes_try_push(
     unsafe {
         entry::idle_or_checked(
             ring,
-            |p| p.ring_mut().try_push_fast(item.cast()),
+            |r| r.push_fast(item.cast(), false),
             || push_checked(ring, item, false),
         )
     }
 }
 
 /// Appends the `count` packed elements at `items` (`count * elem_size`
-/// bytes), oldest first; what does not fit goes to the spout oldest first.
-/// All or nothing for `items`, as spill_ring_u64_push_bulk().
+/// bytes), oldest first, as spill_ring_u64_push_bulk() does: up to three
+/// spout batches (the ring's oldest elements, split at the storage's wrap
+/// point, then the front of `items` beyond the capacity), all or nothing
+/// for `items`.
+///
+/// Returns SPILL_OK with `count` in `*out_pushed` (may be NULL; 0 on every
+/// failure); SPILL_NULL_ARGUMENT for a NULL ring, or NULL `items` with
+/// `count` > 0; SPILL_INVALID_ARGUMENT for a freed caller-memory ring or
+/// `count * elem_size` beyond the address space; SPILL_SPOUT_FAILED;
+/// SPILL_BUSY from inside the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -334,23 +325,39 @@ pub unsafe extern "C" fn spill_ring_bytes_push_bulk(
     count: usize,
     out_pushed: *mut usize,
 ) -> spill_status {
-    entry::status(|| {
-        // SAFETY: the caller's contract.
-        let out = unsafe { Out::count(out_pushed, "out_pushed")? };
-        // SAFETY: the caller's contract (`items` for the ring's element size).
-        let done = unsafe {
-            enter(ring, |r, elem_size| {
-                Ok(r.push_bulk(elements(items, count, elem_size, "items")?))
-            })?
-        };
-        done.report(&out)
-    })
+    // SAFETY: the caller's contract.
+    entry::status(|| unsafe { push_bulk(ring, items, count, out_pushed) })
 }
 
-/// Removes the oldest element into the `elem_size` bytes at `out`;
-/// SPILL_EMPTY when there is none, SPILL_NULL_ARGUMENT for a NULL ring or
-/// `out`, SPILL_INVALID_ARGUMENT for a dead ring, SPILL_BUSY from inside
-/// the ring's own spout. The ring's thread.
+/// [`spill_ring_bytes_push_bulk`] as a `Result`, for the export and for
+/// the chaining spout (which reports a status, not a message).
+///
+/// # Safety
+///
+/// As for [`spill_ring_bytes_push_bulk`].
+unsafe fn push_bulk(
+    ring: *mut spill_ring_bytes,
+    items: *const c_void,
+    count: usize,
+    out_pushed: *mut usize,
+) -> Result<(), Error> {
+    // SAFETY: the caller's contract.
+    let out = unsafe { Out::count(out_pushed, "out_pushed")? };
+    // SAFETY: the caller's contract (`items` for the ring's element size).
+    let done = unsafe {
+        handle::enter(ring, |r| {
+            Ok(r.push_bulk(elements(items, count, r.elem_size(), "items")?))
+        })?
+    };
+    done.report(&out)
+}
+
+/// Removes the oldest element into the `elem_size` bytes at `out`.
+///
+/// Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring or a NULL `out`
+/// (also when the ring is empty); SPILL_EMPTY when there is no element;
+/// SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+/// inside the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -365,32 +372,48 @@ pub unsafe extern "C" fn spill_ring_bytes_pop(
     unsafe {
         entry::idle_or_checked(
             ring,
-            |p| p.ring_mut().pop_fast(out.cast()),
-            || pop_checked(ring, out),
+            |r| r.pop_fast(out.cast()),
+            || pop_checked(ring, out, true),
         )
     }
 }
 
-/// spill_ring_bytes_pop() the checked way (see [`push_checked`]).
+/// spill_ring_bytes_pop() (`take`) or spill_ring_bytes_peek() the checked
+/// way (see [`push_checked`]).
 ///
 /// # Safety
 ///
 /// As for [`spill_ring_bytes_pop`].
 #[inline(never)]
-unsafe extern "C" fn pop_checked(ring: *mut spill_ring_bytes, out: *mut c_void) -> spill_status {
+unsafe extern "C" fn pop_checked(
+    ring: *mut spill_ring_bytes,
+    out: *mut c_void,
+    take: bool,
+) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract (`out` for the ring's element size).
         unsafe {
-            enter(ring, |r, elem_size| {
-                r.pop(elements_mut(out, 1, elem_size, "out")?)
+            handle::enter(ring, |r| {
+                let out = elements_mut(out, 1, r.elem_size(), "out")?;
+                if take {
+                    r.pop(out)
+                } else {
+                    r.peek(out)
+                }
             })
         }
     })
 }
 
-/// Moves up to `max` oldest elements into `out` (packed, oldest first) and
-/// writes how many to `*out_popped`; SPILL_EMPTY (and 0) when the ring is
-/// empty and `max` > 0.
+/// Moves up to `max` oldest elements into `out` (packed, oldest first, at
+/// most two copies) and writes how many to `*out_popped` (required; 0 on
+/// every failure).
+///
+/// Returns SPILL_OK (also for `max` 0); SPILL_EMPTY when the ring is empty
+/// and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+/// `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT
+/// for a freed caller-memory ring or `max * elem_size` beyond the address
+/// space; SPILL_BUSY from inside the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -405,20 +428,22 @@ pub unsafe extern "C" fn spill_ring_bytes_pop_bulk(
 ) -> spill_status {
     entry::status(|| {
         // SAFETY: the caller's contract.
-        let popped = unsafe { Out::required(out_popped, "out_popped")? };
-        popped.write(0);
+        let popped = unsafe { Out::count(out_popped, "out_popped")? };
         // SAFETY: the caller's contract (`out` for the ring's element size).
         let done = unsafe {
-            enter(ring, |r, elem_size| {
-                Ok(r.pop_bulk(elements_mut(out, max, elem_size, "out")?))
+            handle::enter(ring, |r| {
+                if popped.is_none() {
+                    return Err(Error::null("out_popped"));
+                }
+                Ok(r.pop_bulk(elements_mut(out, max, r.elem_size(), "out")?))
             })?
         };
-        done.report(&Some(popped))
+        done.report(&popped)
     })
 }
 
 /// Copies the oldest element into the `elem_size` bytes at `out`, leaving
-/// it in the ring; SPILL_EMPTY when there is none.
+/// it in the ring. The statuses of spill_ring_bytes_pop().
 ///
 /// # Safety
 ///
@@ -428,19 +453,11 @@ pub unsafe extern "C" fn spill_ring_bytes_peek(
     ring: *const spill_ring_bytes,
     out: *mut c_void,
 ) -> spill_status {
-    entry::status(|| {
-        // SAFETY: the caller's contract (`out` for the ring's element size);
-        // peeking calls no spout.
-        unsafe {
-            handle::enter_exclusive(ring.cast_mut(), |p| {
-                let out = elements_mut(out, 1, p.elem_size, "out")?;
-                p.ring_mut().peek(out)
-            })
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe { pop_checked(ring.cast_mut(), out, false) }
 }
 
-/// Runs a read-only query; `fallback` for a NULL or dead handle.
+/// Runs a read-only query; `fallback` for a NULL or freed handle.
 ///
 /// # Safety
 ///
@@ -448,14 +465,15 @@ pub unsafe extern "C" fn spill_ring_bytes_peek(
 unsafe fn query<R>(
     ring: *const spill_ring_bytes,
     fallback: R,
-    f: impl FnOnce(&BytesPayload) -> R,
+    f: impl FnOnce(&BytesRing) -> R,
 ) -> R {
     // SAFETY: the caller's contract.
     entry::value(fallback, || unsafe { handle::read(ring, f) })
 }
 
-/// How many elements the ring holds (0 for NULL). Allowed from inside the
-/// ring's own spout.
+/// How many elements the ring holds (0 for NULL, with spill_last_error()
+/// set). Allowed from inside the ring's own spout, where it still counts
+/// the elements being offered. The ring's thread.
 ///
 /// # Safety
 ///
@@ -463,10 +481,11 @@ unsafe fn query<R>(
 #[no_mangle]
 pub unsafe extern "C" fn spill_ring_bytes_len(ring: *const spill_ring_bytes) -> usize {
     // SAFETY: the caller's contract.
-    unsafe { query(ring, 0, |p| p.ring().len()) }
+    unsafe { query(ring, 0, |r| r.len()) }
 }
 
-/// How many elements the ring can hold (0 for NULL).
+/// How many elements the ring can hold (0 for NULL). Allowed from inside
+/// the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -474,10 +493,11 @@ pub unsafe extern "C" fn spill_ring_bytes_len(ring: *const spill_ring_bytes) -> 
 #[no_mangle]
 pub unsafe extern "C" fn spill_ring_bytes_capacity(ring: *const spill_ring_bytes) -> usize {
     // SAFETY: the caller's contract.
-    unsafe { query(ring, 0, |p| p.ring().capacity()) }
+    unsafe { query(ring, 0, |r| r.capacity()) }
 }
 
-/// The size in bytes of one element (0 for NULL).
+/// The size in bytes of one element (0 for NULL). Allowed from inside the
+/// ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -485,10 +505,11 @@ pub unsafe extern "C" fn spill_ring_bytes_capacity(ring: *const spill_ring_bytes
 #[no_mangle]
 pub unsafe extern "C" fn spill_ring_bytes_elem_size(ring: *const spill_ring_bytes) -> usize {
     // SAFETY: the caller's contract.
-    unsafe { query(ring, 0, |p| p.elem_size) }
+    unsafe { query(ring, 0, |r| r.elem_size()) }
 }
 
-/// Whether the ring holds no element (false for NULL).
+/// Whether the ring holds no element (false for NULL). Allowed from inside
+/// the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -496,10 +517,11 @@ pub unsafe extern "C" fn spill_ring_bytes_elem_size(ring: *const spill_ring_byte
 #[no_mangle]
 pub unsafe extern "C" fn spill_ring_bytes_is_empty(ring: *const spill_ring_bytes) -> bool {
     // SAFETY: the caller's contract.
-    unsafe { query(ring, false, |p| p.ring().len() == 0) }
+    unsafe { query(ring, false, |r| r.len() == 0) }
 }
 
-/// Whether the ring is full (false for NULL).
+/// Whether the ring is full, so that the next push evicts (false for
+/// NULL). Allowed from inside the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -507,12 +529,20 @@ pub unsafe extern "C" fn spill_ring_bytes_is_empty(ring: *const spill_ring_bytes
 #[no_mangle]
 pub unsafe extern "C" fn spill_ring_bytes_is_full(ring: *const spill_ring_bytes) -> bool {
     // SAFETY: the caller's contract.
-    unsafe { query(ring, false, |p| p.ring().len() == p.ring().capacity()) }
+    unsafe { query(ring, false, |r| r.len() == r.capacity()) }
 }
 
-/// Sends every element to the ring's spout (at most two batches, oldest
-/// first), then flushes it; `*out_flushed` (may be NULL) counts the
-/// elements that left the ring, also on failure.
+/// Sends every element to the ring's spout as spill_ring_u64_flush() does
+/// (0, 1 or 2 batches split at the storage's wrap point, stopping at a
+/// refused batch, then the spout's flush once, whatever happened);
+/// `*out_flushed` (may be NULL) counts the elements that left the ring,
+/// also on failure.
+///
+/// Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch
+/// (it and the later elements stay in the ring) or its flush failed;
+/// SPILL_NULL_ARGUMENT, SPILL_INVALID_ARGUMENT, SPILL_BUSY as for
+/// spill_ring_bytes_push(). With a NULL spout every element is dropped.
+/// The ring's thread.
 ///
 /// # Safety
 ///
@@ -526,14 +556,20 @@ pub unsafe extern "C" fn spill_ring_bytes_flush(
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_flushed, "out_flushed")? };
         // SAFETY: the caller's contract.
-        let done = unsafe { enter(ring, |r, _| Ok(r.flush()))? };
+        let done = unsafe { handle::enter(ring, |r| Ok(ring_ops::flush(r, r.spout)))? };
         done.report(&out)
     })
 }
 
 /// Sends every element to `dst` (not the ring's spout) in at most two
-/// packed batches, oldest first; `dst`'s flush is not called.
-/// `*out_drained` (may be NULL) counts the elements that left the ring.
+/// packed batches, oldest first, stopping at a refused batch; `dst`'s
+/// flush is not called. `*out_drained` (may be NULL) counts the elements
+/// that left the ring, also on failure.
+///
+/// Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+/// SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT
+/// for a freed caller-memory ring or a `dst` without send; SPILL_BUSY from
+/// inside the ring's own spout. The ring's thread.
 ///
 /// # Safety
 ///
@@ -549,14 +585,20 @@ pub unsafe extern "C" fn spill_ring_bytes_drain(
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_drained, "out_drained")? };
         // SAFETY: the caller's contract.
-        let dst = unsafe { CSpout::required(dst, "dst")? };
-        // SAFETY: the caller's contract.
-        let done = unsafe { enter(ring, |r, _| Ok(r.drain(dst)))? };
+        let done = unsafe {
+            handle::enter(ring, |r| {
+                let dst = CSpout::required(dst, "dst")?;
+                Ok(r.drain(dst))
+            })?
+        };
         done.report(&out)
     })
 }
 
 /// Discards every element (they do not go to the spout).
+///
+/// Returns SPILL_OK; SPILL_NULL_ARGUMENT, SPILL_INVALID_ARGUMENT,
+/// SPILL_BUSY as for spill_ring_bytes_push(). The ring's thread.
 ///
 /// # Safety
 ///
@@ -566,7 +608,7 @@ pub unsafe extern "C" fn spill_ring_bytes_clear(ring: *mut spill_ring_bytes) -> 
     entry::status(|| {
         // SAFETY: the caller's contract.
         unsafe {
-            enter(ring, |r, _| {
+            handle::enter(ring, |r| {
                 r.clear();
                 Ok(())
             })
@@ -575,8 +617,11 @@ pub unsafe extern "C" fn spill_ring_bytes_clear(ring: *mut spill_ring_bytes) -> 
 }
 
 /// A spout that bulk-pushes the batches it receives into `ring`, for
-/// chaining bytes rings of the same `elem_size` from C. Its flush flushes
-/// `ring`'s own spout. For a NULL ring, the spout's send is NULL.
+/// chaining bytes rings from C: a ring whose spout this is must have the
+/// same `elem_size` (creation refuses another). Its send returns the
+/// spill_status of the push (0 when taken, all or nothing); its flush
+/// flushes `ring`'s own spout (the elements stay in `ring`). For a NULL
+/// ring, the spout's send is NULL. Any thread.
 ///
 /// # Safety
 ///
@@ -594,12 +639,17 @@ pub(crate) unsafe extern "C" fn bytes_spout_send(
 ) -> c_int {
     // SAFETY: `ctx` is the ring the spout was made for; the caller of a
     // spout passes `count` packed elements of that ring's size.
-    unsafe { spill_ring_bytes_push_bulk(ctx.cast(), items, count, core::ptr::null_mut()) as c_int }
+    entry::code(|| unsafe { push_bulk(ctx.cast(), items, count, core::ptr::null_mut()) })
 }
 
 /// The `flush` of [`spill_ring_bytes_as_spout`].
 unsafe extern "C" fn bytes_spout_flush(ctx: *mut c_void) -> c_int {
-    // SAFETY: `ctx` is the ring the spout was made for.
-    entry::status(|| unsafe { enter(ctx.cast::<spill_ring_bytes>(), |r, _| r.flush_spout()) })
-        as c_int
+    entry::code(|| {
+        // SAFETY: `ctx` is the ring the spout was made for.
+        unsafe {
+            handle::enter(ctx.cast::<spill_ring_bytes>().cast_const(), |r| {
+                Ok(r.spout.flush_raw()?)
+            })
+        }
+    })
 }

@@ -15,6 +15,8 @@ pub struct Recorder<T> {
     pub flushes: Cell<usize>,
     pub refuse: Cell<bool>,
     pub fail_flush: Cell<bool>,
+    /// Every send call, accepted or refused.
+    pub sends: Cell<usize>,
 }
 
 impl<T: Copy> Recorder<T> {
@@ -24,6 +26,7 @@ impl<T: Copy> Recorder<T> {
             flushes: Cell::new(0),
             refuse: Cell::new(false),
             fail_flush: Cell::new(false),
+            sends: Cell::new(0),
         })
     }
 
@@ -59,6 +62,7 @@ unsafe extern "C" fn record_send<T: Copy>(
 ) -> c_int {
     // SAFETY: `ctx` is the recorder `spout()` was called on, shared.
     let recorder = unsafe { &*ctx.cast::<Recorder<T>>() };
+    recorder.sends.set(recorder.sends.get() + 1);
     if recorder.refuse.get() {
         return 42;
     }
@@ -84,6 +88,14 @@ pub struct BytesRecorder {
     pub refuse: Cell<bool>,
     /// Refuses every batch once this many were accepted.
     pub accept_only: Cell<Option<usize>>,
+    /// Fails every flush while set.
+    pub fail_flush: Cell<bool>,
+    /// Every send call, accepted or refused.
+    pub sends: Cell<usize>,
+    /// Send calls whose items were not aligned as an array of C structs of
+    /// `elem_size` bytes would be (to the largest power of two dividing the
+    /// size, at most 16).
+    pub misaligned: Cell<usize>,
 }
 
 impl BytesRecorder {
@@ -94,6 +106,9 @@ impl BytesRecorder {
             flushes: Cell::new(0),
             refuse: Cell::new(false),
             accept_only: Cell::new(None),
+            fail_flush: Cell::new(false),
+            sends: Cell::new(0),
+            misaligned: Cell::new(0),
         })
     }
 
@@ -125,6 +140,11 @@ impl BytesRecorder {
 unsafe extern "C" fn bytes_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
     // SAFETY: `ctx` is the recorder, shared.
     let recorder = unsafe { &*ctx.cast::<BytesRecorder>() };
+    recorder.sends.set(recorder.sends.get() + 1);
+    let align = (1 << recorder.elem_size.trailing_zeros()).min(16);
+    if items as usize % align != 0 {
+        recorder.misaligned.set(recorder.misaligned.get() + 1);
+    }
     if recorder.refuse.get() || recorder.accept_only.get() == Some(recorder.batches.borrow().len())
     {
         return 7;
@@ -145,7 +165,7 @@ unsafe extern "C" fn bytes_flush(ctx: *mut c_void) -> c_int {
     // SAFETY: `ctx` is the recorder, shared.
     let recorder = unsafe { &*ctx.cast::<BytesRecorder>() };
     recorder.flushes.set(recorder.flushes.get() + 1);
-    0
+    c_int::from(recorder.fail_flush.get())
 }
 
 /// The calling thread's last error message.
