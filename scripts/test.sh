@@ -54,6 +54,8 @@ ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
 log "the C benchmark program runs (--quick: a few milliseconds, figures not meaningful)"
 "$BUILD/benches_c/bench_abi" --quick >/dev/null
 
+"$REPO_ROOT/scripts/ci_cpp.sh" # the C++ header: GCC and Clang, C++17/20, with/without exceptions
+
 if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     log "sanitizers"
     "$REPO_ROOT/cmake/run_sanitizers.sh"
