@@ -89,6 +89,10 @@ inline const char *status_name(status s) noexcept { return spill_status_str(s); 
 inline const char *last_error() noexcept { return spill_last_error(); }
 /// Whether retrying the call that returned `s` can succeed later.
 inline bool is_retryable(status s) noexcept { return spill_status_is_retryable(s); }
+/// The linked library's version, `(MAJOR << 16) | (MINOR << 8) | PATCH`;
+/// compare it with header_version to detect a header/library mismatch.
+inline std::uint32_t version() noexcept { return spill_version(); }
+constexpr std::uint32_t header_version = SPILL_RING_VERSION;
 
 // ---------------------------------------------------------------------------
 // span
@@ -514,12 +518,16 @@ template <class T> struct ring_family; // the by-value families, below
         static spill_spout as_spout(handle *h) noexcept { return spill_ring_##FAM##_as_spout(h); } \
     };
 
-SPILL_HPP_RING_FAMILY(u8, std::uint8_t)
-SPILL_HPP_RING_FAMILY(u16, std::uint16_t)
-SPILL_HPP_RING_FAMILY(u32, std::uint32_t)
-SPILL_HPP_RING_FAMILY(u64, std::uint64_t)
-SPILL_HPP_RING_FAMILY(f32, float)
-SPILL_HPP_RING_FAMILY(f64, double)
+// The by-value families: C name, C++ type.
+#define SPILL_HPP_BY_VALUE_FAMILIES(X)                                                             \
+    X(u8, std::uint8_t)                                                                            \
+    X(u16, std::uint16_t)                                                                          \
+    X(u32, std::uint32_t)                                                                          \
+    X(u64, std::uint64_t)                                                                          \
+    X(f32, float)                                                                                  \
+    X(f64, double)
+
+SPILL_HPP_BY_VALUE_FAMILIES(SPILL_HPP_RING_FAMILY)
 #undef SPILL_HPP_RING_FAMILY
 
 // Any other element type: the bytes family with elem_size == sizeof(T).
@@ -955,13 +963,9 @@ template <class T> struct pool_family;
         }                                                                                          \
     };
 
-SPILL_HPP_SET_FAMILIES(u8, std::uint8_t)
-SPILL_HPP_SET_FAMILIES(u16, std::uint16_t)
-SPILL_HPP_SET_FAMILIES(u32, std::uint32_t)
-SPILL_HPP_SET_FAMILIES(u64, std::uint64_t)
-SPILL_HPP_SET_FAMILIES(f32, float)
-SPILL_HPP_SET_FAMILIES(f64, double)
+SPILL_HPP_BY_VALUE_FAMILIES(SPILL_HPP_SET_FAMILIES)
 #undef SPILL_HPP_SET_FAMILIES
+#undef SPILL_HPP_BY_VALUE_FAMILIES
 
 // A C spout over a callable moved into a heap control block `owner_out`
 // owns; false when memory runs out.

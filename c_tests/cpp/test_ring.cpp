@@ -296,6 +296,9 @@ template <class T> void family() {
 } // namespace
 
 int main() {
+    CHECK(spill::version() == spill::header_version);
+    CHECK(spill::is_retryable(SPILL_FULL) && !spill::is_retryable(SPILL_IO_ERROR));
+    CHECK(std::string(spill::status_name(SPILL_BUSY)) == "SPILL_BUSY");
     family<std::uint8_t>();
     family<std::uint16_t>();
     family<std::uint32_t>();
