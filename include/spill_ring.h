@@ -647,6 +647,36 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The message of the last failing `spill_` call on the calling thread, or
+ * "" when none failed yet. The string belongs to the library and stays
+ * valid until the next failing `spill_` call on the same thread; never free
+ * it. Successful calls leave it unchanged.
+ */
+const char *spill_last_error(void) SPILL_NOEXCEPT;
+
+/**
+ * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
+ * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
+ * static; never free it. Safe from any thread.
+ */
+const char *spill_status_str(int status) SPILL_NOEXCEPT;
+
+/**
+ * Whether retrying the call that returned `status` can succeed later:
+ * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
+ * value (including unknown ones). Safe from any thread.
+ */
+bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
+
+/**
+ * The version of the library that is linked, as
+ * `(MAJOR << 16) | (MINOR << 8) | PATCH`. Compare it with
+ * `SPILL_RING_VERSION` (the header's version) to detect a header/library
+ * mismatch. Safe from any thread.
+ */
+uint32_t spill_version(void) SPILL_NOEXCEPT;
+
+/**
  * Creates an empty ring of `capacity` elements of `elem_size` bytes that
  * evicts into `spout` (copied; NULL drops evicted items), and writes it to
  * `*out_ring` (NULL on failure). The documented constructor.
@@ -1039,36 +1069,6 @@ enum spill_status spill_file_read(const char *path,
                                   const struct spill_spout *dst,
                                   size_t *out_count)
 SPILL_NOEXCEPT;
-
-/**
- * The message of the last failing `spill_` call on the calling thread, or
- * "" when none failed yet. The string belongs to the library and stays
- * valid until the next failing `spill_` call on the same thread; never free
- * it. Successful calls leave it unchanged.
- */
-const char *spill_last_error(void) SPILL_NOEXCEPT;
-
-/**
- * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
- * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
- * static; never free it. Safe from any thread.
- */
-const char *spill_status_str(int status) SPILL_NOEXCEPT;
-
-/**
- * Whether retrying the call that returned `status` can succeed later:
- * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
- * value (including unknown ones). Safe from any thread.
- */
-bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
-
-/**
- * The version of the library that is linked, as
- * `(MAJOR << 16) | (MINOR << 8) | PATCH`. Compare it with
- * `SPILL_RING_VERSION` (the header's version) to detect a header/library
- * mismatch. Safe from any thread.
- */
-uint32_t spill_version(void) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into

@@ -2,22 +2,22 @@
 //! C). Every item here is declared in `include/spill_ring.h`; see it, or
 //! each item's documentation, for the contract.
 
+pub use crate::abi::last_error::{last_error_message, spill_last_error};
+pub use crate::abi::limits::{
+    SPILL_MPSC_MAX_PRODUCERS, SPILL_POOL_MAX_WORKERS, SPILL_RING_ALIGN, SPILL_RING_MAX_CAPACITY,
+    SPILL_RING_MAX_ELEM_SIZE,
+};
+pub use crate::abi::status::{spill_status, spill_status_is_retryable, spill_status_str};
+pub use crate::abi::version::{
+    spill_version, SPILL_RING_VERSION, SPILL_RING_VERSION_MAJOR, SPILL_RING_VERSION_MINOR,
+    SPILL_RING_VERSION_PATCH,
+};
 pub use crate::bytes::*;
 pub use crate::c_spout::{spill_flush_fn, spill_send_fn, spill_spout};
 pub use crate::file_spout::{
     spill_file_read, spill_file_spout, spill_file_spout_as_spout, spill_file_spout_close,
     spill_file_spout_open,
 };
-pub use crate::last_error::{last_error_message, spill_last_error};
-pub use crate::limits::{
-    SPILL_MPSC_MAX_PRODUCERS, SPILL_POOL_MAX_WORKERS, SPILL_RING_ALIGN, SPILL_RING_MAX_CAPACITY,
-    SPILL_RING_MAX_ELEM_SIZE,
-};
-pub use crate::mpsc_family::*;
-pub use crate::pool_family::*;
-pub use crate::ring_family::*;
-pub use crate::status::{spill_status, spill_status_is_retryable, spill_status_str};
-pub use crate::version::{
-    spill_version, SPILL_RING_VERSION, SPILL_RING_VERSION_MAJOR, SPILL_RING_VERSION_MINOR,
-    SPILL_RING_VERSION_PATCH,
-};
+pub use crate::mpsc::*;
+pub use crate::pool::*;
+pub use crate::ring::*;

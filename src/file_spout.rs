@@ -11,14 +11,14 @@ use std::path::PathBuf;
 
 use spout::{open_record_append, RecordReader};
 
+use crate::abi::entry;
+use crate::abi::handle::{self, impl_opaque, Handle, Release};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle;
+use crate::abi::limits::SPILL_RING_MAX_ELEM_SIZE;
+use crate::abi::ptr_args::{write_opt, Out};
+use crate::abi::status::spill_status;
 use crate::c_spout::{self, spill_spout, CSpout};
-use crate::entry;
-use crate::handle::{self, impl_opaque, Handle, Release};
-use crate::last_error::Error;
-use crate::lifecycle;
-use crate::limits::SPILL_RING_MAX_ELEM_SIZE;
-use crate::ptr_args::{write_opt, Out};
-use crate::status::spill_status;
 
 /// How many bytes `spill_file_read` reads per batch (whole records).
 const READ_BATCH_BYTES: usize = 64 * 1024;
@@ -197,7 +197,7 @@ unsafe extern "C" fn file_send(ctx: *mut c_void, items: *const c_void, count: us
                         "a batch of {count} elements does not fit in memory"
                     ))
                 })?;
-                let bytes = crate::ptr_args::slice(items.cast::<u8>(), len, "items")?;
+                let bytes = crate::abi::ptr_args::slice(items.cast::<u8>(), len, "items")?;
                 tier.out
                     .borrow_mut()
                     .write_all(bytes)

@@ -12,28 +12,16 @@
 pub use spill_ring_core::*;
 pub use spout;
 
-// The C ABI layer: one module per exported family...
-mod bytes;
+// The C ABI layer: the boundary every export crosses...
+mod abi;
+// ...the spouts made of C function pointers...
 mod c_spout;
+// ...and one folder per exported family, each with its export template
+// (`family.rs.in`, instantiated per element type by build.rs) and its logic.
+mod bytes;
 mod file_spout;
-mod last_error;
-mod limits;
-mod mpsc_family;
-mod pool_family;
-mod ring_family;
-mod status;
-mod version;
-// ...and the helpers they share.
-mod block;
-mod collector;
-mod entry;
-mod handle;
-mod lifecycle;
 mod mpsc;
 mod pool;
-mod ptr_args;
-mod ring_ops;
-mod ring_value;
-mod value_payload;
+mod ring;
 
 pub mod ffi;

@@ -14,20 +14,19 @@ use core::ptr::NonNull;
 use ring::BytesRing;
 use spill_ring_core::check_capacity;
 
-use crate::block::BlockLayout;
+use crate::abi::block::BlockLayout;
+use crate::abi::entry;
+use crate::abi::handle::{self, impl_opaque, Handle, Owner, Release};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle::{self, Family};
+use crate::abi::limits::SPILL_RING_MAX_ELEM_SIZE;
+use crate::abi::ptr_args::{self, Out};
+use crate::abi::status::spill_status;
 use crate::c_spout::{self, spill_spout, CSpout};
-use crate::entry;
-use crate::handle::{self, impl_opaque, Handle, Owner, Release};
-use crate::last_error::Error;
-use crate::lifecycle::{self, Family};
-use crate::limits::SPILL_RING_MAX_ELEM_SIZE;
-use crate::ptr_args::{self, Out};
-use crate::ring_ops;
-use crate::status::spill_status;
 
 impl Release for BytesRing {
     fn release(&self) -> Result<(), Error> {
-        ring_ops::release(self, self.spout)
+        crate::c_spout::transfer::release(self, self.spout)
     }
 }
 
@@ -64,7 +63,7 @@ impl Family for spill_ring_bytes {
             )));
         }
         check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
-        crate::ring_family::check_chain(elem_size, spout)?;
+        crate::ring::check_chain(elem_size, spout)?;
         let mut layout = BlockLayout::starting_with::<Self>();
         let slots = layout.array::<u8>(capacity * elem_size)?;
         Ok(BytesPlan {
@@ -556,7 +555,8 @@ pub unsafe extern "C" fn spill_ring_bytes_flush(
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_flushed, "out_flushed")? };
         // SAFETY: the caller's contract.
-        let done = unsafe { handle::enter(ring, |r| Ok(ring_ops::flush(r, r.spout)))? };
+        let done =
+            unsafe { handle::enter(ring, |r| Ok(crate::c_spout::transfer::flush(r, r.spout)))? };
         done.report(&out)
     })
 }

@@ -10,9 +10,10 @@
 use core::cell::Cell;
 use core::ptr::NonNull;
 
+use crate::abi::last_error::Error;
+use crate::abi::outcome::{Counted, EMPTY, FULL};
+use crate::c_spout::transfer::Batches;
 use crate::c_spout::CSpout;
-use crate::last_error::Error;
-use crate::ring_ops::{Batches, Counted, EMPTY, FULL};
 
 /// A ring of `elem_size`-byte elements. Indices are monotonic (wrapping)
 /// counters: `tail - head` elements are stored, the oldest at `head`.

@@ -5,10 +5,10 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::handle::{self, Opaque};
-use crate::last_error::Error;
-use crate::ptr_args::Out;
-use crate::status::spill_status;
+use crate::abi::handle::{self, Opaque};
+use crate::abi::last_error::Error;
+use crate::abi::ptr_args::Out;
+use crate::abi::status::spill_status;
 
 /// Runs `body`; returns `SPILL_OK`, or records the error (or the caught
 /// panic) and returns its status.
@@ -151,8 +151,8 @@ mod tests {
     fn panics_become_spill_panic_with_their_message() {
         let status = status(|| panic!("boom {}", 7));
         assert_eq!(status, spill_status::SPILL_PANIC);
-        assert!(crate::last_error::last_error_message().contains("boom 7"));
+        assert!(crate::abi::last_error::last_error_message().contains("boom 7"));
         assert_eq!(value(5, || -> Result<i32, Error> { panic!("static") }), 5);
-        assert!(crate::last_error::last_error_message().contains("static"));
+        assert!(crate::abi::last_error::last_error_message().contains("static"));
     }
 }

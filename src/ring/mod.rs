@@ -2,24 +2,27 @@
 //! `spill_ring_u32`, `spill_ring_u64`, `spill_ring_f32`, `spill_ring_f64`.
 //!
 //! Each family's exported functions come from one template,
-//! `src/ring_family.rs.in`, which build.rs instantiates per family into
-//! `$OUT_DIR/ring_families.rs` (also handed to cbindgen, which cannot see
-//! macro-generated functions). The logic is in
-//! [`ring_value`](crate::ring_value).
+//! `src/ring/family.rs.in`, which build.rs instantiates per family into
+//! `$OUT_DIR/ring_families.rs` (also read by the header test's cbindgen run,
+//! since cbindgen does not see macro-generated functions). Each export is a
+//! one-line call into [`ops`], which resolves the handle ([`payload`] is
+//! what it holds) and calls the core ring.
 #![allow(non_camel_case_types)]
 
 use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
-use crate::block::BlockLayout;
+use crate::abi::block::BlockLayout;
+use crate::abi::entry;
+use crate::abi::handle::{impl_opaque, Handle, Owner};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle::{self, Family};
 use crate::c_spout::{spill_spout, CSpout};
-use crate::entry;
-use crate::handle::{impl_opaque, Handle, Owner};
-use crate::last_error::Error;
-use crate::lifecycle::{self, Family};
-use crate::ring_value;
-use crate::status::spill_status;
-use crate::value_payload::{self, FeedFn, ValueFamily, ValuePlan, ValueRing};
+pub(crate) mod ops;
+pub(crate) mod payload;
+
+use crate::abi::status::spill_status;
+use payload::{FeedFn, ValueFamily, ValuePlan, ValueRing};
 
 /// The exported functions of one by-value family, for Rust code that is
 /// generic over families (the crate's own tests, or Rust code driving C

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ffi::CString;
 
-use crate::status::spill_status;
+use crate::abi::status::spill_status;
 
 /// A failed call: the status it returns and the message
 /// `spill_last_error` shows.

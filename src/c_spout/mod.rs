@@ -1,5 +1,6 @@
 //! Spouts made of C function pointers: the `spill_spout` struct and
-//! [`CSpout`], the Rust [`Spout`] that calls it.
+//! [`CSpout`], the Rust [`Spout`] that calls it; and [`transfer`], the rule
+//! by which flush and free hand a ring's items to its spout.
 #![allow(non_camel_case_types)]
 
 use core::ffi::{c_int, c_void};
@@ -7,8 +8,10 @@ use core::fmt;
 
 use spout::Spout;
 
-use crate::last_error::Error;
-use crate::status::spill_status;
+pub(crate) mod transfer;
+
+use crate::abi::last_error::Error;
+use crate::abi::status::spill_status;
 
 /// Receives a batch of `count` items, oldest first, laid out contiguously at
 /// `items` (for a bytes ring: `count * elem_size` bytes) and aligned for

@@ -5,13 +5,13 @@
 use core::ffi::c_void;
 use core::ptr::NonNull;
 
-use crate::block::{self, BlockLayout};
+use crate::abi::block::{self, BlockLayout};
+use crate::abi::entry;
+use crate::abi::handle::{self, Opaque, Owner, Release};
+use crate::abi::last_error::Error;
+use crate::abi::ptr_args::Out;
+use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout};
-use crate::entry;
-use crate::handle::{self, Opaque, Owner, Release};
-use crate::last_error::Error;
-use crate::ptr_args::Out;
-use crate::status::spill_status;
 
 /// A handle type that lives in one block laid out from some parameters.
 pub(crate) trait Family: Opaque {

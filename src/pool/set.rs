@@ -3,46 +3,29 @@
 //! handle for the length of the call), and collection through C
 //! collectors: one consumer over every worker (fan-in) or M merger threads.
 
-use core::cell::{Cell, RefCell};
+use core::cell::RefCell;
 use core::ffi::{c_int, c_void};
 use std::panic::resume_unwind;
 use std::thread;
 
 use spill_ring_core::{CapacityError, PoolBuilder, PoolError, WorkerPanic, WorkerPool};
 
+use super::collector::CollectorCell;
+use super::work;
+use crate::abi::entry;
+use crate::abi::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle;
+use crate::abi::limits::{check_count, SPILL_POOL_MAX_WORKERS};
+use crate::abi::ptr_args::{self, write_opt, Out};
+use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout, SharedSpout};
-use crate::collector::CollectorCell;
-use crate::entry;
-use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
-use crate::last_error::Error;
-use crate::lifecycle;
-use crate::limits::{check_count, SPILL_POOL_MAX_WORKERS};
-use crate::ptr_args::{self, write_opt, Out};
-use crate::status::spill_status;
-use crate::value_payload::{LentRing, ValueFamily, ValueRing};
+use crate::ring::payload::{LentRing, ValueFamily, ValueRing};
 
 /// A C work function: `work(ring, worker_id, args, ctx)`; nonzero marks
 /// the worker's round as failed.
 pub(crate) type WorkFn<F> =
     unsafe extern "C" fn(*mut F, usize, *const c_void, *mut c_void) -> c_int;
-
-thread_local! {
-    /// Set on a worker thread while it runs a C work function.
-    static IN_WORK: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Refuses pool and collector calls from inside a work function (pool
-/// calls would wait for the round that is running them; collectors belong
-/// to the thread that drives the pool).
-pub(crate) fn not_in_work() -> Result<(), Error> {
-    if IN_WORK.with(Cell::get) {
-        return Err(Error::new(
-            spill_status::SPILL_BUSY,
-            "pool and collector calls cannot be made from inside a work function".to_owned(),
-        ));
-    }
-    Ok(())
-}
 
 /// A round's arguments: the C pointer the work functions receive.
 #[derive(Debug, Clone, Copy)]
@@ -100,7 +83,7 @@ struct Lending<F: ValueFamily>(*const F);
 
 impl<F: ValueFamily> Drop for Lending<F> {
     fn drop(&mut self) {
-        IN_WORK.with(|w| w.set(false));
+        work::leave();
         // SAFETY: the handle that `Work::call` lent, live (its pool keeps it
         // until the threads are joined); NULL lends nothing. Nothing to
         // report if it were not live: no unwinding may start here, since
@@ -119,7 +102,7 @@ impl<F: ValueFamily> Work<F> {
         // call, and the guard takes it back before the call returns.
         unsafe { lend::<F>(handle, ring) };
         let _lending = Lending(handle);
-        IN_WORK.with(|w| w.set(true));
+        work::enter();
         // SAFETY: the C caller's contract for the work function; the handle
         // is valid for the call.
         let code = unsafe { (self.work)(handle.cast_mut(), id, args.0, self.ctx) };
@@ -186,7 +169,7 @@ where
     // SAFETY: the caller's contract on `out`.
     let out = unsafe { Out::required(out, "out_pool") };
     entry::create(out, || {
-        not_in_work()?;
+        work::not_in_work()?;
         let work = work.ok_or_else(|| Error::null("work"))?;
         check_count(
             "workers",
@@ -236,7 +219,7 @@ where
     F: ValueFamily,
     P: Opaque<Payload = PoolSet<F>>,
 {
-    not_in_work()?;
+    work::not_in_work()?;
     // SAFETY: the caller's contract.
     unsafe { enter_pool(pool, f) }
 }
@@ -348,7 +331,7 @@ where
     entry::status(|| {
         // Before touching any handle: a work function runs on a worker
         // thread, where the collector must not be borrowed at all.
-        not_in_work()?;
+        work::not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_collected, "out_collected")? };
         // SAFETY: the caller's contract.
@@ -382,7 +365,7 @@ where
 {
     entry::status(|| {
         // As in `collect`: refused before any collector is borrowed.
-        not_in_work()?;
+        work::not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_collected, "out_collected")? };
         check_count(
@@ -459,7 +442,7 @@ pub(crate) unsafe fn free_outside_work<H: Opaque>(this: *mut H) -> spill_status
 where
     H::Payload: Release,
 {
-    if let Err(refused) = not_in_work() {
+    if let Err(refused) = work::not_in_work() {
         return refused.record();
     }
     // SAFETY: the caller's contract.

@@ -1,19 +1,22 @@
-//! The by-value ring families (`spill_ring_u8` ... `spill_ring_f64`),
-//! written once over the element type. The exported functions in
-//! [`ring_family`](crate::ring_family) are one-line calls into here.
+//! What the by-value ring families' exported functions do
+//! (`spill_ring_u8` ... `spill_ring_f64`), written once over the element
+//! type: each resolves its handle once, then calls the core ring. The
+//! exports in `family.rs.in` are one-line calls into here.
 
 use core::ffi::{c_int, c_void};
 
-use spill_ring_core::RingInfo;
+use spill_ring_core::{Ring, RingInfo, Storage};
+use spout::Spout;
 
-use crate::c_spout::{self, spill_spout, CSpout};
-use crate::entry;
-use crate::handle;
-use crate::last_error::Error;
-use crate::ptr_args::{self, Out};
-use crate::ring_ops;
-use crate::status::spill_status;
-use crate::value_payload::{on_exclusive_ring, on_ring, ValueFamily, ValueRing};
+use super::payload::{on_exclusive_ring, on_ring, ValueFamily, ValueRing};
+use crate::abi::entry;
+use crate::abi::handle;
+use crate::abi::last_error::Error;
+use crate::abi::outcome::{Counted, EMPTY, FULL};
+use crate::abi::ptr_args::{self, Out};
+use crate::abi::status::spill_status;
+use crate::c_spout::transfer::{self, Batches};
+use crate::c_spout::{self, spill_spout, CSpout, SpoutRefused};
 
 /// `spill_ring_FAM_push`.
 ///
@@ -24,7 +27,7 @@ use crate::value_payload::{on_exclusive_ring, on_ring, ValueFamily, ValueRing};
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     let fast = |p: &mut ValueRing<F::Elem>| {
         let drops = p.spout.drops();
-        on_exclusive_ring!(p, r => ring_ops::push_without_spout(r, || item, drops), else false)
+        on_exclusive_ring!(p, r => push_without_spout(r, || item, drops), else false)
     };
     // SAFETY: the caller's contract; the fast push calls no spout.
     unsafe { entry::idle_or_checked(ring, fast, || push_checked(ring, item, true)) }
@@ -47,9 +50,9 @@ unsafe extern "C" fn push_checked<F: ValueFamily>(
     entry::status(|| unsafe {
         handle::enter(ring, |p| {
             on_ring!(p, r => if evict {
-                ring_ops::push(r, item)
+                evicting_push(r, item)
             } else {
-                ring_ops::try_push(r, item)
+                push_if_room(r, item)
             })
         })
     })
@@ -62,7 +65,7 @@ unsafe extern "C" fn push_checked<F: ValueFamily>(
 /// As for [`push`].
 #[inline(always)]
 pub(crate) unsafe fn try_push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
-    let fast = |p: &mut ValueRing<F::Elem>| on_exclusive_ring!(p, r => ring_ops::push_without_spout(r, || item, false), else false);
+    let fast = |p: &mut ValueRing<F::Elem>| on_exclusive_ring!(p, r => push_without_spout(r, || item, false), else false);
     // SAFETY: the caller's contract; the fast path calls no spout.
     unsafe { entry::idle_or_checked(ring, fast, || push_checked(ring, item, false)) }
 }
@@ -101,7 +104,7 @@ unsafe fn push_bulk_result<F: ValueFamily>(
     let done = unsafe {
         handle::enter(ring, |p| {
             let items = ptr_args::slice(items, count, "items")?;
-            Ok(on_ring!(p, r => ring_ops::push_slice(r, items)))
+            Ok(on_ring!(p, r => push_items(r, items)))
         })?
     };
     done.report(&out)
@@ -116,7 +119,7 @@ unsafe fn push_bulk_result<F: ValueFamily>(
 pub(crate) unsafe fn pop<F: ValueFamily>(ring: *mut F, out: *mut F::Elem) -> spill_status {
     let fast = |p: &mut ValueRing<F::Elem>| {
         // SAFETY: the caller's contract on `out`.
-        on_exclusive_ring!(p, r => unsafe { ring_ops::pop_into(r, out) }, else false)
+        on_exclusive_ring!(p, r => unsafe { pop_into(r, out) }, else false)
     };
     // SAFETY: the caller's contract; the fast path calls no spout.
     unsafe { entry::idle_or_checked(ring, fast, || pop_checked(ring, out)) }
@@ -134,7 +137,7 @@ unsafe extern "C" fn pop_checked<F: ValueFamily>(ring: *mut F, out: *mut F::Elem
         unsafe {
             handle::enter(ring, |p| {
                 let out = Out::required(out, "out")?;
-                out.write(on_ring!(p, r => ring_ops::pop(r))?);
+                out.write(on_ring!(p, r => take_oldest(r))?);
                 Ok(())
             })
         }
@@ -163,7 +166,7 @@ pub(crate) unsafe fn pop_bulk<F: ValueFamily>(
                     return Err(Error::null("out_popped"));
                 }
                 let out = ptr_args::slice_mut(out, max, "out")?;
-                Ok(on_ring!(p, r => ring_ops::pop_slice(r, out)))
+                Ok(on_ring!(p, r => pop_items(r, out)))
             })?
         };
         done.report(&popped)
@@ -190,8 +193,8 @@ pub(crate) unsafe fn peek<F: ValueFamily>(ring: *const F, out: *mut F::Elem) -> 
 
 /// Peeks at the oldest item of an exclusively borrowed payload. A pool
 /// only lends its worker rings shared, so they cannot be peeked at.
-fn peek_payload<T: Copy>(payload: &mut crate::value_payload::ValueRing<T>) -> Result<T, Error> {
-    on_exclusive_ring!(payload, r => ring_ops::peek(r), else Err(Error::invalid(
+fn peek_payload<T: Copy>(payload: &mut crate::ring::payload::ValueRing<T>) -> Result<T, Error> {
+    on_exclusive_ring!(payload, r => oldest(r), else Err(Error::invalid(
         "peek is not available on a pool worker's ring".to_owned(),
     )))
 }
@@ -224,7 +227,7 @@ pub(crate) unsafe fn flush<F: ValueFamily>(ring: *mut F, out_flushed: *mut usize
         let out = unsafe { Out::count(out_flushed, "out_flushed")? };
         // SAFETY: the caller's contract.
         let done =
-            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => ring_ops::flush(r, p.spout))))? };
+            unsafe { handle::enter(ring, |p| Ok(on_ring!(p, r => transfer::flush(r, p.spout))))? };
         done.report(&out)
     })
 }
@@ -247,7 +250,7 @@ pub(crate) unsafe fn drain<F: ValueFamily>(
         let done = unsafe {
             handle::enter(ring, |p| {
                 let mut dst = CSpout::required(dst, "dst")?;
-                Ok(on_ring!(p, r => ring_ops::drain(r, &mut dst)))
+                Ok(on_ring!(p, r => drain_to(r, &mut dst)))
             })?
         };
         done.report(&out)
@@ -308,4 +311,148 @@ unsafe extern "C" fn spout_flush<F: ValueFamily>(ctx: *mut c_void) -> c_int {
         // SAFETY: `ctx` is the ring `as_spout` was given.
         unsafe { handle::enter(ctx.cast::<F>().cast_const(), |p| Ok(p.spout.flush_raw()?)) }
     })
+}
+
+// ----- The ring operations behind the calls above, over the core's checked
+// operations: a spout that refuses leaves the ring unchanged (single push)
+// or loses nothing (batches), and the error says how far a batch got.
+
+/// Pushes `item`, evicting the oldest item to the spout when full; if the
+/// spout refuses it, the ring is unchanged.
+#[inline(always)]
+pub(crate) fn evicting_push<T, B, S>(ring: &Ring<T, B, S>, item: T) -> Result<(), Error>
+where
+    T: Copy,
+    B: Storage<T>,
+    S: Spout<T, Error = SpoutRefused>,
+{
+    ring.checked_push(item)
+        .map_err(|refused| refused.error.into())
+}
+
+/// Pushes the item `item` makes if that calls no spout: when the ring has
+/// room, or when it is full and its spout drops what it gets
+/// (`spout_drops`), in which case the oldest item is evicted in place and
+/// dropped here. Returns `false`, the ring unchanged and `item` not called,
+/// when the push needs the spout. (`try_push` without eviction is
+/// `spout_drops == false`.)
+#[inline(always)]
+pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+    item: impl FnOnce() -> T,
+    spout_drops: bool,
+) -> bool {
+    if ring.is_full() && !spout_drops {
+        return false;
+    }
+    // The spout would drop the evicted item (a `Copy` item, nothing to run):
+    // letting it go here is the same.
+    let _ = ring.push_overwrite(item());
+    true
+}
+
+/// Pops the oldest item into `out` if the ring holds one and `out` is a
+/// usable pointer (see [`Out::new`]); `false`, the ring unchanged,
+/// otherwise.
+///
+/// # Safety
+///
+/// `out` is NULL or valid for a write of `T`.
+#[inline(always)]
+pub(crate) unsafe fn pop_into<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+    out: *mut T,
+) -> bool {
+    // SAFETY: the caller's contract.
+    let Some(out) = (unsafe { Out::new(out) }) else {
+        return false;
+    };
+    match ring.pop_mut() {
+        Some(item) => {
+            out.write(item);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Pushes `item` only if there is room.
+#[inline(always)]
+pub(crate) fn push_if_room<T, B: Storage<T>, S: Spout<T>>(
+    ring: &Ring<T, B, S>,
+    item: T,
+) -> Result<(), Error> {
+    ring.try_push(item).map_err(|_| FULL)
+}
+
+/// Pushes every item of `items` (at most two copies); what cannot fit
+/// goes to the spout oldest first. All-or-nothing for `items`: on failure
+/// none of them was taken.
+pub(crate) fn push_items<T, B, S>(ring: &Ring<T, B, S>, items: &[T]) -> Counted
+where
+    T: Copy,
+    B: Storage<T>,
+    S: Spout<T, Error = SpoutRefused>,
+{
+    Counted::of(items.len(), ring.checked_push_slice(items))
+}
+
+/// Removes the oldest item.
+#[inline(always)]
+pub(crate) fn take_oldest<T, B: Storage<T>, S: Spout<T>>(ring: &Ring<T, B, S>) -> Result<T, Error> {
+    ring.pop().ok_or(EMPTY)
+}
+
+/// Moves up to `out.len()` oldest items into `out` (at most two copies).
+/// Fails with EMPTY when the ring is empty and `out` is not.
+pub(crate) fn pop_items<T, B, S>(ring: &Ring<T, B, S>, out: &mut [T]) -> Counted
+where
+    T: Copy,
+    B: Storage<T>,
+    S: Spout<T>,
+{
+    if !out.is_empty() && ring.is_empty() {
+        return Counted {
+            count: 0,
+            result: Err(EMPTY),
+        };
+    }
+    Counted {
+        count: ring.pop_slice(out),
+        result: Ok(()),
+    }
+}
+
+/// The oldest item, left in place.
+pub(crate) fn oldest<T: Copy, B: Storage<T>, S: Spout<T>>(
+    ring: &mut Ring<T, B, S>,
+) -> Result<T, Error> {
+    ring.peek().copied().ok_or(EMPTY)
+}
+
+impl<T: Copy, B: Storage<T>, S: Spout<T>> Batches for Ring<T, B, S> {
+    fn held(&self) -> usize {
+        self.len()
+    }
+
+    fn send_all(&self, dst: &mut CSpout) -> Counted {
+        drain_to(self, dst)
+    }
+
+    fn discard_all(&self) {
+        self.clear();
+    }
+}
+
+/// Sends every item to `dst` (at most two batches, oldest first); `dst` is
+/// not flushed.
+pub(crate) fn drain_to<T, B, S, D>(ring: &Ring<T, B, S>, dst: &mut D) -> Counted
+where
+    T: Copy,
+    B: Storage<T>,
+    S: Spout<T>,
+    D: Spout<T, Error = SpoutRefused>,
+{
+    let total = ring.len();
+    Counted::of(total, ring.checked_drain_into(dst).map(|_| ()))
 }

@@ -8,11 +8,10 @@ use core::ptr::NonNull;
 
 use spill_ring_core::{check_capacity, HeapRing, RawRing, RawStorage, Ring};
 
-use crate::block::BlockLayout;
+use crate::abi::block::BlockLayout;
+use crate::abi::handle::{self, Opaque, Owner, Release};
+use crate::abi::last_error::Error;
 use crate::c_spout::{CSpout, SharedSpout};
-use crate::handle::{self, Opaque, Owner, Release};
-use crate::last_error::Error;
-use crate::ring_ops;
 
 /// A ring the core owns (an MPSC producer's, a pool worker's) whose items
 /// evict into a spout several threads share.
@@ -92,9 +91,9 @@ pub(crate) fn lent_ring<T: Copy>(cell: &Cell<*const LentRing<T>>) -> Result<&Len
 macro_rules! on_ring {
     ($payload:expr, $r:ident => $body:expr) => {
         match &$payload.ring {
-            $crate::value_payload::RingKind::Own($r) => $body,
-            $crate::value_payload::RingKind::Lent { ring, .. } => {
-                let $r = $crate::value_payload::lent_ring(ring)?;
+            $crate::ring::payload::RingKind::Own($r) => $body,
+            $crate::ring::payload::RingKind::Lent { ring, .. } => {
+                let $r = $crate::ring::payload::lent_ring(ring)?;
                 $body
             }
         }
@@ -109,8 +108,8 @@ pub(crate) use on_ring;
 macro_rules! on_exclusive_ring {
     ($payload:expr, $r:ident => $body:expr, else $other:expr) => {
         match &mut $payload.ring {
-            $crate::value_payload::RingKind::Own($r) => $body,
-            $crate::value_payload::RingKind::Lent {
+            $crate::ring::payload::RingKind::Own($r) => $body,
+            $crate::ring::payload::RingKind::Lent {
                 ring,
                 exclusive: true,
             } if !ring.get().is_null() => {
@@ -120,7 +119,7 @@ macro_rules! on_exclusive_ring {
                 let $r = unsafe { &mut *ring.get().cast_mut() };
                 $body
             }
-            $crate::value_payload::RingKind::Lent { .. } => $other,
+            $crate::ring::payload::RingKind::Lent { .. } => $other,
         }
     };
 }
@@ -128,7 +127,7 @@ pub(crate) use on_exclusive_ring;
 
 impl<T: Copy> Release for ValueRing<T> {
     fn release(&self) -> Result<(), Error> {
-        on_ring!(self, r => ring_ops::release(r, self.spout))
+        on_ring!(self, r => crate::c_spout::transfer::release(r, self.spout))
     }
 
     fn disarm(&mut self) {
@@ -156,11 +155,11 @@ pub(crate) struct ValuePlan {
     capacity: usize,
 }
 
-/// [`Family::plan`](crate::lifecycle::Family::plan) for by-value rings:
+/// [`Family::plan`](crate::abi::lifecycle::Family::plan) for by-value rings:
 /// the handle, then the slots.
 pub(crate) fn plan<F: ValueFamily>(capacity: usize, spout: &CSpout) -> Result<ValuePlan, Error> {
     check_capacity(capacity).map_err(|e| Error::invalid(e.to_string()))?;
-    crate::ring_family::check_chain(core::mem::size_of::<F::Elem>(), spout)?;
+    crate::ring::check_chain(core::mem::size_of::<F::Elem>(), spout)?;
     let mut layout = BlockLayout::starting_with::<F>();
     let slots = layout.array::<F::Elem>(capacity)?;
     Ok(ValuePlan {
@@ -170,16 +169,16 @@ pub(crate) fn plan<F: ValueFamily>(capacity: usize, spout: &CSpout) -> Result<Va
     })
 }
 
-/// [`Family::layout`](crate::lifecycle::Family::layout) for by-value rings.
+/// [`Family::layout`](crate::abi::lifecycle::Family::layout) for by-value rings.
 pub(crate) fn layout(plan: &ValuePlan) -> BlockLayout {
     plan.layout
 }
 
-/// [`Family::build`](crate::lifecycle::Family::build) for by-value rings.
+/// [`Family::build`](crate::abi::lifecycle::Family::build) for by-value rings.
 ///
 /// # Safety
 ///
-/// As for [`Family::build`](crate::lifecycle::Family::build).
+/// As for [`Family::build`](crate::abi::lifecycle::Family::build).
 pub(crate) unsafe fn build<F: ValueFamily>(
     mem: NonNull<u8>,
     plan: &ValuePlan,

@@ -3,7 +3,7 @@
 
 use core::ptr::NonNull;
 
-use crate::last_error::Error;
+use crate::abi::last_error::Error;
 
 /// An out-pointer that was checked (not NULL, aligned).
 #[derive(Debug)]

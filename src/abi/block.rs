@@ -6,9 +6,9 @@ use core::ffi::c_void;
 use core::ptr::NonNull;
 use std::alloc::Layout;
 
-use crate::last_error::Error;
-use crate::limits::SPILL_RING_ALIGN;
-use crate::status::spill_status;
+use crate::abi::last_error::Error;
+use crate::abi::limits::SPILL_RING_ALIGN;
+use crate::abi::status::spill_status;
 
 /// Where the parts of a block go. Every region starts on a
 /// `SPILL_RING_ALIGN` boundary.

@@ -7,14 +7,14 @@ use std::cell::RefCell;
 use spill_ring_core::{BatchInfo, Collector, SequencedCollector, UnorderedCollector};
 use spout::Spout;
 
+use super::work;
+use crate::abi::entry;
+use crate::abi::handle::{self, Opaque, Release};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle;
+use crate::abi::ptr_args::{write_opt, Out};
+use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout, SpoutRefused};
-use crate::entry;
-use crate::handle::{self, Opaque, Release};
-use crate::last_error::Error;
-use crate::lifecycle;
-use crate::pool;
-use crate::ptr_args::{write_opt, Out};
-use crate::status::spill_status;
 
 /// A C spout that receives whole batches: the collectors hand it items one
 /// at a time ([`Spout::send_all`]), it gathers them and makes one C call
@@ -190,7 +190,7 @@ where
     // SAFETY: the caller's contract on `out_collector`.
     let out_collector = unsafe { Out::required(out_collector, "out_collector") };
     entry::create(out_collector, || {
-        pool::not_in_work()?;
+        work::not_in_work()?;
         // SAFETY: the caller's contract.
         let spout = HoldingSpout::new(unsafe { CSpout::required(out, "out")? });
         let collector = if sequenced {
@@ -213,7 +213,7 @@ where
     C: Opaque<Payload = CollectorCell<T>>,
 {
     entry::value(0, || {
-        pool::not_in_work()?;
+        work::not_in_work()?;
         // SAFETY: the caller's contract.
         unsafe { handle::enter(collector, |c| Ok(c.0.borrow().pending())) }
     })
@@ -230,7 +230,7 @@ where
     C: Opaque<Payload = CollectorCell<T>>,
 {
     entry::status(|| {
-        pool::not_in_work()?;
+        work::not_in_work()?;
         // SAFETY: the caller's contract.
         let out = unsafe { Out::count(out_sent, "out_sent")? };
         // SAFETY: the caller's contract.

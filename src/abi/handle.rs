@@ -13,9 +13,9 @@ use core::cell::Cell;
 use core::ptr::NonNull;
 use std::alloc::Layout;
 
-use crate::block;
-use crate::last_error::Error;
-use crate::status::spill_status;
+use crate::abi::block;
+use crate::abi::last_error::Error;
+use crate::abi::status::spill_status;
 
 /// Marks a live handle ("spillrng").
 const LIVE: u64 = u64::from_le_bytes(*b"spillrng");
@@ -95,15 +95,15 @@ macro_rules! impl_opaque {
     ($name:ident($payload:ty)) => {
         // SAFETY: `project` returns the address of the tuple field without
         // creating a reference.
-        unsafe impl $crate::handle::Opaque for $name {
+        unsafe impl $crate::abi::handle::Opaque for $name {
             type Payload = $payload;
             const WHAT: &'static str = stringify!($name);
 
-            fn wrap(handle: $crate::handle::Handle<$payload>) -> Self {
+            fn wrap(handle: $crate::abi::handle::Handle<$payload>) -> Self {
                 $name(handle)
             }
 
-            unsafe fn project(this: *mut Self) -> *mut $crate::handle::Handle<$payload> {
+            unsafe fn project(this: *mut Self) -> *mut $crate::abi::handle::Handle<$payload> {
                 // SAFETY: the caller promised `this` points to a `Self`.
                 unsafe { core::ptr::addr_of_mut!((*this).0) }
             }

@@ -1,7 +1,7 @@
 //! The documented maximum of every count a caller passes: capacities,
 //! element sizes, producers, workers; and `SPILL_RING_ALIGN`.
 
-use crate::last_error::Error;
+use crate::abi::last_error::Error;
 
 /// The largest capacity a ring may have. Capacities must be powers of two
 /// from 1 to this value.

@@ -4,16 +4,15 @@
 
 use spill_ring_core::{check_capacity, Consumer, Producer};
 
+use crate::abi::entry;
+use crate::abi::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
+use crate::abi::last_error::Error;
+use crate::abi::lifecycle;
+use crate::abi::limits::{check_count, SPILL_MPSC_MAX_PRODUCERS};
+use crate::abi::ptr_args::{self, write_opt, Out};
+use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout, SharedSpout};
-use crate::entry;
-use crate::handle::{self, Handle, HandleArray, Opaque, Owner, Release};
-use crate::last_error::Error;
-use crate::lifecycle;
-use crate::limits::{check_count, SPILL_MPSC_MAX_PRODUCERS};
-use crate::ptr_args::{self, write_opt, Out};
-use crate::ring_ops;
-use crate::status::spill_status;
-use crate::value_payload::{on_ring, ValueFamily, ValueRing};
+use crate::ring::payload::{on_ring, ValueFamily, ValueRing};
 
 /// What an MPSC handle holds: a lent ring handle per producer, and the core
 /// consumer that owns the producers' rings (dropped last).
@@ -221,7 +220,7 @@ where
                 let mut drained = 0;
                 for producer in set.handles.iter() {
                     let done = handle::enter(producer.cast_const(), |ring| {
-                        Ok(on_ring!(ring, r => ring_ops::drain(r, &mut dst)))
+                        Ok(on_ring!(ring, r => crate::ring::ops::drain_to(r, &mut dst)))
                     })?;
                     drained += done.count;
                     write_opt(&out, drained);
