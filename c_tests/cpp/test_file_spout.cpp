@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -16,6 +17,11 @@ struct sample {
     std::uint16_t value;
     double at;
 };
+
+static_assert(std::is_nothrow_move_constructible<spill::file_spout<sample>>::value &&
+                  !std::is_copy_constructible<spill::file_spout<sample>>::value &&
+                  noexcept(spill::read_file<sample>("", spill::spout<sample>())),
+              "move-only, noexcept status API");
 
 void u64_ring_into_a_file() {
     const std::string path = check::tmp_path("cpp_file_u64.rec");

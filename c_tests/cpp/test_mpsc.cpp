@@ -7,12 +7,21 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
 
 constexpr std::size_t producers = 4;
 constexpr std::uint64_t per_producer = 5000;
+
+static_assert(noexcept(std::declval<spill::mpsc<std::uint64_t> &>().producer(0)) &&
+                  noexcept(std::declval<spill::mpsc<std::uint64_t> &>().close()) &&
+                  std::is_nothrow_move_constructible<spill::mpsc<std::uint64_t>>::value &&
+                  !std::is_copy_constructible<spill::mpsc<std::uint64_t>>::value,
+              "move-only, noexcept status API");
+static_assert(std::is_trivially_copyable<spill::ring_ref<float>>::value, "a ring_ref is a borrowed pointer");
 
 std::uint64_t tag(std::size_t producer, std::uint64_t seq) {
     return (static_cast<std::uint64_t>(producer) << 32) | seq;

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -20,6 +22,19 @@ constexpr std::size_t workers = 3;
 constexpr std::size_t per_worker = 8;
 constexpr std::size_t rounds = 4;
 constexpr std::size_t total = workers * per_worker * rounds; // < 251: exact in every family
+
+using pool_u64 = spill::pool<std::uint64_t>;
+using collector_u64 = spill::collector<std::uint64_t>;
+static_assert(noexcept(std::declval<pool_u64 &>().run()) && noexcept(std::declval<pool_u64 &>().join()) &&
+                  noexcept(std::declval<pool_u64 &>().collect(std::declval<collector_u64 &>())) &&
+                  noexcept(std::declval<pool_u64 &>().close()) &&
+                  noexcept(std::declval<collector_u64 &>().release()),
+              "the status API is noexcept");
+static_assert(std::is_nothrow_move_constructible<pool_u64>::value &&
+                  !std::is_copy_constructible<pool_u64>::value &&
+                  std::is_nothrow_move_assignable<collector_u64>::value &&
+                  !std::is_copy_assignable<collector_u64>::value,
+              "move-only handles with noexcept moves");
 
 struct round_args {
     std::size_t round;
