@@ -8,6 +8,7 @@
 
 #include <spill_ring.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -34,6 +35,31 @@ inline std::string tmp_path(const char *name) {
     if (dir == nullptr || *dir == '\0') dir = "/tmp";
     return std::string(dir) + "/" + name;
 }
+
+// Calls f(type_tag<T>{}) for each by-value element type, uint8_t ... double.
+template <class T> struct type_tag {
+    using type = T;
+};
+template <class F> void for_each_by_value_family(F &&f) {
+    f(type_tag<std::uint8_t>{});
+    f(type_tag<std::uint16_t>{});
+    f(type_tag<std::uint32_t>{});
+    f(type_tag<std::uint64_t>{});
+    f(type_tag<float>{});
+    f(type_tag<double>{});
+}
+
+#if SPILL_HPP_EXCEPTIONS
+// Whether f() throws a spill::error carrying `want`.
+template <class F> bool throws_status(F &&f, spill::status want) {
+    try {
+        f();
+    } catch (const spill::error &e) {
+        return e.code() == want;
+    }
+    return false;
+}
+#endif
 
 } // namespace check
 

@@ -82,13 +82,8 @@ void bad_paths() {
     CHECK(!f);
     CHECK_OK(f.close());
 #if SPILL_HPP_EXCEPTIONS
-    bool threw = false;
-    try {
-        spill::file_spout<double> g("/nonexistent-dir/y.rec");
-    } catch (const spill::error &e) {
-        threw = e.code() == SPILL_IO_ERROR;
-    }
-    CHECK(threw);
+    CHECK(check::throws_status([] { spill::file_spout<double> g("/nonexistent-dir/y.rec"); },
+                               SPILL_IO_ERROR));
 #endif
 }
 

@@ -123,13 +123,8 @@ template <class T> void every_family_builds() {
     CHECK_OK(set.close());
     CHECK(!set);
 #if SPILL_HPP_EXCEPTIONS
-    bool threw = false;
-    try {
-        spill::mpsc<T> huge(SPILL_MPSC_MAX_PRODUCERS + 1, 4);
-    } catch (const spill::error &e) {
-        threw = e.code() == SPILL_INVALID_ARGUMENT;
-    }
-    CHECK(threw);
+    CHECK(check::throws_status([] { spill::mpsc<T> huge(SPILL_MPSC_MAX_PRODUCERS + 1, 4); },
+                               SPILL_INVALID_ARGUMENT));
 #endif
 }
 
@@ -138,12 +133,7 @@ template <class T> void every_family_builds() {
 int main() {
     shared_callable();
     one_spout_per_producer();
-    every_family_builds<std::uint8_t>();
-    every_family_builds<std::uint16_t>();
-    every_family_builds<std::uint32_t>();
-    every_family_builds<std::uint64_t>();
-    every_family_builds<float>();
-    every_family_builds<double>();
+    check::for_each_by_value_family([](auto tag) { every_family_builds<typename decltype(tag)::type>(); });
     std::printf("spill::mpsc: passed\n");
     return 0;
 }

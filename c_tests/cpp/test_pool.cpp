@@ -153,13 +153,7 @@ template <class T> void failing_work_is_reported() {
     });
     CHECK_STATUS(throwing.run(), SPILL_WORKER_PANICKED);
     CHECK_STATUS(throwing.run(), SPILL_WORKER_PANICKED); // usable again, fails again
-    bool threw = false;
-    try {
-        throwing.run_or_throw();
-    } catch (const spill::error &e) {
-        threw = e.code() == SPILL_WORKER_PANICKED;
-    }
-    CHECK(threw);
+    CHECK(check::throws_status([&] { throwing.run_or_throw(); }, SPILL_WORKER_PANICKED));
 #endif
     spill::pool<T> bad;
     CHECK_STATUS(spill::pool<T>::create(0, 8, [](spill::ring_ref<T>, std::size_t) {}, bad), SPILL_INVALID_ARGUMENT);
@@ -179,12 +173,7 @@ template <class T> void family() {
 } // namespace
 
 int main() {
-    family<std::uint8_t>();
-    family<std::uint16_t>();
-    family<std::uint32_t>();
-    family<std::uint64_t>();
-    family<float>();
-    family<double>();
+    check::for_each_by_value_family([](auto tag) { family<typename decltype(tag)::type>(); });
     std::printf("spill::pool and spill::collector: passed\n");
     return 0;
 }
