@@ -311,7 +311,9 @@ class owned_fn {
     owned_fn &operator=(const owned_fn &) = delete;
     ~owned_fn() { reset(); }
     void reset() noexcept {
-        if (h_ != nullptr) std::exchange(h_, nullptr)->destroy(h_);
+        if (h_ == nullptr) return;
+        holder_base *h = std::exchange(h_, nullptr);
+        h->destroy(h);
     }
 
   private:

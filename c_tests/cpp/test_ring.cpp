@@ -281,7 +281,53 @@ template <class T> void caller_memory() {
     }
 }
 
+// A callable that counts its live copies: every copy the wrapper makes
+// (heap or caller memory) must be destroyed with the ring.
+template <class T> struct counted {
+    int *live;
+    explicit counted(int *l) noexcept : live(l) { ++*live; }
+    counted(const counted &o) noexcept : live(o.live) { ++*live; }
+    counted(counted &&o) noexcept : live(o.live) { ++*live; }
+    counted &operator=(const counted &) = delete;
+    ~counted() { --*live; }
+    void operator()(spill::span<const T>) const {}
+};
+
+template <class T> void callables_are_destroyed_with_the_ring() {
+    int live = 0;
+    {
+        spill::ring<T> a;
+        CHECK_OK(spill::ring<T>::create(4, counted<T>(&live), a));
+        CHECK(live == 1);
+        spill::ring<T> b = std::move(a);
+        std::vector<spill::ring<T>> v;
+        v.push_back(std::move(b));
+        CHECK(live == 1);
+        CHECK_OK(spill::ring<T>::create(4, counted<T>(&live), v[0])); // replaces the first
+        CHECK(live == 1);
+        CHECK_OK(v[0].close());
+        CHECK(live == 0);
+        CHECK_OK(spill::ring<T>::create(4, counted<T>(&live), v[0]));
+        CHECK_STATUS(spill::ring<T>::create(3, counted<T>(&live), v[0]), SPILL_INVALID_ARGUMENT);
+        CHECK(live == 1); // the refused one is gone, the live ring keeps its own
+    }
+    CHECK(live == 0);
+    struct alignas(SPILL_RING_ALIGN) block {
+        unsigned char bytes[SPILL_RING_ALIGN];
+    };
+    std::size_t need = 0;
+    CHECK_OK(spill::ring<T>::template memsize_with<counted<T>>(4, need));
+    std::vector<block> mem(need / sizeof(block) + 1);
+    {
+        spill::ring<T> r;
+        CHECK_OK(spill::ring<T>::init(spill::memory{mem.data(), need}, 4, counted<T>(&live), r));
+        CHECK(live == 1);
+    }
+    CHECK(live == 0);
+}
+
 template <class T> void family() {
+    callables_are_destroyed_with_the_ring<T>();
     evicts_oldest_into_a_lambda<T>();
     bulk_calls_take_pointers_and_spans<T>();
     try_push_clear_flush_drain<T>();
