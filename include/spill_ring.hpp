@@ -72,6 +72,19 @@
 #else
 #define SPILL_HPP_STD_SPAN 0
 #endif
+#if defined(__SANITIZE_THREAD__)
+#define SPILL_HPP_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SPILL_HPP_TSAN 1
+#endif
+#endif
+#ifndef SPILL_HPP_TSAN
+#define SPILL_HPP_TSAN 0
+#endif
+#if SPILL_HPP_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 #define SPILL_HPP_CONCEPTS 1
 #else
@@ -237,6 +250,49 @@ template <class T> class spout;
 
 namespace detail {
 
+// ThreadSanitizer and the pool's threads. The library is not built with
+// ThreadSanitizer, so it cannot see how the library orders a pool's calls:
+// what the driving thread did before dispatch, run, collect, merge or close
+// happens before the work and spout callables those calls run on other
+// threads, and what the callables did happens before join, run, collect,
+// merge or close returns. Under ThreadSanitizer the wrapper states exactly
+// these edges, on two addresses derived from the callable's context (never
+// dereferenced): `handoff` (the driver releases, callables acquire) and
+// `handback` (callables release, the driver acquires), so callables on
+// different threads get no edge between them. Without ThreadSanitizer
+// these functions do nothing.
+inline void handoff(const void *ctx) noexcept {
+#if SPILL_HPP_TSAN
+    if (ctx != nullptr) __tsan_release(const_cast<void *>(ctx));
+#else
+    (void)ctx;
+#endif
+}
+inline void take_handback(const void *ctx) noexcept {
+#if SPILL_HPP_TSAN
+    if (ctx != nullptr) __tsan_acquire(const_cast<char *>(static_cast<const char *>(ctx)) + 1);
+#else
+    (void)ctx;
+#endif
+}
+// Brackets a callable's run on behalf of the library.
+#if SPILL_HPP_TSAN
+class callback_scope {
+  public:
+    explicit callback_scope(const void *ctx) noexcept : ctx_(ctx) { __tsan_acquire(const_cast<void *>(ctx_)); }
+    ~callback_scope() { __tsan_release(const_cast<char *>(static_cast<const char *>(ctx_)) + 1); }
+    callback_scope(const callback_scope &) = delete;
+    callback_scope &operator=(const callback_scope &) = delete;
+
+  private:
+    const void *ctx_;
+};
+#else
+struct callback_scope {
+    explicit callback_scope(const void *) noexcept {}
+};
+#endif
+
 // 0 to accept, 1 to refuse; an exception refuses.
 template <class Call> int accept(Call &&call) noexcept {
 #if SPILL_HPP_EXCEPTIONS
@@ -257,12 +313,14 @@ template <class Call> int accept(Call &&call) noexcept {
 }
 
 template <class T, class F> int send_thunk(void *ctx, const void *items, std::size_t count) noexcept {
+    const callback_scope scope(ctx);
     F &fn = *static_cast<F *>(ctx);
     const span<const T> batch(static_cast<const T *>(items), count);
     return accept([&]() -> decltype(auto) { return fn(batch); });
 }
 
 template <class F> int flush_thunk(void *ctx) noexcept {
+    const callback_scope scope(ctx);
     F &fn = *static_cast<F *>(ctx);
     return accept([&]() -> decltype(auto) { return fn.flush(); });
 }
@@ -1137,6 +1195,7 @@ template <class T> class collector {
     static status build(order o, const spill_spout &c, collector &out, detail::owned_fn fn) noexcept {
         handle *h = nullptr;
         const status s = fam::create_collector(&c, o == order::sequenced, &h);
+        if (s == SPILL_OK) out.ctx_ = c.ctx;
         return out.h_.adopt(s, h, std::move(fn));
     }
     template <class F>
@@ -1148,7 +1207,9 @@ template <class T> class collector {
         return build(o, c, out, std::move(owner));
     }
 
+    template <class, class> friend class pool;
     detail::owner<handle, &fam::free_collector, 1> h_;
+    const void *ctx_ = nullptr; // the spout's context (see detail::handoff)
 };
 
 namespace detail {
@@ -1167,6 +1228,7 @@ struct is_work_callable<
 
 template <class T, class Args, class W>
 int work_thunk(typename pool_family<T>::ring *r, std::size_t id, const void *args, void *ctx) noexcept {
+    const callback_scope scope(ctx);
     W &work = *static_cast<W *>(ctx);
     const ring_ref<T> ring(r);
     if constexpr (std::is_void<Args>::value) {
@@ -1250,26 +1312,33 @@ template <class T, class Args = void> class pool {
     /// unchanged until join().
     template <class A = Args, std::enable_if_t<!std::is_void<A>::value, int> = 0>
     [[nodiscard]] status dispatch(const A &args) noexcept {
+        hand_off();
         return fam::dispatch(h_.get(), &args);
     }
     template <class A = Args, std::enable_if_t<std::is_void<A>::value, int> = 0>
     [[nodiscard]] status dispatch() noexcept {
+        hand_off();
         return fam::dispatch(h_.get(), nullptr);
     }
     /// Waits for the round in flight (SPILL_WORKER_PANICKED when a worker failed).
-    [[nodiscard]] status join() noexcept { return fam::join(h_.get()); }
+    [[nodiscard]] status join() noexcept { return take_back(fam::join(h_.get())); }
     /// dispatch, then join.
     template <class A = Args, std::enable_if_t<!std::is_void<A>::value, int> = 0>
     [[nodiscard]] status run(const A &args) noexcept {
-        return fam::run(h_.get(), &args);
+        hand_off();
+        return take_back(fam::run(h_.get(), &args));
     }
     template <class A = Args, std::enable_if_t<std::is_void<A>::value, int> = 0>
     [[nodiscard]] status run() noexcept {
-        return fam::run(h_.get(), nullptr);
+        hand_off();
+        return take_back(fam::run(h_.get(), nullptr));
     }
     /// Takes every published batch into `c` on this thread.
     [[nodiscard]] status collect(collector<T> &c, std::size_t *collected = nullptr) noexcept {
-        return fam::collect(h_.get(), c.native_handle(), collected);
+        detail::handoff(c.ctx_);
+        const status s = fam::collect(h_.get(), c.native_handle(), collected);
+        detail::take_handback(c.ctx_);
+        return s;
     }
     /// Merger threads, one per collector, drain the workers in parallel.
     [[nodiscard]] status merge(span<collector<T>> collectors, std::size_t *collected = nullptr) noexcept {
@@ -1281,8 +1350,12 @@ template <class T, class Args = void> class pool {
             c = new (std::nothrow) chandle *[collectors.size()];
             if (c == nullptr) return SPILL_OUT_OF_MEMORY;
         }
-        for (std::size_t i = 0; i < collectors.size(); ++i) c[i] = collectors[i].native_handle();
+        for (std::size_t i = 0; i < collectors.size(); ++i) {
+            c[i] = collectors[i].native_handle();
+            detail::handoff(collectors[i].ctx_);
+        }
         const status s = fam::merge(h_.get(), collectors.empty() ? nullptr : c, collectors.size(), collected);
+        for (const collector<T> &each : collectors) detail::take_handback(each.ctx_);
         if (c != on_stack) delete[] c;
         return s;
     }
@@ -1312,7 +1385,10 @@ template <class T, class Args = void> class pool {
     /// Evicted items the overflow spout refused while folding (counted).
     std::uint64_t spout_failures() const noexcept { return fam::spout_failures(h_.get()); }
     /// Stops and joins the workers; the rings' items go to the overflow spout.
-    [[nodiscard]] status close() noexcept { return h_.close(); }
+    [[nodiscard]] status close() noexcept {
+        hand_off();
+        return take_back(h_.close());
+    }
     handle *native_handle() const noexcept { return h_.get(); }
     explicit operator bool() const noexcept { return h_.get() != nullptr; }
 
@@ -1326,8 +1402,12 @@ template <class T, class Args = void> class pool {
         if (hold == nullptr) return SPILL_OUT_OF_MEMORY;
         detail::owned_fn work_owner(hold);
         handle *h = nullptr;
-        const status s = fam::create(workers, capacity, &detail::work_thunk<T, Args, Wd>,
-                                     static_cast<void *>(&hold->fn), overflow, &h);
+        void *ctx = static_cast<void *>(&hold->fn);
+        const status s = fam::create(workers, capacity, &detail::work_thunk<T, Args, Wd>, ctx, overflow, &h);
+        if (s == SPILL_OK) {
+            out.work_ctx_ = ctx;
+            out.overflow_ctx_ = overflow != nullptr ? overflow->ctx : nullptr;
+        }
         return out.h_.adopt(s, h, std::move(work_owner), std::move(overflow_owner));
     }
     template <class W, class O>
@@ -1340,9 +1420,22 @@ template <class T, class Args = void> class pool {
         return create_owned(workers, capacity, std::forward<W>(work), &c, out, std::move(owner));
     }
 
+    // See detail::handoff: the edges the library's own synchronisation makes.
+    void hand_off() const noexcept {
+        detail::handoff(work_ctx_);
+        detail::handoff(overflow_ctx_);
+    }
+    status take_back(status s) const noexcept {
+        detail::take_handback(work_ctx_);
+        detail::take_handback(overflow_ctx_);
+        return s;
+    }
+
     // The pool is freed (its workers joined) before the work and overflow
     // callables are destroyed.
     detail::owner<handle, &fam::free, 2> h_;
+    const void *work_ctx_ = nullptr;
+    const void *overflow_ctx_ = nullptr;
 };
 
 } // namespace spill
