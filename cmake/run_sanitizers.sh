@@ -2,10 +2,10 @@
 # Runs the C test suite under the sanitizers:
 #
 #   asan      AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on):
-#             every C test and example
-#   tsan      ThreadSanitizer: the threaded C tests (ctest label "threads"),
-#             with cmake/suppressions/tsan.supp (the Rust library is not
-#             instrumented)
+#             every C and C++ test and example
+#   tsan      ThreadSanitizer: the threaded C and C++ tests and examples
+#             (ctest label "threads"), with cmake/suppressions/tsan.supp (the
+#             Rust library is not instrumented)
 #   memcheck  valgrind memcheck (leaks: definite and possible are errors) on
 #             every C test and example, with cmake/suppressions/valgrind.supp;
 #             first a program that leaks on purpose must still be reported
@@ -38,15 +38,15 @@ configure() {
 }
 
 run_asan() {
-    log "AddressSanitizer + UndefinedBehaviorSanitizer: C tests and examples"
+    log "AddressSanitizer + UndefinedBehaviorSanitizer: C and C++ tests and examples"
     configure asan -DCMAKE_BUILD_TYPE=Debug -DSPILL_SANITIZE=address,undefined
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --test-dir "$work/asan" --output-on-failure -j"$jobs" -L 'c|example' -LE install
+        ctest --test-dir "$work/asan" --output-on-failure -j"$jobs" -L 'c|cpp|example' -LE install
 }
 
 run_tsan() {
-    log "ThreadSanitizer: threaded C tests"
+    log "ThreadSanitizer: threaded C and C++ tests"
     configure tsan -DCMAKE_BUILD_TYPE=Debug -DSPILL_SANITIZE=thread
     TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$repo/cmake/suppressions/tsan.supp" \
         ctest --test-dir "$work/tsan" --output-on-failure -L threads

@@ -78,6 +78,16 @@
 #  endif
 #endif
 
+#ifndef SPILL_NOEXCEPT
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define SPILL_NOEXCEPT noexcept
+#elif defined(__cplusplus)
+#define SPILL_NOEXCEPT throw()
+#else
+#define SPILL_NOEXCEPT
+#endif
+#endif
+
 /**
  * The largest capacity a ring may have. Capacities must be powers of two
  * from 1 to this value.
@@ -695,21 +705,21 @@ extern "C" {
  * valid until the next failing `spill_` call on the same thread; never free
  * it. Successful calls leave it unchanged.
  */
-SPILL_API const char *spill_last_error(void);
+SPILL_API const char *spill_last_error(void) SPILL_NOEXCEPT;
 
 /**
  * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
  * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
  * static; never free it. Safe from any thread.
  */
-SPILL_API const char *spill_status_str(int status);
+SPILL_API const char *spill_status_str(int status) SPILL_NOEXCEPT;
 
 /**
  * Whether retrying the call that returned `status` can succeed later:
  * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
  * value (including unknown ones). Safe from any thread.
  */
-SPILL_API bool spill_status_is_retryable(int status);
+SPILL_API bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
 
 /**
  * The version of the library that is linked, as
@@ -717,7 +727,7 @@ SPILL_API bool spill_status_is_retryable(int status);
  * `SPILL_RING_VERSION` (the header's version) to detect a header/library
  * mismatch. Safe from any thread.
  */
-SPILL_API uint32_t spill_version(void);
+SPILL_API uint32_t spill_version(void) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` elements of `elem_size` bytes that
@@ -740,7 +750,8 @@ SPILL_API
 enum spill_status spill_ring_bytes_create(size_t elem_size,
                                           size_t capacity,
                                           const struct spill_spout *spout,
-                                          struct spill_ring_bytes **out_ring);
+                                          struct spill_ring_bytes **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_bytes_create() returning the ring: NULL on failure, with the
@@ -753,7 +764,8 @@ enum spill_status spill_ring_bytes_create(size_t elem_size,
 SPILL_API
 struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
                                               size_t capacity,
-                                              const struct spill_spout *spout);
+                                              const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_bytes_init() needs for
@@ -766,7 +778,8 @@ struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
 SPILL_API
 enum spill_status spill_ring_bytes_memsize(size_t elem_size,
                                            size_t capacity,
-                                           size_t *out_size);
+                                           size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a bytes ring inside `mem`, which the caller owns: `mem_size`
@@ -785,7 +798,8 @@ enum spill_status spill_ring_bytes_init(void *mem,
                                         size_t elem_size,
                                         size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_bytes **out_ring);
+                                        struct spill_ring_bytes **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a bytes ring, as spill_ring_u64_free() does (the same statuses):
@@ -798,7 +812,7 @@ enum spill_status spill_ring_bytes_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring);
+SPILL_API enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
@@ -815,7 +829,10 @@ SPILL_API enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring)
  * `ring` is NULL or a live ring; `item` is NULL or points to `elem_size`
  * readable bytes.
  */
-SPILL_API enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring, const void *item);
+SPILL_API
+enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring,
+                                        const void *item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the element at `item` only if there is room: SPILL_FULL
@@ -828,7 +845,8 @@ SPILL_API enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring,
  */
 SPILL_API
 enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring,
-                                            const void *item);
+                                            const void *item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` packed elements at `items` (`count * elem_size`
@@ -852,7 +870,8 @@ SPILL_API
 enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
                                              const void *items,
                                              size_t count,
-                                             size_t *out_pushed);
+                                             size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest element into the `elem_size` bytes at `out`.
@@ -867,7 +886,10 @@ enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
  * `ring` is NULL or a live ring; `out` is NULL or has room for
  * `elem_size` bytes.
  */
-SPILL_API enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out);
+SPILL_API
+enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring,
+                                       void *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest elements into `out` (packed, oldest first, at
@@ -889,7 +911,8 @@ SPILL_API
 enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
                                             void *out,
                                             size_t max,
-                                            size_t *out_popped);
+                                            size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest element into the `elem_size` bytes at `out`, leaving
@@ -899,7 +922,10 @@ enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
  *
  * As for spill_ring_bytes_pop().
  */
-SPILL_API enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring, void *out);
+SPILL_API
+enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring,
+                                        void *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many elements the ring holds (0 for NULL, with spill_last_error()
@@ -910,7 +936,7 @@ SPILL_API enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes 
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * How many elements the ring can hold (0 for NULL). Allowed from inside
@@ -920,7 +946,7 @@ SPILL_API size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * The size in bytes of one element (0 for NULL). Allowed from inside the
@@ -930,7 +956,7 @@ SPILL_API size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring);
+SPILL_API size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no element (false for NULL). Allowed from inside
@@ -940,7 +966,7 @@ SPILL_API size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring)
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
+SPILL_API bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -950,7 +976,7 @@ SPILL_API bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
+SPILL_API bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every element to the ring's spout as spill_ring_u64_flush() does
@@ -971,7 +997,8 @@ SPILL_API bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring);
  */
 SPILL_API
 enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring,
-                                         size_t *out_flushed);
+                                         size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every element to `dst` (not the ring's spout) in at most two
@@ -992,7 +1019,8 @@ enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring,
 SPILL_API
 enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
                                          const struct spill_spout *dst,
-                                         size_t *out_drained);
+                                         size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every element (they do not go to the spout).
@@ -1004,7 +1032,7 @@ enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring);
+SPILL_API enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
@@ -1018,7 +1046,9 @@ SPILL_API enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring
  *
  * `ring` is NULL or a live ring that outlives every user of the spout.
  */
-SPILL_API struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring);
+SPILL_API
+struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring)
+SPILL_NOEXCEPT;
 
 /**
  * Opens (creating it if needed) the record file at `path` for appending
@@ -1043,7 +1073,8 @@ SPILL_API struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *
 SPILL_API
 enum spill_status spill_file_spout_create(const char *path,
                                           size_t elem_size,
-                                          struct spill_file_spout **out_file);
+                                          struct spill_file_spout **out_file)
+SPILL_NOEXCEPT;
 
 /**
  * spill_file_spout_create() returning the file spout: NULL on failure,
@@ -1053,7 +1084,10 @@ enum spill_status spill_file_spout_create(const char *path,
  *
  * `path` is NULL or a NUL-terminated string.
  */
-SPILL_API struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size);
+SPILL_API
+struct spill_file_spout *spill_file_spout_open(const char *path,
+                                               size_t elem_size)
+SPILL_NOEXCEPT;
 
 /**
  * The spout that appends to `file`: pass it to a ring whose elements are
@@ -1071,7 +1105,9 @@ SPILL_API struct spill_file_spout *spill_file_spout_open(const char *path, size_
  * `file` is NULL or a live file spout that outlives every ring using the
  * spout.
  */
-SPILL_API struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file);
+SPILL_API
+struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file)
+SPILL_NOEXCEPT;
 
 /**
  * Writes out buffered elements and closes the file. NULL does nothing.
@@ -1085,7 +1121,7 @@ SPILL_API struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *
  * `file` is NULL or a live file spout that no live ring still uses; it is
  * not used again once closed.
  */
-SPILL_API enum spill_status spill_file_spout_close(struct spill_file_spout *file);
+SPILL_API enum spill_status spill_file_spout_close(struct spill_file_spout *file) SPILL_NOEXCEPT;
 
 /**
  * Reads the record file at `path` (elements of `elem_size` bytes) and
@@ -1107,7 +1143,8 @@ SPILL_API
 enum spill_status spill_file_read(const char *path,
                                   size_t elem_size,
                                   const struct spill_spout *dst,
-                                  size_t *out_count);
+                                  size_t *out_count)
+SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint8_t` items that evicts into
@@ -1127,7 +1164,8 @@ enum spill_status spill_file_read(const char *path,
 SPILL_API
 enum spill_status spill_ring_u8_create(size_t capacity,
                                        const struct spill_spout *spout,
-                                       struct spill_ring_u8 **out_ring);
+                                       struct spill_ring_u8 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u8_create() returning the ring: NULL on failure, with
@@ -1138,7 +1176,10 @@ enum spill_status spill_ring_u8_create(size_t capacity,
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
-SPILL_API struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct spill_spout *spout);
+SPILL_API
+struct spill_ring_u8 *spill_ring_u8_new(size_t capacity,
+                                        const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
@@ -1153,7 +1194,7 @@ SPILL_API struct spill_ring_u8 *spill_ring_u8_new(size_t capacity, const struct 
  *
  * `out_size` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size);
+SPILL_API enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1178,7 +1219,8 @@ enum spill_status spill_ring_u8_init(void *mem,
                                      size_t mem_size,
                                      size_t capacity,
                                      const struct spill_spout *spout,
-                                     struct spill_ring_u8 **out_ring);
+                                     struct spill_ring_u8 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring. NULL does nothing (SPILL_OK).
@@ -1204,7 +1246,7 @@ enum spill_status spill_ring_u8_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
+SPILL_API enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -1220,7 +1262,10 @@ SPILL_API enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item);
+SPILL_API
+enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring,
+                                     uint8_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room.
@@ -1234,7 +1279,10 @@ SPILL_API enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item);
+SPILL_API
+enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring,
+                                         uint8_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1265,7 +1313,8 @@ SPILL_API
 enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
                                           const uint8_t *items,
                                           size_t count,
-                                          size_t *out_pushed);
+                                          size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`.
@@ -1279,7 +1328,10 @@ enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out);
+SPILL_API
+enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring,
+                                    uint8_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1302,7 +1354,8 @@ SPILL_API
 enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
                                          uint8_t *out,
                                          size_t max,
-                                         size_t *out_popped);
+                                         size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring.
@@ -1314,7 +1367,10 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out);
+SPILL_API
+enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring,
+                                     uint8_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -1325,7 +1381,7 @@ SPILL_API enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
+SPILL_API size_t spill_ring_u8_len(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -1335,7 +1391,7 @@ SPILL_API size_t spill_ring_u8_len(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
+SPILL_API size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -1345,7 +1401,7 @@ SPILL_API size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
+SPILL_API bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -1356,7 +1412,7 @@ SPILL_API bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
+SPILL_API bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -1375,7 +1431,10 @@ SPILL_API bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring,
+                                      size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -1397,7 +1456,8 @@ SPILL_API enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring, size
 SPILL_API
 enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
                                       const struct spill_spout *dst,
-                                      size_t *out_drained);
+                                      size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1410,7 +1470,7 @@ enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
+SPILL_API enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1425,7 +1485,7 @@ SPILL_API enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
+SPILL_API struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
@@ -1445,7 +1505,8 @@ SPILL_API struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring);
 SPILL_API
 enum spill_status spill_ring_u16_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_u16 **out_ring);
+                                        struct spill_ring_u16 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u16_create() returning the ring: NULL on failure, with
@@ -1458,7 +1519,8 @@ enum spill_status spill_ring_u16_create(size_t capacity,
  */
 SPILL_API
 struct spill_ring_u16 *spill_ring_u16_new(size_t capacity,
-                                          const struct spill_spout *spout);
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
@@ -1473,7 +1535,10 @@ struct spill_ring_u16 *spill_ring_u16_new(size_t capacity,
  *
  * `out_size` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_u16_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1498,7 +1563,8 @@ enum spill_status spill_ring_u16_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_u16 **out_ring);
+                                      struct spill_ring_u16 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring. NULL does nothing (SPILL_OK).
@@ -1524,7 +1590,7 @@ enum spill_status spill_ring_u16_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
+SPILL_API enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -1540,7 +1606,10 @@ SPILL_API enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item);
+SPILL_API
+enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring,
+                                      uint16_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room.
@@ -1554,7 +1623,10 @@ SPILL_API enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring, uint16_t item);
+SPILL_API
+enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring,
+                                          uint16_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1585,7 +1657,8 @@ SPILL_API
 enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
                                            const uint16_t *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`.
@@ -1599,7 +1672,10 @@ enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out);
+SPILL_API
+enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring,
+                                     uint16_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1622,7 +1698,8 @@ SPILL_API
 enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
                                           uint16_t *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring.
@@ -1634,7 +1711,10 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring, uint16_t *out);
+SPILL_API
+enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring,
+                                      uint16_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -1645,7 +1725,7 @@ SPILL_API enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *rin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
+SPILL_API size_t spill_ring_u16_len(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -1655,7 +1735,7 @@ SPILL_API size_t spill_ring_u16_len(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
+SPILL_API size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -1665,7 +1745,7 @@ SPILL_API size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
+SPILL_API bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -1676,7 +1756,7 @@ SPILL_API bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
+SPILL_API bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -1695,7 +1775,10 @@ SPILL_API bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -1717,7 +1800,8 @@ SPILL_API enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring, si
 SPILL_API
 enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -1730,7 +1814,7 @@ enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
+SPILL_API enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -1745,7 +1829,7 @@ SPILL_API enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring);
+SPILL_API struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
@@ -1765,7 +1849,8 @@ SPILL_API struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring
 SPILL_API
 enum spill_status spill_ring_u32_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_u32 **out_ring);
+                                        struct spill_ring_u32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u32_create() returning the ring: NULL on failure, with
@@ -1778,7 +1863,8 @@ enum spill_status spill_ring_u32_create(size_t capacity,
  */
 SPILL_API
 struct spill_ring_u32 *spill_ring_u32_new(size_t capacity,
-                                          const struct spill_spout *spout);
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
@@ -1793,7 +1879,10 @@ struct spill_ring_u32 *spill_ring_u32_new(size_t capacity,
  *
  * `out_size` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_u32_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -1818,7 +1907,8 @@ enum spill_status spill_ring_u32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_u32 **out_ring);
+                                      struct spill_ring_u32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring. NULL does nothing (SPILL_OK).
@@ -1844,7 +1934,7 @@ enum spill_status spill_ring_u32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
+SPILL_API enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -1860,7 +1950,10 @@ SPILL_API enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item);
+SPILL_API
+enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring,
+                                      uint32_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room.
@@ -1874,7 +1967,10 @@ SPILL_API enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring, uint32_t item);
+SPILL_API
+enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring,
+                                          uint32_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -1905,7 +2001,8 @@ SPILL_API
 enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
                                            const uint32_t *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`.
@@ -1919,7 +2016,10 @@ enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out);
+SPILL_API
+enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring,
+                                     uint32_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -1942,7 +2042,8 @@ SPILL_API
 enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
                                           uint32_t *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring.
@@ -1954,7 +2055,10 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring, uint32_t *out);
+SPILL_API
+enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring,
+                                      uint32_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -1965,7 +2069,7 @@ SPILL_API enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *rin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
+SPILL_API size_t spill_ring_u32_len(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -1975,7 +2079,7 @@ SPILL_API size_t spill_ring_u32_len(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
+SPILL_API size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -1985,7 +2089,7 @@ SPILL_API size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
+SPILL_API bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -1996,7 +2100,7 @@ SPILL_API bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
+SPILL_API bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2015,7 +2119,10 @@ SPILL_API bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2037,7 +2144,8 @@ SPILL_API enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring, si
 SPILL_API
 enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -2050,7 +2158,7 @@ enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
+SPILL_API enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2065,7 +2173,7 @@ SPILL_API enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring);
+SPILL_API struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
@@ -2085,7 +2193,8 @@ SPILL_API struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring
 SPILL_API
 enum spill_status spill_ring_u64_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_u64 **out_ring);
+                                        struct spill_ring_u64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_u64_create() returning the ring: NULL on failure, with
@@ -2098,7 +2207,8 @@ enum spill_status spill_ring_u64_create(size_t capacity,
  */
 SPILL_API
 struct spill_ring_u64 *spill_ring_u64_new(size_t capacity,
-                                          const struct spill_spout *spout);
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
@@ -2113,7 +2223,10 @@ struct spill_ring_u64 *spill_ring_u64_new(size_t capacity,
  *
  * `out_size` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_u64_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2138,7 +2251,8 @@ enum spill_status spill_ring_u64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_u64 **out_ring);
+                                      struct spill_ring_u64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring. NULL does nothing (SPILL_OK).
@@ -2164,7 +2278,7 @@ enum spill_status spill_ring_u64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
+SPILL_API enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -2180,7 +2294,10 @@ SPILL_API enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item);
+SPILL_API
+enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring,
+                                      uint64_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room.
@@ -2194,7 +2311,10 @@ SPILL_API enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring, uint64_t item);
+SPILL_API
+enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring,
+                                          uint64_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2225,7 +2345,8 @@ SPILL_API
 enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
                                            const uint64_t *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`.
@@ -2239,7 +2360,10 @@ enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out);
+SPILL_API
+enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring,
+                                     uint64_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2262,7 +2386,8 @@ SPILL_API
 enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
                                           uint64_t *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring.
@@ -2274,7 +2399,10 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring, uint64_t *out);
+SPILL_API
+enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring,
+                                      uint64_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -2285,7 +2413,7 @@ SPILL_API enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *rin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
+SPILL_API size_t spill_ring_u64_len(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -2295,7 +2423,7 @@ SPILL_API size_t spill_ring_u64_len(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
+SPILL_API size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -2305,7 +2433,7 @@ SPILL_API size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
+SPILL_API bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -2316,7 +2444,7 @@ SPILL_API bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
+SPILL_API bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2335,7 +2463,10 @@ SPILL_API bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2357,7 +2488,8 @@ SPILL_API enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring, si
 SPILL_API
 enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -2370,7 +2502,7 @@ enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
+SPILL_API enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2385,7 +2517,7 @@ SPILL_API enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring);
+SPILL_API struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
@@ -2405,7 +2537,8 @@ SPILL_API struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring
 SPILL_API
 enum spill_status spill_ring_f32_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_f32 **out_ring);
+                                        struct spill_ring_f32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_f32_create() returning the ring: NULL on failure, with
@@ -2418,7 +2551,8 @@ enum spill_status spill_ring_f32_create(size_t capacity,
  */
 SPILL_API
 struct spill_ring_f32 *spill_ring_f32_new(size_t capacity,
-                                          const struct spill_spout *spout);
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
@@ -2433,7 +2567,10 @@ struct spill_ring_f32 *spill_ring_f32_new(size_t capacity,
  *
  * `out_size` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_f32_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2458,7 +2595,8 @@ enum spill_status spill_ring_f32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_f32 **out_ring);
+                                      struct spill_ring_f32 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring. NULL does nothing (SPILL_OK).
@@ -2484,7 +2622,7 @@ enum spill_status spill_ring_f32_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
+SPILL_API enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -2500,7 +2638,10 @@ SPILL_API enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item);
+SPILL_API
+enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring,
+                                      float item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room.
@@ -2514,7 +2655,10 @@ SPILL_API enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, flo
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item);
+SPILL_API
+enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring,
+                                          float item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2545,7 +2689,8 @@ SPILL_API
 enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
                                            const float *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`.
@@ -2559,7 +2704,10 @@ enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out);
+SPILL_API
+enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring,
+                                     float *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2582,7 +2730,8 @@ SPILL_API
 enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
                                           float *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring.
@@ -2594,7 +2743,10 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out);
+SPILL_API
+enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring,
+                                      float *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -2605,7 +2757,7 @@ SPILL_API enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *rin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
+SPILL_API size_t spill_ring_f32_len(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -2615,7 +2767,7 @@ SPILL_API size_t spill_ring_f32_len(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
+SPILL_API size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -2625,7 +2777,7 @@ SPILL_API size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
+SPILL_API bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -2636,7 +2788,7 @@ SPILL_API bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
+SPILL_API bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2655,7 +2807,10 @@ SPILL_API bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2677,7 +2832,8 @@ SPILL_API enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring, si
 SPILL_API
 enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -2690,7 +2846,7 @@ enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
+SPILL_API enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -2705,7 +2861,7 @@ SPILL_API enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring);
+SPILL_API struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
@@ -2725,7 +2881,8 @@ SPILL_API struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring
 SPILL_API
 enum spill_status spill_ring_f64_create(size_t capacity,
                                         const struct spill_spout *spout,
-                                        struct spill_ring_f64 **out_ring);
+                                        struct spill_ring_f64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * spill_ring_f64_create() returning the ring: NULL on failure, with
@@ -2738,7 +2895,8 @@ enum spill_status spill_ring_f64_create(size_t capacity,
  */
 SPILL_API
 struct spill_ring_f64 *spill_ring_f64_new(size_t capacity,
-                                          const struct spill_spout *spout);
+                                          const struct spill_spout *spout)
+SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
@@ -2753,7 +2911,10 @@ struct spill_ring_f64 *spill_ring_f64_new(size_t capacity,
  *
  * `out_size` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size);
+SPILL_API
+enum spill_status spill_ring_f64_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
@@ -2778,7 +2939,8 @@ enum spill_status spill_ring_f64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
                                       const struct spill_spout *spout,
-                                      struct spill_ring_f64 **out_ring);
+                                      struct spill_ring_f64 **out_ring)
+SPILL_NOEXCEPT;
 
 /**
  * Frees a ring. NULL does nothing (SPILL_OK).
@@ -2804,7 +2966,7 @@ enum spill_status spill_ring_f64_init(void *mem,
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-SPILL_API enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
+SPILL_API enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends `item`. When the ring is full, its oldest item is first handed
@@ -2820,7 +2982,10 @@ SPILL_API enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item);
+SPILL_API
+enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring,
+                                      double item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends `item` only if the ring has room.
@@ -2834,7 +2999,10 @@ SPILL_API enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, dou
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item);
+SPILL_API
+enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring,
+                                          double item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
@@ -2865,7 +3033,8 @@ SPILL_API
 enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
                                            const double *items,
                                            size_t count,
-                                           size_t *out_pushed);
+                                           size_t *out_pushed)
+SPILL_NOEXCEPT;
 
 /**
  * Removes the oldest item into `*out`.
@@ -2879,7 +3048,10 @@ enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out);
+SPILL_API
+enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring,
+                                     double *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
@@ -2902,7 +3074,8 @@ SPILL_API
 enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
                                           double *out,
                                           size_t max,
-                                          size_t *out_popped);
+                                          size_t *out_popped)
+SPILL_NOEXCEPT;
 
 /**
  * Copies the oldest item into `*out`, leaving it in the ring.
@@ -2914,7 +3087,10 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring, double *out);
+SPILL_API
+enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring,
+                                      double *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the ring holds (0 for a NULL or freed caller-memory
@@ -2925,7 +3101,7 @@ SPILL_API enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *rin
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
+SPILL_API size_t spill_ring_f64_len(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * How many items the ring can hold (0 for a NULL or freed caller-memory
@@ -2935,7 +3111,7 @@ SPILL_API size_t spill_ring_f64_len(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
+SPILL_API size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no item (false for a NULL or freed caller-memory
@@ -2945,7 +3121,7 @@ SPILL_API size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
+SPILL_API bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for a
@@ -2956,7 +3132,7 @@ SPILL_API bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
+SPILL_API bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every item to the ring's spout, oldest first, in batches cut
@@ -2975,7 +3151,10 @@ SPILL_API bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
-SPILL_API enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, size_t *out_flushed);
+SPILL_API
+enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring,
+                                       size_t *out_flushed)
+SPILL_NOEXCEPT;
 
 /**
  * Sends every item to `dst` (not the ring's spout), oldest first, in at
@@ -2997,7 +3176,8 @@ SPILL_API enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring, si
 SPILL_API
 enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Discards every item (they do not go to the spout).
@@ -3010,7 +3190,7 @@ enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
+SPILL_API enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
@@ -3025,7 +3205,7 @@ SPILL_API enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring);
  *
  * `ring` is NULL or a live ring.
  */
-SPILL_API struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring);
+SPILL_API struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3054,7 +3234,8 @@ enum spill_status spill_mpsc_u8_create(size_t producers,
                                        size_t capacity,
                                        const struct spill_spout *spouts,
                                        size_t spout_count,
-                                       struct spill_mpsc_u8 **out_mpsc);
+                                       struct spill_mpsc_u8 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u8_create() returning the set: NULL on failure, with the
@@ -3068,7 +3249,8 @@ SPILL_API
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
-                                        size_t spout_count);
+                                        size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -3079,7 +3261,10 @@ struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id);
+SPILL_API
+struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc,
+                                             size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3088,7 +3273,7 @@ SPILL_API struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mps
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
+SPILL_API size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3098,7 +3283,7 @@ SPILL_API size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
+SPILL_API size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3117,7 +3302,8 @@ SPILL_API size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc);
 SPILL_API
 enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
                                       const struct spill_spout *dst,
-                                      size_t *out_drained);
+                                      size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -3128,7 +3314,7 @@ enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-SPILL_API enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3157,7 +3343,8 @@ enum spill_status spill_mpsc_u16_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_u16 **out_mpsc);
+                                        struct spill_mpsc_u16 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u16_create() returning the set: NULL on failure, with the
@@ -3171,7 +3358,8 @@ SPILL_API
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -3182,7 +3370,10 @@ struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc, size_t id);
+SPILL_API
+struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3191,7 +3382,7 @@ SPILL_API struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
+SPILL_API size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3201,7 +3392,7 @@ SPILL_API size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
+SPILL_API size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3220,7 +3411,8 @@ SPILL_API size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc);
 SPILL_API
 enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -3231,7 +3423,7 @@ enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-SPILL_API enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3260,7 +3452,8 @@ enum spill_status spill_mpsc_u32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_u32 **out_mpsc);
+                                        struct spill_mpsc_u32 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u32_create() returning the set: NULL on failure, with the
@@ -3274,7 +3467,8 @@ SPILL_API
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -3285,7 +3479,10 @@ struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc, size_t id);
+SPILL_API
+struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3294,7 +3491,7 @@ SPILL_API struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
+SPILL_API size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3304,7 +3501,7 @@ SPILL_API size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
+SPILL_API size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3323,7 +3520,8 @@ SPILL_API size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc);
 SPILL_API
 enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -3334,7 +3532,7 @@ enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-SPILL_API enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3363,7 +3561,8 @@ enum spill_status spill_mpsc_u64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_u64 **out_mpsc);
+                                        struct spill_mpsc_u64 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_u64_create() returning the set: NULL on failure, with the
@@ -3377,7 +3576,8 @@ SPILL_API
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -3388,7 +3588,10 @@ struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc, size_t id);
+SPILL_API
+struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3397,7 +3600,7 @@ SPILL_API struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
+SPILL_API size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3407,7 +3610,7 @@ SPILL_API size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
+SPILL_API size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3426,7 +3629,8 @@ SPILL_API size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc);
 SPILL_API
 enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -3437,7 +3641,7 @@ enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-SPILL_API enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc);
+SPILL_API enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3466,7 +3670,8 @@ enum spill_status spill_mpsc_f32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_f32 **out_mpsc);
+                                        struct spill_mpsc_f32 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_f32_create() returning the set: NULL on failure, with the
@@ -3480,7 +3685,8 @@ SPILL_API
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -3491,7 +3697,10 @@ struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc, size_t id);
+SPILL_API
+struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3500,7 +3709,7 @@ SPILL_API struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
+SPILL_API size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3510,7 +3719,7 @@ SPILL_API size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
+SPILL_API size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3529,7 +3738,8 @@ SPILL_API size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc);
 SPILL_API
 enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -3540,7 +3750,7 @@ enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-SPILL_API enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc);
+SPILL_API enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3569,7 +3779,8 @@ enum spill_status spill_mpsc_f64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
                                         size_t spout_count,
-                                        struct spill_mpsc_f64 **out_mpsc);
+                                        struct spill_mpsc_f64 **out_mpsc)
+SPILL_NOEXCEPT;
 
 /**
  * spill_mpsc_f64_create() returning the set: NULL on failure, with the
@@ -3583,7 +3794,8 @@ SPILL_API
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
-                                          size_t spout_count);
+                                          size_t spout_count)
+SPILL_NOEXCEPT;
 
 /**
  * The ring of producer `id` (0 ≤ id < producers): use it with the
@@ -3594,7 +3806,10 @@ struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc, size_t id);
+SPILL_API
+struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc,
+                                               size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -3603,7 +3818,7 @@ SPILL_API struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
+SPILL_API size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3613,7 +3828,7 @@ SPILL_API size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc);
  *
  * `mpsc` is NULL or a live set.
  */
-SPILL_API size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
+SPILL_API size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3632,7 +3847,8 @@ SPILL_API size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc);
 SPILL_API
 enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
                                        const struct spill_spout *dst,
-                                       size_t *out_drained);
+                                       size_t *out_drained)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the set: each producer's remaining items go to its spout, the
@@ -3643,7 +3859,7 @@ enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-SPILL_API enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc);
+SPILL_API enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3673,7 +3889,8 @@ enum spill_status spill_pool_u8_create(size_t workers,
                                        spill_pool_u8_work_fn work,
                                        void *ctx,
                                        const struct spill_spout *overflow,
-                                       struct spill_pool_u8 **out_pool);
+                                       struct spill_pool_u8 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u8_create() returning the pool: NULL on failure, with
@@ -3688,7 +3905,8 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
                                         spill_pool_u8_work_fn work,
                                         void *ctx,
-                                        const struct spill_spout *overflow);
+                                        const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3699,7 +3917,10 @@ struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-SPILL_API enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool,
+                                         const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3712,7 +3933,7 @@ SPILL_API enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool, c
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
+SPILL_API enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3723,7 +3944,10 @@ SPILL_API enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-SPILL_API enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool,
+                                    const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3742,7 +3966,8 @@ SPILL_API enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const 
 SPILL_API
 enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
                                         struct spill_collector_u8 *collector,
-                                        size_t *out_collected);
+                                        size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -3765,7 +3990,8 @@ SPILL_API
 enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
                                       struct spill_collector_u8 *const *collectors,
                                       size_t mergers,
-                                      size_t *out_collected);
+                                      size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -3774,7 +4000,7 @@ enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
+SPILL_API size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3783,7 +4009,7 @@ SPILL_API size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
+SPILL_API size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3794,7 +4020,7 @@ SPILL_API size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool);
+SPILL_API uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -3813,7 +4039,7 @@ SPILL_API uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-SPILL_API enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
+SPILL_API enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -3833,7 +4059,8 @@ SPILL_API enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool);
 SPILL_API
 enum spill_status spill_collector_u8_create(const struct spill_spout *out,
                                             bool sequenced,
-                                            struct spill_collector_u8 **out_collector);
+                                            struct spill_collector_u8 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u8_create() with `sequenced` false, returning the
@@ -3843,7 +4070,9 @@ enum spill_status spill_collector_u8_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u8_create() with `sequenced` true, returning the
@@ -3853,7 +4082,9 @@ SPILL_API struct spill_collector_u8 *spill_collector_u8_unordered(const struct s
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -3865,7 +4096,9 @@ SPILL_API struct spill_collector_u8 *spill_collector_u8_sequenced(const struct s
  *
  * `collector` is NULL or live.
  */
-SPILL_API size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector);
+SPILL_API
+size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3885,7 +4118,8 @@ SPILL_API size_t spill_collector_u8_pending(const struct spill_collector_u8 *col
  */
 SPILL_API
 enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
-                                             size_t *out_sent);
+                                             size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -3899,7 +4133,9 @@ enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collecto
  *
  * `collector` is NULL or live, not used again once freed.
  */
-SPILL_API enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector);
+SPILL_API
+enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3929,7 +4165,8 @@ enum spill_status spill_pool_u16_create(size_t workers,
                                         spill_pool_u16_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_u16 **out_pool);
+                                        struct spill_pool_u16 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u16_create() returning the pool: NULL on failure, with
@@ -3944,7 +4181,8 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u16_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -3955,7 +4193,10 @@ struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-SPILL_API enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -3968,7 +4209,7 @@ SPILL_API enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
+SPILL_API enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3979,7 +4220,10 @@ SPILL_API enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-SPILL_API enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3998,7 +4242,8 @@ SPILL_API enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, cons
 SPILL_API
 enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
                                          struct spill_collector_u16 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -4021,7 +4266,8 @@ SPILL_API
 enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
                                        struct spill_collector_u16 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -4030,7 +4276,7 @@ enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
+SPILL_API size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4039,7 +4285,7 @@ SPILL_API size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
+SPILL_API size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4050,7 +4296,7 @@ SPILL_API size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool);
+SPILL_API uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4069,7 +4315,7 @@ SPILL_API uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *po
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-SPILL_API enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
+SPILL_API enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4089,7 +4335,8 @@ SPILL_API enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool);
 SPILL_API
 enum spill_status spill_collector_u16_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_u16 **out_collector);
+                                             struct spill_collector_u16 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u16_create() with `sequenced` false, returning the
@@ -4099,7 +4346,9 @@ enum spill_status spill_collector_u16_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u16_create() with `sequenced` true, returning the
@@ -4109,7 +4358,9 @@ SPILL_API struct spill_collector_u16 *spill_collector_u16_unordered(const struct
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4121,7 +4372,9 @@ SPILL_API struct spill_collector_u16 *spill_collector_u16_sequenced(const struct
  *
  * `collector` is NULL or live.
  */
-SPILL_API size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector);
+SPILL_API
+size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4141,7 +4394,8 @@ SPILL_API size_t spill_collector_u16_pending(const struct spill_collector_u16 *c
  */
 SPILL_API
 enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -4155,7 +4409,9 @@ enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-SPILL_API enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector);
+SPILL_API
+enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4185,7 +4441,8 @@ enum spill_status spill_pool_u32_create(size_t workers,
                                         spill_pool_u32_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_u32 **out_pool);
+                                        struct spill_pool_u32 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u32_create() returning the pool: NULL on failure, with
@@ -4200,7 +4457,8 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u32_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -4211,7 +4469,10 @@ struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-SPILL_API enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4224,7 +4485,7 @@ SPILL_API enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
+SPILL_API enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4235,7 +4496,10 @@ SPILL_API enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-SPILL_API enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4254,7 +4518,8 @@ SPILL_API enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, cons
 SPILL_API
 enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
                                          struct spill_collector_u32 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -4277,7 +4542,8 @@ SPILL_API
 enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
                                        struct spill_collector_u32 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -4286,7 +4552,7 @@ enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
+SPILL_API size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4295,7 +4561,7 @@ SPILL_API size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
+SPILL_API size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4306,7 +4572,7 @@ SPILL_API size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool);
+SPILL_API uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4325,7 +4591,7 @@ SPILL_API uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *po
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-SPILL_API enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
+SPILL_API enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4345,7 +4611,8 @@ SPILL_API enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool);
 SPILL_API
 enum spill_status spill_collector_u32_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_u32 **out_collector);
+                                             struct spill_collector_u32 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u32_create() with `sequenced` false, returning the
@@ -4355,7 +4622,9 @@ enum spill_status spill_collector_u32_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u32_create() with `sequenced` true, returning the
@@ -4365,7 +4634,9 @@ SPILL_API struct spill_collector_u32 *spill_collector_u32_unordered(const struct
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4377,7 +4648,9 @@ SPILL_API struct spill_collector_u32 *spill_collector_u32_sequenced(const struct
  *
  * `collector` is NULL or live.
  */
-SPILL_API size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector);
+SPILL_API
+size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4397,7 +4670,8 @@ SPILL_API size_t spill_collector_u32_pending(const struct spill_collector_u32 *c
  */
 SPILL_API
 enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -4411,7 +4685,9 @@ enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-SPILL_API enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector);
+SPILL_API
+enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4441,7 +4717,8 @@ enum spill_status spill_pool_u64_create(size_t workers,
                                         spill_pool_u64_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_u64 **out_pool);
+                                        struct spill_pool_u64 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_u64_create() returning the pool: NULL on failure, with
@@ -4456,7 +4733,8 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u64_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -4467,7 +4745,10 @@ struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-SPILL_API enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4480,7 +4761,7 @@ SPILL_API enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
+SPILL_API enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4491,7 +4772,10 @@ SPILL_API enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-SPILL_API enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4510,7 +4794,8 @@ SPILL_API enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, cons
 SPILL_API
 enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
                                          struct spill_collector_u64 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -4533,7 +4818,8 @@ SPILL_API
 enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
                                        struct spill_collector_u64 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -4542,7 +4828,7 @@ enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
+SPILL_API size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4551,7 +4837,7 @@ SPILL_API size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
+SPILL_API size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4562,7 +4848,7 @@ SPILL_API size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool);
+SPILL_API uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4581,7 +4867,7 @@ SPILL_API uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *po
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-SPILL_API enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
+SPILL_API enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4601,7 +4887,8 @@ SPILL_API enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool);
 SPILL_API
 enum spill_status spill_collector_u64_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_u64 **out_collector);
+                                             struct spill_collector_u64 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u64_create() with `sequenced` false, returning the
@@ -4611,7 +4898,9 @@ enum spill_status spill_collector_u64_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_u64_create() with `sequenced` true, returning the
@@ -4621,7 +4910,9 @@ SPILL_API struct spill_collector_u64 *spill_collector_u64_unordered(const struct
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4633,7 +4924,9 @@ SPILL_API struct spill_collector_u64 *spill_collector_u64_sequenced(const struct
  *
  * `collector` is NULL or live.
  */
-SPILL_API size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector);
+SPILL_API
+size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4653,7 +4946,8 @@ SPILL_API size_t spill_collector_u64_pending(const struct spill_collector_u64 *c
  */
 SPILL_API
 enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -4667,7 +4961,9 @@ enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-SPILL_API enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector);
+SPILL_API
+enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4697,7 +4993,8 @@ enum spill_status spill_pool_f32_create(size_t workers,
                                         spill_pool_f32_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_f32 **out_pool);
+                                        struct spill_pool_f32 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_f32_create() returning the pool: NULL on failure, with
@@ -4712,7 +5009,8 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f32_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -4723,7 +5021,10 @@ struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-SPILL_API enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4736,7 +5037,7 @@ SPILL_API enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
+SPILL_API enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4747,7 +5048,10 @@ SPILL_API enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-SPILL_API enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4766,7 +5070,8 @@ SPILL_API enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, cons
 SPILL_API
 enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
                                          struct spill_collector_f32 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -4789,7 +5094,8 @@ SPILL_API
 enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
                                        struct spill_collector_f32 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -4798,7 +5104,7 @@ enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
+SPILL_API size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4807,7 +5113,7 @@ SPILL_API size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
+SPILL_API size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4818,7 +5124,7 @@ SPILL_API size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool);
+SPILL_API uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -4837,7 +5143,7 @@ SPILL_API uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *po
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-SPILL_API enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
+SPILL_API enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4857,7 +5163,8 @@ SPILL_API enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool);
 SPILL_API
 enum spill_status spill_collector_f32_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_f32 **out_collector);
+                                             struct spill_collector_f32 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_f32_create() with `sequenced` false, returning the
@@ -4867,7 +5174,9 @@ enum spill_status spill_collector_f32_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_f32_create() with `sequenced` true, returning the
@@ -4877,7 +5186,9 @@ SPILL_API struct spill_collector_f32 *spill_collector_f32_unordered(const struct
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -4889,7 +5200,9 @@ SPILL_API struct spill_collector_f32 *spill_collector_f32_sequenced(const struct
  *
  * `collector` is NULL or live.
  */
-SPILL_API size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector);
+SPILL_API
+size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4909,7 +5222,8 @@ SPILL_API size_t spill_collector_f32_pending(const struct spill_collector_f32 *c
  */
 SPILL_API
 enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -4923,7 +5237,9 @@ enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-SPILL_API enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector);
+SPILL_API
+enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4953,7 +5269,8 @@ enum spill_status spill_pool_f64_create(size_t workers,
                                         spill_pool_f64_work_fn work,
                                         void *ctx,
                                         const struct spill_spout *overflow,
-                                        struct spill_pool_f64 **out_pool);
+                                        struct spill_pool_f64 **out_pool)
+SPILL_NOEXCEPT;
 
 /**
  * spill_pool_f64_create() returning the pool: NULL on failure, with
@@ -4968,7 +5285,8 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f64_work_fn work,
                                           void *ctx,
-                                          const struct spill_spout *overflow);
+                                          const struct spill_spout *overflow)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a round on every worker with `args` and returns at once (waiting
@@ -4979,7 +5297,10 @@ struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
-SPILL_API enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool,
+                                          const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Waits for the round in flight to end on every worker.
@@ -4992,7 +5313,7 @@ SPILL_API enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
+SPILL_API enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -5003,7 +5324,10 @@ SPILL_API enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool);
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-SPILL_API enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args);
+SPILL_API
+enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -5022,7 +5346,8 @@ SPILL_API enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, cons
 SPILL_API
 enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
                                          struct spill_collector_f64 *collector,
-                                         size_t *out_collected);
+                                         size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * Mergers: `mergers` threads (one per collector; all distinct) drain the
@@ -5045,7 +5370,8 @@ SPILL_API
 enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
                                        struct spill_collector_f64 *const *collectors,
                                        size_t mergers,
-                                       size_t *out_collected);
+                                       size_t *out_collected)
+SPILL_NOEXCEPT;
 
 /**
  * The number of workers (0 for NULL).
@@ -5054,7 +5380,7 @@ enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
+SPILL_API size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -5063,7 +5389,7 @@ SPILL_API size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
+SPILL_API size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -5074,7 +5400,7 @@ SPILL_API size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool);
  *
  * `pool` is NULL or a live pool.
  */
-SPILL_API uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool);
+SPILL_API uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
@@ -5093,7 +5419,7 @@ SPILL_API uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *po
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-SPILL_API enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
+SPILL_API enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -5113,7 +5439,8 @@ SPILL_API enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool);
 SPILL_API
 enum spill_status spill_collector_f64_create(const struct spill_spout *out,
                                              bool sequenced,
-                                             struct spill_collector_f64 **out_collector);
+                                             struct spill_collector_f64 **out_collector)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_f64_create() with `sequenced` false, returning the
@@ -5123,7 +5450,9 @@ enum spill_status spill_collector_f64_create(const struct spill_spout *out,
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * spill_collector_f64_create() with `sequenced` true, returning the
@@ -5133,7 +5462,9 @@ SPILL_API struct spill_collector_f64 *spill_collector_f64_unordered(const struct
  *
  * `out` is NULL or a valid spout.
  */
-SPILL_API struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out);
+SPILL_API
+struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out)
+SPILL_NOEXCEPT;
 
 /**
  * How many items the collector holds: batches waiting for their round
@@ -5145,7 +5476,9 @@ SPILL_API struct spill_collector_f64 *spill_collector_f64_sequenced(const struct
  *
  * `collector` is NULL or live.
  */
-SPILL_API size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector);
+SPILL_API
+size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -5165,7 +5498,8 @@ SPILL_API size_t spill_collector_f64_pending(const struct spill_collector_f64 *c
  */
 SPILL_API
 enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
-                                              size_t *out_sent);
+                                              size_t *out_sent)
+SPILL_NOEXCEPT;
 
 /**
  * Frees the collector after sending what it holds to its spout (as
@@ -5179,7 +5513,9 @@ enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collec
  *
  * `collector` is NULL or live, not used again once freed.
  */
-SPILL_API enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector);
+SPILL_API
+enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector)
+SPILL_NOEXCEPT;
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -63,6 +63,7 @@ log "the C benchmark program runs (--quick: a few milliseconds, figures not mean
 "$REPO_ROOT/scripts/ci_windows.sh"
 "$REPO_ROOT/scripts/ci_aarch64.sh"
 "$REPO_ROOT/scripts/ci_loom.sh"
+"$REPO_ROOT/scripts/ci_cpp.sh" # the C++ header: GCC and Clang, C++17/20, with/without exceptions
 
 if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     log "sanitizers"

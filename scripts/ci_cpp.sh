@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# CI stage: the C++ header, include/spill_ring.hpp, with GCC and with Clang.
+#
+# For each compiler: configures a build tree, builds the C++ tests
+# (c_tests/cpp: every test in C++17 and C++20, each with and without
+# -fno-exceptions -fno-rtti, all with -Wall -Wextra -Werror -Wconversion
+# -Wold-style-cast -pedantic), the C++ examples and the C++ benchmark, runs
+# them under ctest (label cpp, and the two C++ examples) and runs the
+# benchmark with --quick (a few milliseconds: it must run, its figures are
+# not meaningful).
+#
+# The sanitizer runs of the same tests are in cmake/run_sanitizers.sh
+# (AddressSanitizer + UBSan: label cpp; ThreadSanitizer: label threads).
+#
+# Cost on the 2-core machine: about 6 minutes from scratch (the Rust library
+# is built once, in a cargo directory both trees share; each tree then
+# compiles ~25 C++ programs), under a minute when only the header changed.
+# Build trees go to $SPILL_CI_CPP_DIR (default: <repo>/build-ci-cpp).
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+need_rust
+need_c_toolchain
+command -v clang++ >/dev/null 2>&1 || apt_install clang
+
+work="${SPILL_CI_CPP_DIR:-$REPO_ROOT/build-ci-cpp}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+for compiler in gcc clang; do
+    case "$compiler" in
+        gcc) cc=gcc cxx=g++ ;;
+        clang) cc=clang cxx=clang++ ;;
+    esac
+    tree="$work/$compiler"
+    log "C++ header with $("$cxx" --version | head -n 1)"
+    cmake -S . -B "$tree" -DCMAKE_BUILD_TYPE=Release \
+        "-DCMAKE_C_COMPILER=$cc" "-DCMAKE_CXX_COMPILER=$cxx" \
+        "-DSPILL_CARGO_TARGET_DIR=$work/cargo" >/dev/null
+    timeout 1800 cmake --build "$tree" -j"$jobs" \
+        --target spill_cpp_tests game_frame_loop service_threads bench_cpp
+    timeout 600 ctest --test-dir "$tree" --output-on-failure -j"$jobs" \
+        -R '^(cpp_|example_game_frame_loop$|example_service_threads$)'
+    timeout 60 "$tree/benches_c/bench_cpp" --quick >/dev/null
+done
+log "C++ header: GCC and Clang passed"
