@@ -133,6 +133,12 @@ pub struct Registry<T> {
     lanes: Arc<Lanes<T>>,
 }
 
+impl<T> core::fmt::Debug for Registry<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Registry").finish_non_exhaustive()
+    }
+}
+
 impl<T> Clone for Registry<T> {
     fn clone(&self) -> Self {
         Registry {

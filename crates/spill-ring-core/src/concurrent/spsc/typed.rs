@@ -184,6 +184,15 @@ pub struct WriteChunk<'a, T, S: Spout<T>> {
     result: Result<(), S::Error>,
 }
 
+impl<T, S: Spout<T>> core::fmt::Debug for WriteChunk<'_, T, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WriteChunk")
+            .field("capacity", &self.capacity())
+            .field("written", &self.written)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T, S: Spout<T>> WriteChunk<'_, T, S> {
     /// How many slots were reserved.
     pub fn capacity(&self) -> usize {
@@ -399,6 +408,14 @@ impl<T> core::fmt::Debug for Consumer<T> {
 pub struct ReadChunk<'a, T> {
     consumer: &'a mut Consumer<T>,
     len: usize,
+}
+
+impl<T> core::fmt::Debug for ReadChunk<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReadChunk")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T> ReadChunk<'_, T> {
