@@ -206,3 +206,28 @@ fn mpsc_registration_is_bounded_and_lanes_are_reused() {
         assert_eq!(registry.producers(), 0);
     });
 }
+
+#[test]
+fn laps_of_the_ring_with_pops_batches_and_returns() {
+    loom::model(|| {
+        // Two laps of a ring of 2 with the fewest spare slots (hold 1):
+        // handles are returned, taken back and reused while both race.
+        let (mut producer, mut consumer) = spsc::Builder::new(2)
+            .hold(1)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
+        let pushing = thread::spawn(move || {
+            for i in 0..5 {
+                producer.push(i).unwrap();
+            }
+            producer.spout_mut().take()
+        });
+        let mut popped = Vec::new();
+        popped.extend(consumer.pop());
+        consumer.consume_all(|item| popped.push(item));
+        popped.extend(consumer.pop());
+        let evicted = pushing.join().unwrap();
+        drain_rest(&mut consumer, &mut popped);
+        exactly_once(&popped, &evicted, 5);
+    });
+}
