@@ -38,26 +38,40 @@ fn drain_rest(consumer: &mut spsc::Consumer<u32>, popped: &mut Vec<u32>) {
     }
 }
 
+/// A producer thread pushes `0..pushes` (evicting) into a ring of
+/// `capacity` and `hold` while `consume` takes items on this thread; then
+/// every item must be popped or evicted exactly once, in order.
+fn race(
+    capacity: usize,
+    hold: usize,
+    pushes: u32,
+    consume: impl FnOnce(&mut spsc::Consumer<u32>, &mut Vec<u32>),
+) {
+    let (mut producer, mut consumer) = spsc::Builder::new(capacity)
+        .hold(hold)
+        .build_with_spout(CollectSpout::new())
+        .unwrap();
+    let pushing = thread::spawn(move || {
+        for i in 0..pushes {
+            producer.push(i).unwrap();
+        }
+        producer.spout_mut().take()
+    });
+    let mut popped = Vec::new();
+    consume(&mut consumer, &mut popped);
+    let evicted = pushing.join().unwrap();
+    drain_rest(&mut consumer, &mut popped);
+    exactly_once(&popped, &evicted, pushes);
+}
+
 #[test]
 fn push_evict_races_pop() {
     loom::model(|| {
-        let (mut producer, mut consumer) = spsc::Builder::new(1)
-            .hold(1)
-            .build_with_spout(CollectSpout::new())
-            .unwrap();
-        let pushing = thread::spawn(move || {
-            for i in 0..3 {
-                producer.push(i).unwrap();
+        race(1, 1, 3, |consumer, popped| {
+            for _ in 0..2 {
+                popped.extend(consumer.pop());
             }
-            producer.spout_mut().take()
-        });
-        let mut popped = Vec::new();
-        for _ in 0..2 {
-            popped.extend(consumer.pop());
-        }
-        let evicted = pushing.join().unwrap();
-        drain_rest(&mut consumer, &mut popped);
-        exactly_once(&popped, &evicted, 3);
+        })
     });
 }
 
@@ -204,5 +218,18 @@ fn mpsc_registration_is_bounded_and_lanes_are_reused() {
         .collect();
         assert_eq!(got, expected);
         assert_eq!(registry.producers(), 0);
+    });
+}
+
+#[test]
+fn laps_of_the_ring_with_pops_batches_and_returns() {
+    loom::model(|| {
+        // Two laps of a ring of 2 with the fewest spare slots (hold 1):
+        // handles are returned, taken back and reused while both race.
+        race(2, 1, 5, |consumer, popped| {
+            popped.extend(consumer.pop());
+            consumer.consume_all(|item| popped.push(item));
+            popped.extend(consumer.pop());
+        })
     });
 }
