@@ -1,12 +1,14 @@
 /*
  * bench_abi.c - what the C ABI costs per element.
  *
- * Measures push (evicting, into a full ring), push with room, try_push, pop,
- * bulk push / bulk pop (64 per call) and drain through the exported
- * functions, for u64 rings and for bytes rings of exact (8, 64) and padded
- * (24, 100) element sizes, next to the hand-written C ring of hand_ring.h
- * (push and pop, called out of line and inlined: what a call costs at the
- * least, and what inlining saves). Each figure is the best of several repetitions
+ * Measures push (evicting, into a full ring, with no spout and to a C
+ * spout), push with room, try_push, pop, bulk push / bulk pop (64 per call)
+ * and drain through the exported functions, for u64 rings and for bytes
+ * rings of element sizes 8 to 128 (powers of two and the sizes between,
+ * all stored at their exact stride), next to the hand-written C ring of
+ * hand_ring.h (push and pop, called out of line and inlined: what a call
+ * costs at the least, and what inlining saves; and push evicting through a
+ * function-pointer sink, the floor of a push that evicts to a C spout). Each figure is the best of several repetitions
  * and prints as a Markdown table row: ns per element and million elements
  * per second.
  *
@@ -198,6 +200,33 @@ static double hand_push_registers(void *r, size_t n) {
     return now_ns() - t0;
 }
 EVICTING_BENCH(hand_push_called, struct hand_ring, hand_fill, hand_ring_push)
+
+/* The hand ring with a sink: the counting spout's send, through a function
+ * pointer, for every eviction. */
+static void *hand_sink_make(size_t *spilled) {
+    struct hand_sink_ring *sink = (struct hand_sink_ring *)calloc(1, sizeof *sink);
+    if (sink == NULL) die("calloc");
+    sink->ring.slots = (uint64_t *)calloc(CAPACITY, sizeof(uint64_t));
+    if (sink->ring.slots == NULL) die("calloc");
+    sink->ring.mask = CAPACITY - 1;
+    sink->send = count_send;
+    sink->ctx = spilled;
+    return sink;
+}
+
+static void hand_sink_destroy(void *r) {
+    struct hand_sink_ring *sink = (struct hand_sink_ring *)r;
+    g_checksum += sink->ring.tail + sink->ring.slots[0];
+    free(sink->ring.slots);
+    free(sink);
+}
+
+static void hand_sink_fill(struct hand_sink_ring *sink) {
+    uint64_t i;
+    for (i = 0; i < CAPACITY; i++) hand_ring_push_sink(sink, i);
+}
+
+EVICTING_BENCH(hand_push_sink_called, struct hand_sink_ring, hand_sink_fill, hand_ring_push_sink)
 POP_BENCH(hand_pop_inline, struct hand_ring, hand_fill, hand_ring_pop_inline)
 POP_BENCH(hand_pop_called, struct hand_ring, hand_fill, hand_ring_pop)
 
@@ -337,7 +366,7 @@ static double bytes_pop_bulk(void *r, size_t n) {
 /* ------------------------------------------------------------ the cases --- */
 
 /* Figures the summary line compares. */
-static double g_push_ns, g_bulk_ns, g_hand_push_ns;
+static double g_push_ns, g_bulk_ns, g_hand_push_ns, g_spout_push_ns, g_hand_sink_ns;
 
 /* One row of the table: an operation, on rings made by `make`; its figure
  * is also stored in *keep when that is not NULL. */
@@ -353,7 +382,7 @@ static const struct bench_case u64_cases[] = {
     {"push, full ring (evicts, no spout)", u64_make_nospout, u64_destroy, u64_push_evicting,
      &g_push_ns},
     {"push, full ring (evicts to C spout)", u64_make_counting, u64_destroy, u64_push_evicting,
-     NULL},
+     &g_spout_push_ns},
     {"push, ring with room", u64_make_nospout, u64_destroy, u64_push_room, NULL},
     {"try_push, ring with room", u64_make_nospout, u64_destroy, u64_try_push_room, NULL},
     {"pop", u64_make_nospout, u64_destroy, u64_pop, NULL},
@@ -368,6 +397,8 @@ static const struct bench_case u64_cases[] = {
 /* The hand-written C ring (not the ABI): the floor a call cannot go below. */
 static const struct bench_case hand_cases[] = {
     {"push, full ring, called", hand_make, hand_destroy, hand_push_called, &g_hand_push_ns},
+    {"push, full ring, to a C sink, called", hand_sink_make, hand_sink_destroy,
+     hand_push_sink_called, &g_hand_sink_ns},
     {"push, full ring, inlined", hand_make, hand_destroy, hand_push_inline, NULL},
     {"push, full ring, in registers", hand_make, hand_destroy, hand_push_registers, NULL},
     {"pop, called", hand_make, hand_destroy, hand_pop_called, NULL},
@@ -396,7 +427,7 @@ static void run_cases(const struct bench_case *cases, size_t count, const char *
 }
 
 int main(int argc, char **argv) {
-    static const size_t sizes[] = {8, 64, 24, 100};
+    static const size_t sizes[] = {8, 16, 24, 32, 64, 100, 128};
     size_t s;
 
     if (argc > 1 && strcmp(argv[1], "--quick") == 0) {
@@ -424,8 +455,10 @@ int main(int argc, char **argv) {
         run_cases(CASES(bytes_cases), family);
     }
 
-    printf("\nu64 push through the ABI is %.2fx the hand ring's called push; bulk push is %.1fx\n"
-           "per-element push (per element). checksum %llu\n",
-           g_push_ns / g_hand_push_ns, g_push_ns / g_bulk_ns, g_checksum);
+    printf("\nu64 push through the ABI is %.2fx the hand ring's called push; evicting to a C\n"
+           "spout, %.2fx the hand ring evicting to a C sink; bulk push is %.1fx per-element\n"
+           "push (per element). checksum %llu\n",
+           g_push_ns / g_hand_push_ns, g_spout_push_ns / g_hand_sink_ns, g_push_ns / g_bulk_ns,
+           g_checksum);
     return 0;
 }

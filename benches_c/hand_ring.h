@@ -58,8 +58,35 @@ static inline void hand_ring_push_loop_in_registers(struct hand_ring *r, size_t 
     r->tail = tail;
 }
 
+/* A sink: where a full hand ring evicts its oldest item, as a C spout's
+ * send does (0 = taken; nonzero = refused, the ring unchanged). */
+typedef int (*hand_sink_fn)(void *ctx, const void *items, size_t count);
+
+/* The same ring with a sink: what the ABI's push does when it evicts to a
+ * C spout, written by hand (a call through a function pointer per eviction,
+ * and the refusal honoured). */
+struct hand_sink_ring {
+    struct hand_ring ring;
+    hand_sink_fn send;
+    void *ctx;
+};
+
+/* 0, or -1 when the sink refused the evicted item (nothing changed). */
+static inline int hand_ring_push_sink_inline(struct hand_sink_ring *s, uint64_t item) {
+    struct hand_ring *r = &s->ring;
+    size_t tail = r->tail;
+    if (tail - r->head > r->mask) {
+        if (s->send(s->ctx, &r->slots[r->head & r->mask], 1) != 0) return -1;
+        r->head++;
+    }
+    r->slots[tail & r->mask] = item;
+    r->tail = tail + 1;
+    return 0;
+}
+
 /* The same operations, compiled in hand_ring.c and never inlined. */
 void hand_ring_push(struct hand_ring *r, uint64_t item);
 int hand_ring_pop(struct hand_ring *r, uint64_t *out);
+int hand_ring_push_sink(struct hand_sink_ring *s, uint64_t item);
 
 #endif

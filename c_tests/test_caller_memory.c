@@ -13,8 +13,7 @@
 #include <stdlib.h>
 
 static void *aligned_block(size_t size) {
-    void *mem = NULL;
-    CHECK_EQ(posix_memalign(&mem, SPILL_RING_ALIGN, size), 0);
+    void *mem = check_aligned_alloc(SPILL_RING_ALIGN, size);
     memset(mem, 0xA5, size);
     return mem;
 }
@@ -47,7 +46,7 @@ static void ring_in_caller_memory_for(const struct family *f) {
         family_check_items(f, out.data + 8 * f->elem_size, 10, 30);
         CHECK_EQ(out.flushes, 1);
     }
-    free(mem);
+    check_aligned_free(mem);
     collector_free(&out);
 }
 
@@ -88,7 +87,7 @@ static void bad_memory_is_refused_for(const struct family *f) {
     CHECK_STATUS(f->memsize(f, 16, NULL), SPILL_NULL_ARGUMENT);
     CHECK_STATUS(f->memsize(f, 3, &size), SPILL_INVALID_ARGUMENT);
     CHECK_STATUS(f->memsize(f, SPILL_RING_MAX_CAPACITY * 2, &size), SPILL_INVALID_ARGUMENT);
-    free(mem);
+    check_aligned_free(mem);
 }
 
 static void bad_memory_is_refused(void) { for_each_family(bad_memory_is_refused_for); }

@@ -362,6 +362,11 @@ static void refused_overflow_is_counted_for(const struct parallel_family *pf) {
     run_rounds(&rig, 1, 1, 1, 4);
     CHECK_EQ(pf->pool_spout_failures(rig.pool), 4);
     CHECK_EQ(locked_collector_count(&rig.overflow), 0);
+    /* Free hands the rings' items to the overflow spout, which refuses
+     * them: free says so, and how many were lost. */
+    CHECK_STATUS(pf->pool_free(rig.pool), SPILL_SPOUT_FAILED);
+    CHECK(strstr(spill_last_error(), "items were lost") != NULL);
+    rig.pool = NULL;
     rig_stop(&rig);
 }
 

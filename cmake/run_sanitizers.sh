@@ -4,13 +4,16 @@
 #   asan      AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on):
 #             every C and C++ test and example
 #   tsan      ThreadSanitizer: the threaded C and C++ tests and examples
-#             (ctest label "threads"),
-#             with cmake/tsan.supp (the Rust library is not instrumented)
+#             (ctest label "threads"), with cmake/suppressions/tsan.supp (the
+#             Rust library is not instrumented)
+#   memcheck  valgrind memcheck (leaks: definite and possible are errors) on
+#             every C test and example, with cmake/suppressions/valgrind.supp;
+#             first a program that leaks on purpose must still be reported
 #   helgrind  valgrind's helgrind on the C tests whose threads are pthreads
 #             of the test itself (ctest label "valgrind")
 #   drd       valgrind's drd on the same tests
 #
-# Usage: cmake/run_sanitizers.sh [asan|tsan|helgrind|drd ...]   (default: all)
+# Usage: cmake/run_sanitizers.sh [asan|tsan|memcheck|helgrind|drd ...]   (default: all)
 #
 # The sanitizers instrument the C code; the Rust library is built once (into
 # a cargo target directory shared by the build trees) and is not
@@ -45,7 +48,7 @@ run_asan() {
 run_tsan() {
     log "ThreadSanitizer: threaded C and C++ tests"
     configure tsan -DCMAKE_BUILD_TYPE=Debug -DSPILL_SANITIZE=thread
-    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$repo/cmake/tsan.supp" \
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$repo/cmake/suppressions/tsan.supp" \
         ctest --test-dir "$work/tsan" --output-on-failure -L threads
 }
 
@@ -66,14 +69,44 @@ valgrind_tool() {
     done
 }
 
+# The suppressions the library installs (share/spill_ring/valgrind.supp).
+valgrind_supp="$repo/cmake/suppressions/valgrind.supp"
+
+run_memcheck() {
+    apt_install valgrind
+    configure plain -DCMAKE_BUILD_TYPE=Debug
+    local memcheck=(valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,possible
+        --error-exitcode=1 --suppressions="$valgrind_supp" -q)
+    # The suppressions hide std's own allocation, not a leak of the caller:
+    # a program that leaks one block after using the library must fail.
+    log "memcheck: a deliberate leak is still reported with the suppressions"
+    local leak="$work/plain/leak_check"
+    printf '%s
+' '#include <spill_ring.h>' '#include <stdlib.h>' \
+        'int main(void) { volatile char *p = malloc(48); spill_ring_u64 *r = spill_ring_u64_new(4, NULL);' \
+        '  spill_ring_u64_free(r); p[0] = 1; p = NULL; return (int)spill_version() & 0; }' >"$leak.c"
+    cc -g -I"$repo/include" "$leak.c" -o "$leak" -L"$work/plain/lib" -lspill_ring -Wl,-rpath,"$work/plain/lib"
+    if "${memcheck[@]}" "$leak" 2>/dev/null; then
+        echo "memcheck did not report the deliberate leak: the suppressions hide too much" >&2
+        exit 1
+    fi
+    local t
+    for t in "$work"/plain/c_tests/test_* "$work"/plain/examples_c/*; do
+        [ -f "$t" ] && [ -x "$t" ] || continue
+        log "memcheck: ${t##*/}"
+        (cd "$work/plain/examples_c" && SPILL_TEST_TMPDIR="$work/plain/c_tests/tmp" "${memcheck[@]}" "$t" >/dev/null)
+    done
+}
+
 steps=("$@")
-[ "${#steps[@]}" -gt 0 ] || steps=(asan tsan helgrind drd)
+[ "${#steps[@]}" -gt 0 ] || steps=(asan tsan memcheck helgrind drd)
 for step in "${steps[@]}"; do
     case "$step" in
         asan) run_asan ;;
         tsan) run_tsan ;;
+        memcheck) run_memcheck ;;
         helgrind | drd) valgrind_tool "$step" ;;
-        *) echo "unknown step '$step' (asan, tsan, helgrind, drd)" >&2; exit 2 ;;
+        *) echo "unknown step '$step' (asan, tsan, memcheck, helgrind, drd)" >&2; exit 2 ;;
     esac
 done
 log "sanitizer runs passed: ${steps[*]}"

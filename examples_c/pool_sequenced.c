@@ -78,13 +78,13 @@ int main(void) {
     size_t r, collected = 0, n = 0, held;
 
     /* Rings of 1024 hold a worker's share of a round (1000 numbers). */
-    pool = spill_pool_u64_new(WORKERS, 1024, square_my_share, NULL, NULL);
-    if (pool == NULL) return fail("spill_pool_u64_new");
+    if (spill_pool_u64_create(WORKERS, 1024, square_my_share, NULL, NULL, &pool) != SPILL_OK)
+        return fail("spill_pool_u64_create");
     out_spout.send = receive;
     out_spout.flush = NULL;
     out_spout.ctx = &out;
-    in_order = spill_collector_u64_sequenced(&out_spout);
-    if (in_order == NULL) return fail("spill_collector_u64_sequenced");
+    if (spill_collector_u64_create(&out_spout, true, &in_order) != SPILL_OK)
+        return fail("spill_collector_u64_create");
 
     for (r = 0; r < ROUNDS; r++) {
         size_t passes = 0, most_held = 0, round_collected = 0;

@@ -51,8 +51,8 @@ int main(void) {
     spout.send = count_items;
     spout.flush = count_flush;
     spout.ctx = &counts;
-    ring = spill_ring_u64_new(8, &spout);
-    if (ring == NULL) return fail("spill_ring_u64_new", SPILL_INVALID_ARGUMENT);
+    status = spill_ring_u64_create(8, &spout, &ring);
+    if (status != SPILL_OK) return fail("spill_ring_u64_create", status);
 
     /* 100 single pushes: once the ring is full, each push evicts the oldest. */
     for (i = 1; i <= 100; i++) {

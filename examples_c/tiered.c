@@ -61,15 +61,15 @@ int main(int argc, char **argv) {
     uint64_t t;
 
     remove(path); /* the file spout appends: start from an empty file */
-    disk = spill_file_spout_open(path, sizeof(struct event));
-    if (disk == NULL) return fail("spill_file_spout_open");
+    if (spill_file_spout_create(path, sizeof(struct event), &disk) != SPILL_OK)
+        return fail("spill_file_spout_create");
     disk_spout = spill_file_spout_as_spout(disk);
 
-    warm = spill_ring_bytes_new(sizeof(struct event), 1024, &disk_spout);
-    if (warm == NULL) return fail("spill_ring_bytes_new (warm)");
+    if (spill_ring_bytes_create(sizeof(struct event), 1024, &disk_spout, &warm) != SPILL_OK)
+        return fail("spill_ring_bytes_create (warm)");
     warm_spout = spill_ring_bytes_as_spout(warm);
-    hot = spill_ring_bytes_new(sizeof(struct event), 64, &warm_spout);
-    if (hot == NULL) return fail("spill_ring_bytes_new (hot)");
+    if (spill_ring_bytes_create(sizeof(struct event), 64, &warm_spout, &hot) != SPILL_OK)
+        return fail("spill_ring_bytes_create (hot)");
 
     for (t = 0; t < total_events; t++) {
         struct event e;

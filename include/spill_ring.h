@@ -3,17 +3,55 @@
  * that hand their oldest item to a spout (a sink) when full instead of
  * dropping it.
  *
- * Conventions:
- *  - Every fallible call returns a spill_status; spill_status_str() names it
- *    and spill_last_error() explains the last failure on the calling thread.
- *  - A NULL handle or NULL out-pointer is reported as SPILL_NULL_ARGUMENT,
- *    never a crash. Pointers that are not NULL must be valid.
- *  - Ring handles are single-threaded: one thread at a time per handle.
- *  - Spouts are C callbacks (spill_spout); a spout that refuses a batch makes
- *    the call return SPILL_SPOUT_FAILED and nothing is lost.
+ * Conventions (every function's comment lists the statuses it returns):
+ *  - Constructors: `*_create(..., &out)` returns a spill_status and writes
+ *    the handle (NULL on failure), so bad input (SPILL_INVALID_ARGUMENT)
+ *    and no memory (SPILL_OUT_OF_MEMORY) are told apart; `*_new` is the
+ *    same call returning the handle or NULL. `*_init(mem, ...)` builds a
+ *    ring in caller memory and the handle it writes is `mem` itself. Every
+ *    count a caller passes is checked against a documented maximum
+ *    (SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_ELEM_SIZE,
+ *    SPILL_MPSC_MAX_PRODUCERS, SPILL_POOL_MAX_WORKERS): the library never
+ *    aborts the host and never prints anything.
+ *  - Errors: spill_status_str() names a status and spill_last_error()
+ *    explains the last failure on the calling thread. A call that returns
+ *    SPILL_OK leaves spill_last_error() unchanged.
+ *  - Which error wins: the handle is checked first (NULL:
+ *    SPILL_NULL_ARGUMENT; freed: SPILL_INVALID_ARGUMENT; called from inside
+ *    its own spout: SPILL_BUSY), then pointer arguments (a required pointer
+ *    that is NULL: SPILL_NULL_ARGUMENT; an items/out pointer may be NULL
+ *    only with a count of 0), then counts (SPILL_INVALID_ARGUMENT), then
+ *    the ring's state (SPILL_EMPTY, SPILL_FULL), then the spout
+ *    (SPILL_SPOUT_FAILED). So pop with a NULL `out` on an empty ring is
+ *    SPILL_NULL_ARGUMENT.
+ *  - Freed handles: a freed ring in caller memory is recognised (its
+ *    memory still holds the freed mark): SPILL_INVALID_ARGUMENT. A freed
+ *    heap handle is gone: passing it is undefined, as with free().
+ *  - Out-counts (`out_pushed`, `out_popped`, `out_flushed`, `out_drained`,
+ *    ...) are set to 0 on entry, so they read 0 after every failure except
+ *    where a function says otherwise (flush and drain count what left the
+ *    ring before the failure).
+ *  - Threads: ring handles are used by one thread at a time; each function
+ *    says which thread may call it. Spouts are called on the thread that
+ *    called the ring.
+ *  - Spouts (spill_spout): `send` gets batches of 1 or more items, oldest
+ *    first, contiguous and aligned as an array of the element type; it
+ *    returns 0 to take the whole batch or nonzero to refuse all of it. A
+ *    batch is cut only where the ring's storage wraps, so one call sends at
+ *    most 2 batches of the ring's items (push_bulk: up to 3, the third
+ *    being the front of the caller's own items). A refused batch stays
+ *    where it was and the call returns SPILL_SPOUT_FAILED; nothing is lost,
+ *    except by free, which says how many items its spout refused. flush and
+ *    free call the spout's `flush` once after sending, also after a
+ *    refusal. A NULL spout drops what it would get (flush and free then
+ *    drop every item and return SPILL_OK).
+ *  - From inside a spout call for ring R: R's len, capacity, is_empty,
+ *    is_full and elem_size work (the items being offered are still in R:
+ *    they leave when `send` returns 0); R's other calls return SPILL_BUSY.
  *
- * This file is generated from the Rust sources by cbindgen when the library
- * is built; edit the Rust doc comments, not this file.
+ * This file is generated from the Rust sources by cbindgen
+ * (scripts/regenerate_header.sh; a test checks it is up to date); edit the
+ * Rust doc comments, not this file.
  */
 
 #ifndef SPILL_RING_H
@@ -24,6 +62,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/*
+ * SPILL_API marks the functions the library exports. On Windows a program
+ * that links the DLL (through its import library) declares them
+ * __declspec(dllimport); a program that links the static library defines
+ * SPILL_RING_STATIC before including this header (the CMake target
+ * spill_ring::static and spill_ring-static.pc do it). Elsewhere it expands
+ * to nothing. Define SPILL_API yourself to override both.
+ */
+#ifndef SPILL_API
+#  if defined(_WIN32) && !defined(SPILL_RING_STATIC)
+#    define SPILL_API __declspec(dllimport)
+#  else
+#    define SPILL_API
+#  endif
+#endif
 
 #ifndef SPILL_NOEXCEPT
 #if defined(__cplusplus) && __cplusplus >= 201103L
@@ -652,21 +705,21 @@ extern "C" {
  * valid until the next failing `spill_` call on the same thread; never free
  * it. Successful calls leave it unchanged.
  */
-const char *spill_last_error(void) SPILL_NOEXCEPT;
+SPILL_API const char *spill_last_error(void) SPILL_NOEXCEPT;
 
 /**
  * The name of the status `status` ("SPILL_OK", "SPILL_FULL", ...), or
  * "SPILL_UNKNOWN_STATUS" for a value that is not a status. The string is
  * static; never free it. Safe from any thread.
  */
-const char *spill_status_str(int status) SPILL_NOEXCEPT;
+SPILL_API const char *spill_status_str(int status) SPILL_NOEXCEPT;
 
 /**
  * Whether retrying the call that returned `status` can succeed later:
  * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
  * value (including unknown ones). Safe from any thread.
  */
-bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
+SPILL_API bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
 
 /**
  * The version of the library that is linked, as
@@ -674,7 +727,7 @@ bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
  * `SPILL_RING_VERSION` (the header's version) to detect a header/library
  * mismatch. Safe from any thread.
  */
-uint32_t spill_version(void) SPILL_NOEXCEPT;
+SPILL_API uint32_t spill_version(void) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` elements of `elem_size` bytes that
@@ -693,6 +746,7 @@ uint32_t spill_version(void) SPILL_NOEXCEPT;
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_create(size_t elem_size,
                                           size_t capacity,
                                           const struct spill_spout *spout,
@@ -707,6 +761,7 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_bytes *spill_ring_bytes_new(size_t elem_size,
                                               size_t capacity,
                                               const struct spill_spout *spout)
@@ -720,6 +775,7 @@ SPILL_NOEXCEPT;
  *
  * `out_size` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_memsize(size_t elem_size,
                                            size_t capacity,
                                            size_t *out_size)
@@ -736,6 +792,7 @@ SPILL_NOEXCEPT;
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_init(void *mem,
                                         size_t mem_size,
                                         size_t elem_size,
@@ -755,7 +812,7 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Appends the `elem_size` bytes at `item`, evicting the oldest element to
@@ -772,6 +829,7 @@ enum spill_status spill_ring_bytes_free(struct spill_ring_bytes *ring) SPILL_NOE
  * `ring` is NULL or a live ring; `item` is NULL or points to `elem_size`
  * readable bytes.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_push(struct spill_ring_bytes *ring,
                                         const void *item)
 SPILL_NOEXCEPT;
@@ -785,6 +843,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_ring_bytes_push().
  */
+SPILL_API
 enum spill_status spill_ring_bytes_try_push(struct spill_ring_bytes *ring,
                                             const void *item)
 SPILL_NOEXCEPT;
@@ -807,6 +866,7 @@ SPILL_NOEXCEPT;
  * `ring` is NULL or a live ring; `items` is NULL or holds `count`
  * elements; `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_push_bulk(struct spill_ring_bytes *ring,
                                              const void *items,
                                              size_t count,
@@ -826,7 +886,10 @@ SPILL_NOEXCEPT;
  * `ring` is NULL or a live ring; `out` is NULL or has room for
  * `elem_size` bytes.
  */
-enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring,
+                                       void *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest elements into `out` (packed, oldest first, at
@@ -844,6 +907,7 @@ enum spill_status spill_ring_bytes_pop(struct spill_ring_bytes *ring, void *out)
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * elements; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_pop_bulk(struct spill_ring_bytes *ring,
                                             void *out,
                                             size_t max,
@@ -858,6 +922,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_ring_bytes_pop().
  */
+SPILL_API
 enum spill_status spill_ring_bytes_peek(const struct spill_ring_bytes *ring,
                                         void *out)
 SPILL_NOEXCEPT;
@@ -871,7 +936,7 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * How many elements the ring can hold (0 for NULL). Allowed from inside
@@ -881,7 +946,7 @@ size_t spill_ring_bytes_len(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * The size in bytes of one element (0 for NULL). Allowed from inside the
@@ -891,7 +956,7 @@ size_t spill_ring_bytes_capacity(const struct spill_ring_bytes *ring) SPILL_NOEX
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring holds no element (false for NULL). Allowed from inside
@@ -901,7 +966,7 @@ size_t spill_ring_bytes_elem_size(const struct spill_ring_bytes *ring) SPILL_NOE
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Whether the ring is full, so that the next push evicts (false for
@@ -911,7 +976,7 @@ bool spill_ring_bytes_is_empty(const struct spill_ring_bytes *ring) SPILL_NOEXCE
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * Sends every element to the ring's spout as spill_ring_u64_flush() does
@@ -930,6 +995,7 @@ bool spill_ring_bytes_is_full(const struct spill_ring_bytes *ring) SPILL_NOEXCEP
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_flush(struct spill_ring_bytes *ring,
                                          size_t *out_flushed)
 SPILL_NOEXCEPT;
@@ -950,6 +1016,7 @@ SPILL_NOEXCEPT;
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_bytes_drain(struct spill_ring_bytes *ring,
                                          const struct spill_spout *dst,
                                          size_t *out_drained)
@@ -965,7 +1032,7 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that bulk-pushes the batches it receives into `ring`, for
@@ -979,7 +1046,9 @@ enum spill_status spill_ring_bytes_clear(struct spill_ring_bytes *ring) SPILL_NO
  *
  * `ring` is NULL or a live ring that outlives every user of the spout.
  */
-struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring) SPILL_NOEXCEPT;
+SPILL_API
+struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring)
+SPILL_NOEXCEPT;
 
 /**
  * Opens (creating it if needed) the record file at `path` for appending
@@ -1001,6 +1070,7 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring) SPIL
  * `path` is NULL or a NUL-terminated string; `out_file` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_file_spout_create(const char *path,
                                           size_t elem_size,
                                           struct spill_file_spout **out_file)
@@ -1014,7 +1084,10 @@ SPILL_NOEXCEPT;
  *
  * `path` is NULL or a NUL-terminated string.
  */
-struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_size) SPILL_NOEXCEPT;
+SPILL_API
+struct spill_file_spout *spill_file_spout_open(const char *path,
+                                               size_t elem_size)
+SPILL_NOEXCEPT;
 
 /**
  * The spout that appends to `file`: pass it to a ring whose elements are
@@ -1032,7 +1105,9 @@ struct spill_file_spout *spill_file_spout_open(const char *path, size_t elem_siz
  * `file` is NULL or a live file spout that outlives every ring using the
  * spout.
  */
-struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file) SPILL_NOEXCEPT;
+SPILL_API
+struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file)
+SPILL_NOEXCEPT;
 
 /**
  * Writes out buffered elements and closes the file. NULL does nothing.
@@ -1046,7 +1121,7 @@ struct spill_spout spill_file_spout_as_spout(struct spill_file_spout *file) SPIL
  * `file` is NULL or a live file spout that no live ring still uses; it is
  * not used again once closed.
  */
-enum spill_status spill_file_spout_close(struct spill_file_spout *file) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_file_spout_close(struct spill_file_spout *file) SPILL_NOEXCEPT;
 
 /**
  * Reads the record file at `path` (elements of `elem_size` bytes) and
@@ -1064,6 +1139,7 @@ enum spill_status spill_file_spout_close(struct spill_file_spout *file) SPILL_NO
  * `path` is NULL or a NUL-terminated string; `dst` is NULL or a valid
  * spout; `out_count` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_file_read(const char *path,
                                   size_t elem_size,
                                   const struct spill_spout *dst,
@@ -1085,6 +1161,7 @@ SPILL_NOEXCEPT;
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_create(size_t capacity,
                                        const struct spill_spout *spout,
                                        struct spill_ring_u8 **out_ring)
@@ -1099,38 +1176,45 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_u8 *spill_ring_u8_new(size_t capacity,
                                         const struct spill_spout *spout)
 SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u8_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u8_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u8_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u8_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u8_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_init(void *mem,
                                      size_t mem_size,
                                      size_t capacity,
@@ -1162,48 +1246,70 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u8_free(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring, uint8_t item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u8_push(struct spill_ring_u8 *ring,
+                                     uint8_t item)
+SPILL_NOEXCEPT;
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring, uint8_t item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u8_try_push(struct spill_ring_u8 *ring,
+                                         uint8_t item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
                                           const uint8_t *items,
                                           size_t count,
@@ -1211,26 +1317,40 @@ enum spill_status spill_ring_u8_push_bulk(struct spill_ring_u8 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring, uint8_t *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u8_pop(struct spill_ring_u8 *ring,
+                                    uint8_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
                                          uint8_t *out,
                                          size_t max,
@@ -1238,84 +1358,102 @@ enum spill_status spill_ring_u8_pop_bulk(struct spill_ring_u8 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u8_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring, uint8_t *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u8_peek(const struct spill_ring_u8 *ring,
+                                     uint8_t *out)
+SPILL_NOEXCEPT;
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_len(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u8_len(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u8_capacity(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u8_is_empty(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u8_is_full(const struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_flush(struct spill_ring_u8 *ring,
                                       size_t *out_flushed)
 SPILL_NOEXCEPT;
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u8_drain(struct spill_ring_u8 *ring,
                                       const struct spill_spout *dst,
                                       size_t *out_drained)
@@ -1324,24 +1462,30 @@ SPILL_NOEXCEPT;
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u8_clear(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u8's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
+SPILL_API struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint16_t` items that evicts into
@@ -1358,6 +1502,7 @@ struct spill_spout spill_ring_u8_as_spout(struct spill_ring_u8 *ring) SPILL_NOEX
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_u16 **out_ring)
@@ -1372,38 +1517,48 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_u16 *spill_ring_u16_new(size_t capacity,
                                           const struct spill_spout *spout)
 SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u16_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u16_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u16_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u16_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u16_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u16_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1435,50 +1590,70 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u16_free(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring, uint16_t item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u16_push(struct spill_ring_u16 *ring,
+                                      uint16_t item)
+SPILL_NOEXCEPT;
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
+SPILL_API
 enum spill_status spill_ring_u16_try_push(struct spill_ring_u16 *ring,
                                           uint16_t item)
 SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
                                            const uint16_t *items,
                                            size_t count,
@@ -1486,26 +1661,40 @@ enum spill_status spill_ring_u16_push_bulk(struct spill_ring_u16 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring, uint16_t *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u16_pop(struct spill_ring_u16 *ring,
+                                     uint16_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
                                           uint16_t *out,
                                           size_t max,
@@ -1513,86 +1702,102 @@ enum spill_status spill_ring_u16_pop_bulk(struct spill_ring_u16 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u16_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_peek(const struct spill_ring_u16 *ring,
                                       uint16_t *out)
 SPILL_NOEXCEPT;
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_len(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u16_len(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u16_capacity(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u16_is_empty(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u16_is_full(const struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_flush(struct spill_ring_u16 *ring,
                                        size_t *out_flushed)
 SPILL_NOEXCEPT;
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u16_drain(struct spill_ring_u16 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -1601,24 +1806,30 @@ SPILL_NOEXCEPT;
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u16_clear(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u16's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
+SPILL_API struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint32_t` items that evicts into
@@ -1635,6 +1846,7 @@ struct spill_spout spill_ring_u16_as_spout(struct spill_ring_u16 *ring) SPILL_NO
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_u32 **out_ring)
@@ -1649,38 +1861,48 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_u32 *spill_ring_u32_new(size_t capacity,
                                           const struct spill_spout *spout)
 SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u32_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u32_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u32_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u32_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u32_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u32_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1712,50 +1934,70 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u32_free(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring, uint32_t item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u32_push(struct spill_ring_u32 *ring,
+                                      uint32_t item)
+SPILL_NOEXCEPT;
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
+SPILL_API
 enum spill_status spill_ring_u32_try_push(struct spill_ring_u32 *ring,
                                           uint32_t item)
 SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
                                            const uint32_t *items,
                                            size_t count,
@@ -1763,26 +2005,40 @@ enum spill_status spill_ring_u32_push_bulk(struct spill_ring_u32 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring, uint32_t *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u32_pop(struct spill_ring_u32 *ring,
+                                     uint32_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
                                           uint32_t *out,
                                           size_t max,
@@ -1790,86 +2046,102 @@ enum spill_status spill_ring_u32_pop_bulk(struct spill_ring_u32 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u32_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_peek(const struct spill_ring_u32 *ring,
                                       uint32_t *out)
 SPILL_NOEXCEPT;
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_len(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u32_len(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u32_capacity(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u32_is_empty(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u32_is_full(const struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_flush(struct spill_ring_u32 *ring,
                                        size_t *out_flushed)
 SPILL_NOEXCEPT;
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u32_drain(struct spill_ring_u32 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -1878,24 +2150,30 @@ SPILL_NOEXCEPT;
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u32_clear(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u32's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
+SPILL_API struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `uint64_t` items that evicts into
@@ -1912,6 +2190,7 @@ struct spill_spout spill_ring_u32_as_spout(struct spill_ring_u32 *ring) SPILL_NO
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_u64 **out_ring)
@@ -1926,38 +2205,48 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_u64 *spill_ring_u64_new(size_t capacity,
                                           const struct spill_spout *spout)
 SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_u64_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_u64_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u64_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_u64_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_u64_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_u64_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -1989,50 +2278,70 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u64_free(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring, uint64_t item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u64_push(struct spill_ring_u64 *ring,
+                                      uint64_t item)
+SPILL_NOEXCEPT;
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
+SPILL_API
 enum spill_status spill_ring_u64_try_push(struct spill_ring_u64 *ring,
                                           uint64_t item)
 SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
                                            const uint64_t *items,
                                            size_t count,
@@ -2040,26 +2349,40 @@ enum spill_status spill_ring_u64_push_bulk(struct spill_ring_u64 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring, uint64_t *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_u64_pop(struct spill_ring_u64 *ring,
+                                     uint64_t *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
                                           uint64_t *out,
                                           size_t max,
@@ -2067,86 +2390,102 @@ enum spill_status spill_ring_u64_pop_bulk(struct spill_ring_u64 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_u64_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_peek(const struct spill_ring_u64 *ring,
                                       uint64_t *out)
 SPILL_NOEXCEPT;
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_len(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u64_len(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_u64_capacity(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u64_is_empty(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_u64_is_full(const struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_flush(struct spill_ring_u64 *ring,
                                        size_t *out_flushed)
 SPILL_NOEXCEPT;
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_u64_drain(struct spill_ring_u64 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -2155,24 +2494,30 @@ SPILL_NOEXCEPT;
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_u64_clear(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_u64's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
+SPILL_API struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `float` items that evicts into
@@ -2189,6 +2534,7 @@ struct spill_spout spill_ring_u64_as_spout(struct spill_ring_u64 *ring) SPILL_NO
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_f32 **out_ring)
@@ -2203,38 +2549,48 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_f32 *spill_ring_f32_new(size_t capacity,
                                           const struct spill_spout *spout)
 SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f32_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f32_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f32_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_f32_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_f32_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_f32_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -2266,48 +2622,70 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_f32_free(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring, float item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f32_push(struct spill_ring_f32 *ring,
+                                      float item)
+SPILL_NOEXCEPT;
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring, float item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f32_try_push(struct spill_ring_f32 *ring,
+                                          float item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
                                            const float *items,
                                            size_t count,
@@ -2315,26 +2693,40 @@ enum spill_status spill_ring_f32_push_bulk(struct spill_ring_f32 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring, float *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f32_pop(struct spill_ring_f32 *ring,
+                                     float *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
                                           float *out,
                                           size_t max,
@@ -2342,84 +2734,102 @@ enum spill_status spill_ring_f32_pop_bulk(struct spill_ring_f32 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_f32_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring, float *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f32_peek(const struct spill_ring_f32 *ring,
+                                      float *out)
+SPILL_NOEXCEPT;
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_len(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_f32_len(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_f32_capacity(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_f32_is_empty(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_f32_is_full(const struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_flush(struct spill_ring_f32 *ring,
                                        size_t *out_flushed)
 SPILL_NOEXCEPT;
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f32_drain(struct spill_ring_f32 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -2428,24 +2838,30 @@ SPILL_NOEXCEPT;
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_f32_clear(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_f32's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
+SPILL_API struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates an empty ring of `capacity` `double` items that evicts into
@@ -2462,6 +2878,7 @@ struct spill_spout spill_ring_f32_as_spout(struct spill_ring_f32 *ring) SPILL_NO
  * `spout` is NULL or points to a valid spill_spout; `out_ring` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_create(size_t capacity,
                                         const struct spill_spout *spout,
                                         struct spill_ring_f64 **out_ring)
@@ -2476,38 +2893,48 @@ SPILL_NOEXCEPT;
  *
  * `spout` is NULL or points to a valid spill_spout.
  */
+SPILL_API
 struct spill_ring_f64 *spill_ring_f64_new(size_t capacity,
                                           const struct spill_spout *spout)
 SPILL_NOEXCEPT;
 
 /**
  * Writes to `*out_size` how many bytes spill_ring_f64_init() needs for
- * a ring of `capacity` items (handle and slots in one block).
+ * a ring of `capacity` items (handle and slots in one block; `*out_size`
+ * is 0 on failure).
  *
- * Returns SPILL_INVALID_ARGUMENT for a bad capacity, SPILL_NULL_ARGUMENT
- * when `out_size` is NULL.
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_size` is NULL;
+ * SPILL_INVALID_ARGUMENT for a capacity that is not a power of two in
+ * 1..=SPILL_RING_MAX_CAPACITY. Any thread.
  *
  * # Safety
  *
  * `out_size` is NULL or writable.
  */
-enum spill_status spill_ring_f64_memsize(size_t capacity, size_t *out_size) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f64_memsize(size_t capacity,
+                                         size_t *out_size)
+SPILL_NOEXCEPT;
 
 /**
  * Builds a ring of `capacity` items inside `mem`, which the caller owns:
  * `mem_size` bytes (at least spill_ring_f64_memsize()), aligned to
- * SPILL_RING_ALIGN. Writes the handle to `*out_ring` (NULL on failure).
+ * SPILL_RING_ALIGN. Writes the handle to `*out_ring`: on success it is
+ * `mem` itself; NULL on failure. spill_ring_f64_free() releases the
+ * ring but never frees `mem`; a freed ring in caller memory is recognised
+ * by every call (SPILL_INVALID_ARGUMENT) until `mem` is reused.
  *
- * Returns SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL,
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `mem` or `out_ring` is NULL;
  * SPILL_INVALID_ARGUMENT for a bad capacity, a buffer that is too small or
- * misaligned, or a spout without a send function.
- * spill_ring_f64_free() releases the ring but never frees `mem`.
+ * misaligned, a spout without a send function, or a spout that feeds a
+ * ring of another element size. Any thread.
  *
  * # Safety
  *
  * `mem` is valid for `mem_size` bytes and used by nothing else until the
  * ring is freed; `spout` is NULL or valid; `out_ring` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_init(void *mem,
                                       size_t mem_size,
                                       size_t capacity,
@@ -2539,48 +2966,70 @@ SPILL_NOEXCEPT;
  *
  * `ring` is NULL or a live ring, not used again once freed.
  */
-enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_f64_free(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Appends `item`. When the ring is full, its oldest item is handed to the
- * spout first.
+ * Appends `item`. When the ring is full, its oldest item is first handed
+ * to the spout (one batch of one item); with a NULL spout it is dropped.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
- * item (the ring is unchanged and `item` was not pushed); SPILL_BUSY from
- * inside the ring's own spout.
+ * item (the ring is unchanged and `item` was not pushed);
+ * SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring, double item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f64_push(struct spill_ring_f64 *ring,
+                                      double item)
+SPILL_NOEXCEPT;
 
 /**
- * Appends `item` only if the ring has room: returns SPILL_FULL (nothing
- * evicted, nothing pushed) when it is full.
+ * Appends `item` only if the ring has room.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing evicted, no
+ * spout call, nothing pushed); SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring, double item) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f64_try_push(struct spill_ring_f64 *ring,
+                                          double item)
+SPILL_NOEXCEPT;
 
 /**
  * Appends the `count` items at `items` (oldest first) with at most two
- * copies. What does not fit goes to the spout oldest first: the ring's
- * own oldest items, then (when `count` exceeds the capacity) the front of
- * `items`, in as few batches as possible.
+ * copies. What does not fit goes to the spout first, oldest first: the
+ * ring's own oldest items (one batch, or two when they span the storage's
+ * wrap point), then, when `count` exceeds the capacity, the first
+ * `count - capacity` of `items` (one batch): up to three sends. With a
+ * NULL spout those items are dropped. `count` 0 does nothing.
  *
- * All or nothing for `items`: writes `count` to `*out_pushed` (may be
- * NULL) on success, 0 when the spout refused a batch (SPILL_SPOUT_FAILED;
- * some of the ring's own oldest items may have been accepted by the spout
- * before the refusal, none is lost). `items` may be NULL when `count` is 0.
+ * All or nothing for `items`: `*out_pushed` (may be NULL) is `count` on
+ * success, 0 on every failure. On SPILL_SPOUT_FAILED the batches the spout
+ * took before refusing have left the ring (delivered, not lost), the
+ * refused batch and the rest are still in it, and no item of `items` was
+ * stored.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED; SPILL_NULL_ARGUMENT for a NULL
+ * ring, or NULL `items` with `count` > 0; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring, a misaligned `items`, or `count` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `items` is NULL or holds `count` items;
  * `out_pushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
                                            const double *items,
                                            size_t count,
@@ -2588,26 +3037,40 @@ enum spill_status spill_ring_f64_push_bulk(struct spill_ring_f64 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out`; SPILL_EMPTY when there is none.
+ * Removes the oldest item into `*out`.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
+ * for a NULL ring or a NULL `out` (also on an empty ring);
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
+ * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
-enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring, double *out) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_ring_f64_pop(struct spill_ring_f64 *ring,
+                                     double *out)
+SPILL_NOEXCEPT;
 
 /**
  * Moves up to `max` oldest items into `out` (oldest first, at most two
- * copies) and writes how many to `*out_popped`.
+ * copies) and writes how many to `*out_popped` (required; 0 on every
+ * failure).
  *
- * Returns SPILL_EMPTY (and 0) when the ring is empty and `max` > 0.
- * `out` may be NULL when `max` is 0.
+ * Returns SPILL_OK (also for `max` 0, with 0); SPILL_EMPTY when the ring
+ * is empty and `max` > 0; SPILL_NULL_ARGUMENT for a NULL ring, a NULL
+ * `out_popped`, or a NULL `out` with `max` > 0; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring, a misaligned `out`, or `max` items beyond
+ * the address space; SPILL_BUSY from inside the ring's own spout. The
+ * ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or has room for `max`
  * items; `out_popped` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
                                           double *out,
                                           size_t max,
@@ -2615,86 +3078,102 @@ enum spill_status spill_ring_f64_pop_bulk(struct spill_ring_f64 *ring,
 SPILL_NOEXCEPT;
 
 /**
- * Copies the oldest item into `*out`, leaving it in the ring;
- * SPILL_EMPTY when there is none.
+ * Copies the oldest item into `*out`, leaving it in the ring.
+ *
+ * The statuses of spill_ring_f64_pop(); from inside the ring's own
+ * spout it returns SPILL_BUSY as pop does. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_peek(const struct spill_ring_f64 *ring,
                                       double *out)
 SPILL_NOEXCEPT;
 
 /**
- * How many items the ring holds (0 for NULL, with spill_last_error()
- * set). Allowed from inside the ring's own spout.
+ * How many items the ring holds (0 for a NULL or freed caller-memory
+ * ring, with spill_last_error() set). Allowed from inside the ring's own
+ * spout, where it still counts the items being offered. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_len(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_f64_len(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
- * How many items the ring can hold (0 for NULL). Allowed from inside the
- * ring's own spout.
+ * How many items the ring can hold (0 for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API size_t spill_ring_f64_capacity(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring holds no item (false for NULL). Allowed from inside
- * the ring's own spout.
+ * Whether the ring holds no item (false for a NULL or freed caller-memory
+ * ring). Allowed from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_f64_is_empty(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Whether the ring is full, so that the next push evicts (false for
- * NULL). Allowed from inside the ring's own spout.
+ * Whether the ring is full, so that the next push evicts (false for a
+ * NULL or freed caller-memory ring). Allowed from inside the ring's own
+ * spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API bool spill_ring_f64_is_full(const struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
- * Sends every item to the ring's spout (at most two batches, oldest
- * first), then calls the spout's flush. Writes how many items left the
- * ring to `*out_flushed` (may be NULL), also on failure.
+ * Sends every item to the ring's spout, oldest first, in batches cut
+ * only where the storage wraps (0, 1 or 2 sends), stopping at the first
+ * refused batch (it and the items after it stay in the ring); then calls
+ * the spout's flush once, whether or not a batch was refused. With a NULL
+ * spout every item is dropped. `*out_flushed` (may be NULL) counts the
+ * items that left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when the spout refused a batch (the refused
- * items stay in the ring) or its flush failed.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused a batch or
+ * its flush failed; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `out_flushed` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_flush(struct spill_ring_f64 *ring,
                                        size_t *out_flushed)
 SPILL_NOEXCEPT;
 
 /**
- * Sends every item to `dst` (not the ring's spout) in at most two batches,
- * oldest first; `dst`'s flush is not called. Writes how many items left
- * the ring to `*out_drained` (may be NULL), also on failure.
+ * Sends every item to `dst` (not the ring's spout), oldest first, in at
+ * most two batches cut where the storage wraps, stopping at the first
+ * refused batch (it and the items after it stay in the ring); `dst`'s
+ * flush is not called. `*out_drained` (may be NULL) counts the items that
+ * left the ring, also on failure.
  *
- * Returns SPILL_SPOUT_FAILED when `dst` refused a batch (the refused items
- * stay in the ring); SPILL_NULL_ARGUMENT when `dst` is NULL.
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch;
+ * SPILL_NULL_ARGUMENT for a NULL ring or `dst`; SPILL_INVALID_ARGUMENT for
+ * a freed caller-memory ring or a `dst` without a send function;
+ * SPILL_BUSY from inside the ring's own spout. The ring's thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_ring_f64_drain(struct spill_ring_f64 *ring,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -2703,24 +3182,30 @@ SPILL_NOEXCEPT;
 /**
  * Discards every item (they do not go to the spout).
  *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL ring; SPILL_INVALID_ARGUMENT for a
+ * freed caller-memory ring; SPILL_BUSY
+ * from inside the ring's own spout. The ring's thread.
+ *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_ring_f64_clear(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * A spout that pushes the batches it receives into `ring` (bulk push, all
- * or nothing), so that rings chain from C: pass it as another
- * spill_ring_f64's spout. Its flush flushes `ring`'s own spout (the
- * items stay in `ring`). `ring` must outlive every ring that uses the
- * spout. For a NULL ring, the spout's send is NULL (creation refuses it).
+ * or nothing: its send returns the spill_status of that push, 0 when
+ * taken), so that rings chain from C: pass it as the spout of another
+ * ring whose elements have the same size (creation refuses another size).
+ * Its flush flushes `ring`'s own spout (the items stay in `ring`). `ring`
+ * must outlive every ring that uses the spout. For a NULL ring, the
+ * spout's send is NULL (creation refuses it). Any thread.
  *
  * # Safety
  *
  * `ring` is NULL or a live ring.
  */
-struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
+SPILL_API struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2744,6 +3229,7 @@ struct spill_spout spill_ring_f64_as_spout(struct spill_ring_f64 *ring) SPILL_NO
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u8_create(size_t producers,
                                        size_t capacity,
                                        const struct spill_spout *spouts,
@@ -2759,6 +3245,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_mpsc_u8_create().
  */
+SPILL_API
 struct spill_mpsc_u8 *spill_mpsc_u8_new(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -2774,7 +3261,10 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t id) SPILL_NOEXCEPT;
+SPILL_API
+struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc,
+                                             size_t id)
+SPILL_NOEXCEPT;
 
 /**
  * How many producers the set has (0 for NULL).
@@ -2783,7 +3273,7 @@ struct spill_ring_u8 *spill_mpsc_u8_producer(struct spill_mpsc_u8 *mpsc, size_t 
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2793,7 +3283,7 @@ size_t spill_mpsc_u8_producers(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2809,6 +3299,7 @@ size_t spill_mpsc_u8_len(const struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u8_drain(struct spill_mpsc_u8 *mpsc,
                                       const struct spill_spout *dst,
                                       size_t *out_drained)
@@ -2823,7 +3314,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2847,6 +3338,7 @@ enum spill_status spill_mpsc_u8_free(struct spill_mpsc_u8 *mpsc) SPILL_NOEXCEPT;
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u16_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -2862,6 +3354,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_mpsc_u16_create().
  */
+SPILL_API
 struct spill_mpsc_u16 *spill_mpsc_u16_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2877,6 +3370,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
+SPILL_API
 struct spill_ring_u16 *spill_mpsc_u16_producer(struct spill_mpsc_u16 *mpsc,
                                                size_t id)
 SPILL_NOEXCEPT;
@@ -2888,7 +3382,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -2898,7 +3392,7 @@ size_t spill_mpsc_u16_producers(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEP
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -2914,6 +3408,7 @@ size_t spill_mpsc_u16_len(const struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u16_drain(struct spill_mpsc_u16 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -2928,7 +3423,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -2952,6 +3447,7 @@ enum spill_status spill_mpsc_u16_free(struct spill_mpsc_u16 *mpsc) SPILL_NOEXCEP
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -2967,6 +3463,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_mpsc_u32_create().
  */
+SPILL_API
 struct spill_mpsc_u32 *spill_mpsc_u32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -2982,6 +3479,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
+SPILL_API
 struct spill_ring_u32 *spill_mpsc_u32_producer(struct spill_mpsc_u32 *mpsc,
                                                size_t id)
 SPILL_NOEXCEPT;
@@ -2993,7 +3491,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3003,7 +3501,7 @@ size_t spill_mpsc_u32_producers(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEP
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3019,6 +3517,7 @@ size_t spill_mpsc_u32_len(const struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u32_drain(struct spill_mpsc_u32 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -3033,7 +3532,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3057,6 +3556,7 @@ enum spill_status spill_mpsc_u32_free(struct spill_mpsc_u32 *mpsc) SPILL_NOEXCEP
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3072,6 +3572,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_mpsc_u64_create().
  */
+SPILL_API
 struct spill_mpsc_u64 *spill_mpsc_u64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3087,6 +3588,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
+SPILL_API
 struct spill_ring_u64 *spill_mpsc_u64_producer(struct spill_mpsc_u64 *mpsc,
                                                size_t id)
 SPILL_NOEXCEPT;
@@ -3098,7 +3600,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3108,7 +3610,7 @@ size_t spill_mpsc_u64_producers(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEP
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3124,6 +3626,7 @@ size_t spill_mpsc_u64_len(const struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_u64_drain(struct spill_mpsc_u64 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -3138,7 +3641,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3162,6 +3665,7 @@ enum spill_status spill_mpsc_u64_free(struct spill_mpsc_u64 *mpsc) SPILL_NOEXCEP
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f32_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3177,6 +3681,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_mpsc_f32_create().
  */
+SPILL_API
 struct spill_mpsc_f32 *spill_mpsc_f32_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3192,6 +3697,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
+SPILL_API
 struct spill_ring_f32 *spill_mpsc_f32_producer(struct spill_mpsc_f32 *mpsc,
                                                size_t id)
 SPILL_NOEXCEPT;
@@ -3203,7 +3709,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3213,7 +3719,7 @@ size_t spill_mpsc_f32_producers(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEP
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3229,6 +3735,7 @@ size_t spill_mpsc_f32_len(const struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f32_drain(struct spill_mpsc_f32 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -3243,7 +3750,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Creates `producers` (at least 1) producer rings of `capacity` items
@@ -3267,6 +3774,7 @@ enum spill_status spill_mpsc_f32_free(struct spill_mpsc_f32 *mpsc) SPILL_NOEXCEP
  * spouts, whose callbacks may be called from the producer threads;
  * `out_mpsc` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f64_create(size_t producers,
                                         size_t capacity,
                                         const struct spill_spout *spouts,
@@ -3282,6 +3790,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_mpsc_f64_create().
  */
+SPILL_API
 struct spill_mpsc_f64 *spill_mpsc_f64_new(size_t producers,
                                           size_t capacity,
                                           const struct spill_spout *spouts,
@@ -3297,6 +3806,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
+SPILL_API
 struct spill_ring_f64 *spill_mpsc_f64_producer(struct spill_mpsc_f64 *mpsc,
                                                size_t id)
 SPILL_NOEXCEPT;
@@ -3308,7 +3818,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * How many items all producers hold (0 for NULL). Only while no producer
@@ -3318,7 +3828,7 @@ size_t spill_mpsc_f64_producers(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEP
  *
  * `mpsc` is NULL or a live set.
  */
-size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
+SPILL_API size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Sends every producer's items to `dst`: producer by producer in id
@@ -3334,6 +3844,7 @@ size_t spill_mpsc_f64_len(const struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
  * `mpsc` is NULL or a live set; `dst` is NULL or a valid spout;
  * `out_drained` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_mpsc_f64_drain(struct spill_mpsc_f64 *mpsc,
                                        const struct spill_spout *dst,
                                        size_t *out_drained)
@@ -3348,7 +3859,7 @@ SPILL_NOEXCEPT;
  *
  * `mpsc` is NULL or a live set, not used again once freed.
  */
-enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3372,6 +3883,7 @@ enum spill_status spill_mpsc_f64_free(struct spill_mpsc_f64 *mpsc) SPILL_NOEXCEP
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_create(size_t workers,
                                        size_t capacity,
                                        spill_pool_u8_work_fn work,
@@ -3388,6 +3900,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_pool_u8_create().
  */
+SPILL_API
 struct spill_pool_u8 *spill_pool_u8_new(size_t workers,
                                         size_t capacity,
                                         spill_pool_u8_work_fn work,
@@ -3404,6 +3917,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
+SPILL_API
 enum spill_status spill_pool_u8_dispatch(struct spill_pool_u8 *pool,
                                          const void *args)
 SPILL_NOEXCEPT;
@@ -3419,7 +3933,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3430,7 +3944,10 @@ enum spill_status spill_pool_u8_join(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool,
+                                    const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3446,6 +3963,7 @@ enum spill_status spill_pool_u8_run(struct spill_pool_u8 *pool, const void *args
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_collect(struct spill_pool_u8 *pool,
                                         struct spill_collector_u8 *collector,
                                         size_t *out_collected)
@@ -3468,6 +3986,7 @@ SPILL_NOEXCEPT;
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u8_merge(struct spill_pool_u8 *pool,
                                       struct spill_collector_u8 *const *collectors,
                                       size_t mergers,
@@ -3481,7 +4000,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3490,7 +4009,7 @@ size_t spill_pool_u8_workers(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3501,21 +4020,26 @@ size_t spill_pool_u8_capacity(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
+SPILL_API uint64_t spill_pool_u8_spout_failures(const struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u8_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -3532,6 +4056,7 @@ enum spill_status spill_pool_u8_free(struct spill_pool_u8 *pool) SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u8_create(const struct spill_spout *out,
                                             bool sequenced,
                                             struct spill_collector_u8 **out_collector)
@@ -3545,6 +4070,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u8 *spill_collector_u8_unordered(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -3556,6 +4082,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u8 *spill_collector_u8_sequenced(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -3569,7 +4096,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector) SPILL_NOEXCEPT;
+SPILL_API
+size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3587,6 +4116,7 @@ size_t spill_collector_u8_pending(const struct spill_collector_u8 *collector) SP
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u8_release(struct spill_collector_u8 *collector,
                                              size_t *out_sent)
 SPILL_NOEXCEPT;
@@ -3603,7 +4133,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3627,6 +4159,7 @@ enum spill_status spill_collector_u8_free(struct spill_collector_u8 *collector) 
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_u16_work_fn work,
@@ -3643,6 +4176,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_pool_u16_create().
  */
+SPILL_API
 struct spill_pool_u16 *spill_pool_u16_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u16_work_fn work,
@@ -3659,6 +4193,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
+SPILL_API
 enum spill_status spill_pool_u16_dispatch(struct spill_pool_u16 *pool,
                                           const void *args)
 SPILL_NOEXCEPT;
@@ -3674,7 +4209,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3685,7 +4220,10 @@ enum spill_status spill_pool_u16_join(struct spill_pool_u16 *pool) SPILL_NOEXCEP
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *args) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3701,6 +4239,7 @@ enum spill_status spill_pool_u16_run(struct spill_pool_u16 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_collect(struct spill_pool_u16 *pool,
                                          struct spill_collector_u16 *collector,
                                          size_t *out_collected)
@@ -3723,6 +4262,7 @@ SPILL_NOEXCEPT;
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u16_merge(struct spill_pool_u16 *pool,
                                        struct spill_collector_u16 *const *collectors,
                                        size_t mergers,
@@ -3736,7 +4276,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -3745,7 +4285,7 @@ size_t spill_pool_u16_workers(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -3756,21 +4296,26 @@ size_t spill_pool_u16_capacity(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
+SPILL_API uint64_t spill_pool_u16_spout_failures(const struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u16_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -3787,6 +4332,7 @@ enum spill_status spill_pool_u16_free(struct spill_pool_u16 *pool) SPILL_NOEXCEP
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u16_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_u16 **out_collector)
@@ -3800,6 +4346,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u16 *spill_collector_u16_unordered(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -3811,6 +4358,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u16 *spill_collector_u16_sequenced(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -3824,7 +4372,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector) SPILL_NOEXCEPT;
+SPILL_API
+size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -3842,6 +4392,7 @@ size_t spill_collector_u16_pending(const struct spill_collector_u16 *collector) 
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u16_release(struct spill_collector_u16 *collector,
                                               size_t *out_sent)
 SPILL_NOEXCEPT;
@@ -3858,7 +4409,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -3882,6 +4435,7 @@ enum spill_status spill_collector_u16_free(struct spill_collector_u16 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_u32_work_fn work,
@@ -3898,6 +4452,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_pool_u32_create().
  */
+SPILL_API
 struct spill_pool_u32 *spill_pool_u32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u32_work_fn work,
@@ -3914,6 +4469,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
+SPILL_API
 enum spill_status spill_pool_u32_dispatch(struct spill_pool_u32 *pool,
                                           const void *args)
 SPILL_NOEXCEPT;
@@ -3929,7 +4485,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -3940,7 +4496,10 @@ enum spill_status spill_pool_u32_join(struct spill_pool_u32 *pool) SPILL_NOEXCEP
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *args) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -3956,6 +4515,7 @@ enum spill_status spill_pool_u32_run(struct spill_pool_u32 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_collect(struct spill_pool_u32 *pool,
                                          struct spill_collector_u32 *collector,
                                          size_t *out_collected)
@@ -3978,6 +4538,7 @@ SPILL_NOEXCEPT;
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u32_merge(struct spill_pool_u32 *pool,
                                        struct spill_collector_u32 *const *collectors,
                                        size_t mergers,
@@ -3991,7 +4552,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4000,7 +4561,7 @@ size_t spill_pool_u32_workers(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4011,21 +4572,26 @@ size_t spill_pool_u32_capacity(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
+SPILL_API uint64_t spill_pool_u32_spout_failures(const struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u32_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4042,6 +4608,7 @@ enum spill_status spill_pool_u32_free(struct spill_pool_u32 *pool) SPILL_NOEXCEP
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u32_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_u32 **out_collector)
@@ -4055,6 +4622,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u32 *spill_collector_u32_unordered(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4066,6 +4634,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u32 *spill_collector_u32_sequenced(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4079,7 +4648,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector) SPILL_NOEXCEPT;
+SPILL_API
+size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4097,6 +4668,7 @@ size_t spill_collector_u32_pending(const struct spill_collector_u32 *collector) 
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u32_release(struct spill_collector_u32 *collector,
                                               size_t *out_sent)
 SPILL_NOEXCEPT;
@@ -4113,7 +4685,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4137,6 +4711,7 @@ enum spill_status spill_collector_u32_free(struct spill_collector_u32 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_u64_work_fn work,
@@ -4153,6 +4728,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_pool_u64_create().
  */
+SPILL_API
 struct spill_pool_u64 *spill_pool_u64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_u64_work_fn work,
@@ -4169,6 +4745,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
+SPILL_API
 enum spill_status spill_pool_u64_dispatch(struct spill_pool_u64 *pool,
                                           const void *args)
 SPILL_NOEXCEPT;
@@ -4184,7 +4761,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4195,7 +4772,10 @@ enum spill_status spill_pool_u64_join(struct spill_pool_u64 *pool) SPILL_NOEXCEP
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *args) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4211,6 +4791,7 @@ enum spill_status spill_pool_u64_run(struct spill_pool_u64 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_collect(struct spill_pool_u64 *pool,
                                          struct spill_collector_u64 *collector,
                                          size_t *out_collected)
@@ -4233,6 +4814,7 @@ SPILL_NOEXCEPT;
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_u64_merge(struct spill_pool_u64 *pool,
                                        struct spill_collector_u64 *const *collectors,
                                        size_t mergers,
@@ -4246,7 +4828,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4255,7 +4837,7 @@ size_t spill_pool_u64_workers(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4266,21 +4848,26 @@ size_t spill_pool_u64_capacity(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
+SPILL_API uint64_t spill_pool_u64_spout_failures(const struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_u64_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4297,6 +4884,7 @@ enum spill_status spill_pool_u64_free(struct spill_pool_u64 *pool) SPILL_NOEXCEP
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u64_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_u64 **out_collector)
@@ -4310,6 +4898,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u64 *spill_collector_u64_unordered(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4321,6 +4910,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_u64 *spill_collector_u64_sequenced(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4334,7 +4924,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector) SPILL_NOEXCEPT;
+SPILL_API
+size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4352,6 +4944,7 @@ size_t spill_collector_u64_pending(const struct spill_collector_u64 *collector) 
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_u64_release(struct spill_collector_u64 *collector,
                                               size_t *out_sent)
 SPILL_NOEXCEPT;
@@ -4368,7 +4961,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4392,6 +4987,7 @@ enum spill_status spill_collector_u64_free(struct spill_collector_u64 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_f32_work_fn work,
@@ -4408,6 +5004,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_pool_f32_create().
  */
+SPILL_API
 struct spill_pool_f32 *spill_pool_f32_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f32_work_fn work,
@@ -4424,6 +5021,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
+SPILL_API
 enum spill_status spill_pool_f32_dispatch(struct spill_pool_f32 *pool,
                                           const void *args)
 SPILL_NOEXCEPT;
@@ -4439,7 +5037,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4450,7 +5048,10 @@ enum spill_status spill_pool_f32_join(struct spill_pool_f32 *pool) SPILL_NOEXCEP
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *args) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4466,6 +5067,7 @@ enum spill_status spill_pool_f32_run(struct spill_pool_f32 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_collect(struct spill_pool_f32 *pool,
                                          struct spill_collector_f32 *collector,
                                          size_t *out_collected)
@@ -4488,6 +5090,7 @@ SPILL_NOEXCEPT;
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f32_merge(struct spill_pool_f32 *pool,
                                        struct spill_collector_f32 *const *collectors,
                                        size_t mergers,
@@ -4501,7 +5104,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4510,7 +5113,7 @@ size_t spill_pool_f32_workers(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4521,21 +5124,26 @@ size_t spill_pool_f32_capacity(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
+SPILL_API uint64_t spill_pool_f32_spout_failures(const struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_f32_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4552,6 +5160,7 @@ enum spill_status spill_pool_f32_free(struct spill_pool_f32 *pool) SPILL_NOEXCEP
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f32_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_f32 **out_collector)
@@ -4565,6 +5174,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_f32 *spill_collector_f32_unordered(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4576,6 +5186,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_f32 *spill_collector_f32_sequenced(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4589,7 +5200,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector) SPILL_NOEXCEPT;
+SPILL_API
+size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4607,6 +5220,7 @@ size_t spill_collector_f32_pending(const struct spill_collector_f32 *collector) 
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f32_release(struct spill_collector_f32 *collector,
                                               size_t *out_sent)
 SPILL_NOEXCEPT;
@@ -4623,7 +5237,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Starts a pool of `workers` threads (at least 1), each with a ring of
@@ -4647,6 +5263,7 @@ enum spill_status spill_collector_f32_free(struct spill_collector_f32 *collector
  * freed; `overflow` is NULL or a valid, thread-safe spout; `out_pool` is
  * NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_create(size_t workers,
                                         size_t capacity,
                                         spill_pool_f64_work_fn work,
@@ -4663,6 +5280,7 @@ SPILL_NOEXCEPT;
  *
  * As for spill_pool_f64_create().
  */
+SPILL_API
 struct spill_pool_f64 *spill_pool_f64_new(size_t workers,
                                           size_t capacity,
                                           spill_pool_f64_work_fn work,
@@ -4679,6 +5297,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool; `args` as above (may be NULL).
  */
+SPILL_API
 enum spill_status spill_pool_f64_dispatch(struct spill_pool_f64 *pool,
                                           const void *args)
 SPILL_NOEXCEPT;
@@ -4694,7 +5313,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Runs a round with `args` and waits for it: dispatch, then join (`args`
@@ -4705,7 +5324,10 @@ enum spill_status spill_pool_f64_join(struct spill_pool_f64 *pool) SPILL_NOEXCEP
  * `pool` is NULL or a live pool; `args` is valid for the call (may be
  * NULL).
  */
-enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *args) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool,
+                                     const void *args)
+SPILL_NOEXCEPT;
 
 /**
  * Fan-in: takes every batch the workers published (without waiting for a
@@ -4721,6 +5343,7 @@ enum spill_status spill_pool_f64_run(struct spill_pool_f64 *pool, const void *ar
  * `pool` and `collector` are NULL or live; `out_collected` is NULL or
  * writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_collect(struct spill_pool_f64 *pool,
                                          struct spill_collector_f64 *collector,
                                          size_t *out_collected)
@@ -4743,6 +5366,7 @@ SPILL_NOEXCEPT;
  * collector pointers (each NULL or live), whose spouts may be called from
  * the merger threads; `out_collected` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_pool_f64_merge(struct spill_pool_f64 *pool,
                                        struct spill_collector_f64 *const *collectors,
                                        size_t mergers,
@@ -4756,7 +5380,7 @@ SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * The capacity of each worker's ring (0 for NULL).
@@ -4765,7 +5389,7 @@ size_t spill_pool_f64_workers(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
  *
  * `pool` is NULL or a live pool.
  */
-size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
+SPILL_API size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * How many evicted items the overflow spout refused while workers folded
@@ -4776,21 +5400,26 @@ size_t spill_pool_f64_capacity(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT
  *
  * `pool` is NULL or a live pool.
  */
-uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
+SPILL_API uint64_t spill_pool_f64_spout_failures(const struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Frees the pool: waits for the round in flight, stops and joins every
- * thread, and drops the rings, whose items (uncollected batches included)
- * go to the overflow spout. NULL does nothing.
+ * thread, then hands each worker ring's items (uncollected batches
+ * included) to the overflow spout as spill_ring_f64_free() does (at
+ * most two batches per ring, stopping at a refusal, then the spout's
+ * flush once per ring; refused items are lost). NULL does nothing.
  *
- * Returns SPILL_WORKER_PANICKED when the last round failed (freed
- * anyway); SPILL_BUSY from a work function (not freed).
+ * Returns SPILL_OK; SPILL_WORKER_PANICKED when the last round failed;
+ * SPILL_SPOUT_FAILED when the overflow spout refused a batch or its flush
+ * failed (the pool is freed in both cases; the first failure is the one
+ * reported); SPILL_BUSY from a work function (not freed);
+ * SPILL_INVALID_ARGUMENT for a freed pool. The pool's thread.
  *
  * # Safety
  *
  * `pool` is NULL or a live pool, not used again once freed.
  */
-enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
+SPILL_API enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEPT;
 
 /**
  * Creates a collector that forwards batches to `out` as they come (or,
@@ -4807,6 +5436,7 @@ enum spill_status spill_pool_f64_free(struct spill_pool_f64 *pool) SPILL_NOEXCEP
  *
  * `out` is NULL or a valid spout; `out_collector` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f64_create(const struct spill_spout *out,
                                              bool sequenced,
                                              struct spill_collector_f64 **out_collector)
@@ -4820,6 +5450,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_f64 *spill_collector_f64_unordered(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4831,6 +5462,7 @@ SPILL_NOEXCEPT;
  *
  * `out` is NULL or a valid spout.
  */
+SPILL_API
 struct spill_collector_f64 *spill_collector_f64_sequenced(const struct spill_spout *out)
 SPILL_NOEXCEPT;
 
@@ -4844,7 +5476,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live.
  */
-size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector) SPILL_NOEXCEPT;
+SPILL_API
+size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector)
+SPILL_NOEXCEPT;
 
 /**
  * Sends everything the collector holds to its spout now (a refused batch
@@ -4862,6 +5496,7 @@ size_t spill_collector_f64_pending(const struct spill_collector_f64 *collector) 
  *
  * `collector` is NULL or live; `out_sent` is NULL or writable.
  */
+SPILL_API
 enum spill_status spill_collector_f64_release(struct spill_collector_f64 *collector,
                                               size_t *out_sent)
 SPILL_NOEXCEPT;
@@ -4878,7 +5513,9 @@ SPILL_NOEXCEPT;
  *
  * `collector` is NULL or live, not used again once freed.
  */
-enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector) SPILL_NOEXCEPT;
+SPILL_API
+enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector)
+SPILL_NOEXCEPT;
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,7 +6,10 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO_ROOT
 
-log() { printf '\n==> %s\n' "$*"; }
+# Seconds since the first script of this run started, in every log line.
+SPILL_RUN_START="${SPILL_RUN_START:-$(date +%s)}"
+export SPILL_RUN_START
+log() { printf '\n==> [%ds] %s\n' "$(( $(date +%s) - SPILL_RUN_START ))" "$*"; }
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -4,7 +4,9 @@
 #   suite through the cc crate), every Rust example, the no_std builds, Miri on
 #   the core, the CMake build with ctest (C tests, C/C++ examples, header and
 #   install tests), the C suite under AddressSanitizer/UBSan, and the
-#   threaded C tests under ThreadSanitizer, helgrind and drd.
+#   threaded C tests under ThreadSanitizer, helgrind and drd, valgrind memcheck
+#   on every C test and example, the packaging checks, and the Windows
+#   (MinGW-w64 + Wine) and aarch64 (qemu-user) cross builds with their tests.
 #
 # SPILL_SKIP_MIRI=1 or SPILL_SKIP_SANITIZERS=1 skip the two slowest stages.
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +26,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 log "cargo test --workspace --all-features"
 cargo test --workspace --all-features
+
+"$REPO_ROOT/scripts/ci_rust_api.sh"
+"$REPO_ROOT/scripts/ci_abi.sh"
 
 log "Rust examples"
 for ex in spill_ring mpsc backpressure worker_pool fan_in sequenced mergers pipeline tiered; do
@@ -54,11 +59,17 @@ ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
 log "the C benchmark program runs (--quick: a few milliseconds, figures not meaningful)"
 "$BUILD/benches_c/bench_abi" --quick >/dev/null
 
+"$REPO_ROOT/scripts/ci_packaging.sh"
+"$REPO_ROOT/scripts/ci_windows.sh"
+"$REPO_ROOT/scripts/ci_aarch64.sh"
+"$REPO_ROOT/scripts/ci_loom.sh"
 "$REPO_ROOT/scripts/ci_cpp.sh" # the C++ header: GCC and Clang, C++17/20, with/without exceptions
 
 if [ "${SPILL_SKIP_SANITIZERS:-0}" != 1 ]; then
     log "sanitizers"
     "$REPO_ROOT/cmake/run_sanitizers.sh"
 fi
+
+"$REPO_ROOT/scripts/ci_fuzz.sh"
 
 log "all tests passed"

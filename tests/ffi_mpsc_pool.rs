@@ -598,3 +598,51 @@ fn another_family_pools_and_mpsc() {
         expect(spill_mpsc_f32_free(mpsc), SPILL_OK);
     }
 }
+
+unsafe extern "C" fn failing_flush(_ctx: *mut c_void) -> c_int {
+    1
+}
+
+/// A pool's free hands what its worker rings still hold to the overflow
+/// spout by the rule of every free, and reports a failed flush.
+#[test]
+fn pool_free_hands_the_rings_on_and_reports_a_failed_flush() {
+    let ctx = WorkCtx::default();
+    let overflow = SharedRecorder::default();
+    let mut spout = overflow.spout();
+    spout.flush = Some(failing_flush);
+    // SAFETY: valid pointers; the pool is freed once.
+    unsafe {
+        let mut pool = null_mut();
+        expect(
+            spill_pool_u64_create(
+                2,
+                8,
+                Some(work),
+                (&ctx as *const WorkCtx).cast_mut().cast(),
+                &spout,
+                &mut pool,
+            ),
+            SPILL_OK,
+        );
+        let round = Round {
+            round: 1,
+            count: 3,
+            fail_worker: NO_FAIL,
+        };
+        expect(
+            spill_pool_u64_run(pool, (&round as *const Round).cast()),
+            SPILL_OK,
+        );
+        // Nothing was collected: the six items are still in the rings.
+        expect(spill_pool_u64_free(pool), SPILL_SPOUT_FAILED);
+    }
+    assert!(last_error().contains("flush"), "{}", last_error());
+    let mut items = overflow.items();
+    items.sort_unstable();
+    let mut expected: Vec<u64> = (0..2)
+        .flat_map(|w| (0..3).map(move |i| encode(1, w, i)))
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(items, expected);
+}

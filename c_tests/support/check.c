@@ -5,6 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#if defined(_WIN32)
+#include <io.h>
+#include <malloc.h>
+#else
+#include <unistd.h>
+#endif
+
 const char *check_context = NULL;
 
 void check_fail(const char *file, int line, const char *expr, const char *fmt, ...) {
@@ -39,4 +46,42 @@ const char *check_tmpdir(void) {
     if (dir == NULL || dir[0] == '\0') dir = getenv("TMPDIR");
     if (dir == NULL || dir[0] == '\0') dir = "/tmp";
     return dir;
+}
+
+void check_temp_file(char *path, size_t size) {
+    CHECK(snprintf(path, size, "%s/spill_file_XXXXXX", check_tmpdir()) < (int)size);
+#if defined(_WIN32)
+    {
+        FILE *file;
+        CHECK_EQ(_mktemp_s(path, size), 0);
+        file = fopen(path, "wb");
+        CHECK(file != NULL);
+        CHECK_EQ(fclose(file), 0);
+    }
+#else
+    {
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        CHECK_EQ(close(fd), 0);
+    }
+#endif
+}
+
+void *check_aligned_alloc(size_t align, size_t size) {
+    void *mem = NULL;
+#if defined(_WIN32)
+    mem = _aligned_malloc(size, align);
+    CHECK(mem != NULL);
+#else
+    CHECK_EQ(posix_memalign(&mem, align, size), 0);
+#endif
+    return mem;
+}
+
+void check_aligned_free(void *mem) {
+#if defined(_WIN32)
+    _aligned_free(mem);
+#else
+    free(mem);
+#endif
 }

@@ -26,10 +26,18 @@ struct check_case {
 /** Extra words for failure reports (such as the ring family under test); may be NULL. */
 extern const char *check_context;
 
+/* MinGW checks printf formats against msvcrt's unless told they are C99's
+ * (the tests build with __USE_MINGW_ANSI_STDIO=1). */
+#if defined(__MINGW32__)
+#define CHECK_PRINTF_FORMAT gnu_printf
+#else
+#define CHECK_PRINTF_FORMAT printf
+#endif
+
 /** Prints a failure report (printf-style detail) and exits with status 1. */
 void check_fail(const char *file, int line, const char *expr, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((noreturn, format(printf, 4, 5)))
+    __attribute__((noreturn, format(CHECK_PRINTF_FORMAT, 4, 5)))
 #endif
     ;
 
@@ -41,6 +49,15 @@ int check_run(const struct check_case *cases, size_t count);
  * $TMPDIR, else /tmp.
  */
 const char *check_tmpdir(void);
+
+/** Creates an empty file of a new name in check_tmpdir(); writes its path to `path`. */
+void check_temp_file(char *path, size_t size);
+
+/** `size` bytes aligned to `align` (a power of two), or a failed check; free with check_aligned_free(). */
+void *check_aligned_alloc(size_t align, size_t size);
+
+/** Frees memory from check_aligned_alloc() (NULL is allowed). */
+void check_aligned_free(void *mem);
 
 /** Fails unless `cond` holds. */
 #define CHECK(cond)                                                                                \

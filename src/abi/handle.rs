@@ -186,6 +186,25 @@ pub(crate) unsafe fn idle<'a, F: Opaque>(this: *mut F) -> Option<&'a mut F::Payl
     Some(unsafe { &mut (*handle).payload })
 }
 
+/// Runs `f` with the handle marked active and no borrow of its payload
+/// held: for a fast path that calls a spout with plain data it copied out
+/// (a spout calling back into the handle gets `SPILL_BUSY` for mutating
+/// calls, and read-only calls borrow the payload shared).
+///
+/// # Safety
+///
+/// `this` is a live, idle handle (as [`idle`] just found it), and no
+/// borrow of its payload is used while `f` runs.
+#[inline(always)]
+pub(crate) unsafe fn with_active<F: Opaque, R>(this: *mut F, f: impl FnOnce() -> R) -> R {
+    // SAFETY: the caller's contract: `this` points to a live handle.
+    let handle = unsafe { F::project(this) };
+    // SAFETY: a field borrow of a live handle; idle, so not active yet.
+    let _active = Active(unsafe { &(*handle).active });
+    _active.0.set(true);
+    f()
+}
+
 #[cold]
 #[inline(never)]
 fn not_live(what: &str) -> Error {

@@ -78,6 +78,15 @@ impl Out<usize> {
     }
 }
 
+/// Refuses an out-pointer a call requires but checks late (after its
+/// handle), having zeroed it early with [`Out::count`].
+pub(crate) fn require<T>(out: &Option<Out<T>>, what: &str) -> Result<(), Error> {
+    match out {
+        Some(_) => Ok(()),
+        None => Err(Error::null(what)),
+    }
+}
+
 /// Writes `value` through an optional out-pointer.
 pub(crate) fn write_opt<T>(out: &Option<Out<T>>, value: T) {
     if let Some(out) = out {

@@ -431,9 +431,7 @@ pub unsafe extern "C" fn spill_ring_bytes_pop_bulk(
         // SAFETY: the caller's contract (`out` for the ring's element size).
         let done = unsafe {
             handle::enter(ring, |r| {
-                if popped.is_none() {
-                    return Err(Error::null("out_popped"));
-                }
+                ptr_args::require(&popped, "out_popped")?;
                 Ok(r.pop_bulk(elements_mut(out, max, r.elem_size(), "out")?))
             })?
         };

@@ -26,6 +26,9 @@ use crate::abi::status::spill_status;
 pub type spill_send_fn =
     Option<unsafe extern "C" fn(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int>;
 
+/// A spout's send function, when it has one.
+pub(crate) type SendFn = unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int;
+
 /// Makes what the spout received durable or visible downstream; return 0 on
 /// success, nonzero on failure. Must not unwind.
 pub type spill_flush_fn = Option<unsafe extern "C" fn(ctx: *mut c_void) -> c_int>;
@@ -160,10 +163,7 @@ impl CSpout {
 
     /// The `ctx` of this spout when its send function is `send` (a spout
     /// the library made to feed one of its own rings), else `None`.
-    pub(crate) fn feeds(
-        &self,
-        send: unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int,
-    ) -> Option<*mut c_void> {
+    pub(crate) fn feeds(&self, send: SendFn) -> Option<*mut c_void> {
         let raw = self.raw?;
         (raw.send? as usize == send as usize).then_some(raw.ctx)
     }

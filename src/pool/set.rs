@@ -19,6 +19,7 @@ use crate::abi::lifecycle;
 use crate::abi::limits::{check_count, SPILL_POOL_MAX_WORKERS};
 use crate::abi::ptr_args::{self, write_opt, Out};
 use crate::abi::status::spill_status;
+use crate::c_spout::transfer;
 use crate::c_spout::{spill_spout, CSpout, SharedSpout};
 use crate::ring::payload::{LentRing, ValueFamily, ValueRing};
 
@@ -115,18 +116,34 @@ impl<F: ValueFamily> Work<F> {
 }
 
 /// What a pool handle holds. The pool comes first: dropping it joins the
-/// threads before the ring handles they use go.
+/// threads before the ring handles they use go. It is `None` once the
+/// handle was released (the pool was shut down by its free).
 pub(crate) struct PoolSet<F: ValueFamily> {
-    pool: RefCell<WorkerPool<F::Elem, ArgsPtr, SharedSpout>>,
+    pool: RefCell<Option<WorkerPool<F::Elem, ArgsPtr, SharedSpout>>>,
     _rings: HandleArray<F>,
 }
 
 impl<F: ValueFamily> Release for PoolSet<F> {
-    /// Waits for the round in flight and reports its failures; dropping the
-    /// pool then stops the threads and flushes every ring to the overflow
-    /// spout.
+    /// Waits for the round in flight (its failures are reported first),
+    /// stops the threads, and hands every worker ring's items to the
+    /// overflow spout by the rule of every free
+    /// ([`transfer::release`]): a refusal or a failed flush is reported.
     fn release(&self) -> Result<(), Error> {
-        self.pool.borrow_mut().join().map_err(worker_failed)
+        let Some(mut pool) = self.pool.borrow_mut().take() else {
+            return Ok(());
+        };
+        let joined = pool.join().map_err(worker_failed);
+        let mut released = Ok(());
+        for mut producer in pool.into_consumer().into_producers() {
+            let ring = producer.ring_mut();
+            let spout = ring.spout().0;
+            let result = transfer::release(&*ring, spout);
+            *ring.spout_mut() = SharedSpout(CSpout::DROP);
+            if released.is_ok() {
+                released = result;
+            }
+        }
+        joined.and(released)
     }
 }
 
@@ -200,7 +217,7 @@ where
             })
             .map_err(pool_error)?;
         lifecycle::allocate::<P>(PoolSet {
-            pool: RefCell::new(pool),
+            pool: RefCell::new(Some(pool)),
             _rings: rings,
         })
     })
@@ -239,7 +256,12 @@ where
     P: Opaque<Payload = PoolSet<F>>,
 {
     // SAFETY: the caller's contract.
-    unsafe { handle::enter(pool, |set| f(&mut set.pool.borrow_mut())) }
+    unsafe {
+        handle::enter(pool, |set| match set.pool.borrow_mut().as_mut() {
+            Some(pool) => f(pool),
+            None => Err(Error::invalid("the pool was shut down".to_owned())),
+        })
+    }
 }
 
 /// `spill_pool_FAM_dispatch`.

@@ -22,7 +22,8 @@ pub(crate) mod ops;
 pub(crate) mod payload;
 
 use crate::abi::status::spill_status;
-use payload::{FeedFn, ValueFamily, ValuePlan, ValueRing};
+use crate::c_spout::SendFn;
+use payload::{ValueFamily, ValuePlan, ValueRing};
 
 /// The exported functions of one by-value family, for Rust code that is
 /// generic over families (the crate's own tests, or Rust code driving C

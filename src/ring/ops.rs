@@ -3,6 +3,7 @@
 //! type: each resolves its handle once, then calls the core ring. The
 //! exports in `family.rs.in` are one-line calls into here.
 
+use core::cell::Cell;
 use core::ffi::{c_int, c_void};
 
 use spill_ring_core::{Ring, RingInfo, Storage};
@@ -25,12 +26,62 @@ use crate::c_spout::{self, spill_spout, CSpout, SpoutRefused};
 /// `ring` is NULL or a live handle of `F`.
 #[inline(always)]
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+    // Set when the fast path found the handle live and idle, and its ring
+    // (its own, or lent exclusively) full with a C spout to evict to.
+    let evicting = Cell::new(false);
     let fast = |p: &mut ValueRing<F::Elem>| {
         let drops = p.spout.drops();
-        on_exclusive_ring!(p, r => push_without_spout(r, || item, drops), else false)
+        on_exclusive_ring!(p, r => {
+            let done = push_without_spout(r, || item, drops);
+            evicting.set(!done);
+            done
+        }, else false)
+    };
+    let slow = || {
+        if evicting.get() {
+            // SAFETY: what the fast path just found (see `evicting`).
+            unsafe { push_evicting(ring, item) }
+        } else {
+            // SAFETY: the caller's contract.
+            unsafe { push_checked(ring, item, true) }
+        }
     };
     // SAFETY: the caller's contract; the fast push calls no spout.
-    unsafe { entry::idle_or_checked(ring, fast, || push_checked(ring, item, true)) }
+    unsafe { entry::idle_or_checked(ring, fast, slow) }
+}
+
+/// Hands the oldest item of a full ring to its C spout (a copy, with the
+/// handle marked active and nothing borrowing the payload: the spout may
+/// call back into the ring, where mutating calls are refused and reads see
+/// the ring as it is, the oldest item still in it); if the spout takes it,
+/// evicts it in place and pushes `item`. `extern "C"`: see
+/// [`entry::idle_or_checked`].
+///
+/// # Safety
+///
+/// `ring` is a live, idle handle whose ring is its own or lent exclusively,
+/// full, with a spout that does not drop (as [`push`]'s fast path found).
+#[inline(never)]
+unsafe extern "C" fn push_evicting<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
+    entry::status(|| {
+        // SAFETY: the caller's contract; no spout is called while `p` lives.
+        let p = unsafe { handle::idle(ring) }.expect("push found the handle idle");
+        let spout = p.spout;
+        let oldest = on_exclusive_ring!(p, r => r.peek().copied(), else None)
+            .expect("push found the ring full");
+        let send = || {
+            // SAFETY: one item of the ring's type, on this stack frame.
+            unsafe { spout.send_raw(core::ptr::addr_of!(oldest).cast(), 1) }
+        };
+        // SAFETY: live and idle (the caller's contract); `p` is not used.
+        unsafe { handle::with_active(ring, send) }?;
+        // The spout took the oldest item and the ring did not change while
+        // it ran (a free from inside it was refused): evict it in place.
+        // SAFETY: the caller's contract; no spout is called while `p` lives.
+        let p = unsafe { handle::idle(ring) }.expect("the handle outlives its spout call");
+        on_exclusive_ring!(p, r => { let _ = r.push_overwrite(item); }, else unreachable!());
+        Ok(())
+    })
 }
 
 /// [`push`] (`evict`) or [`try_push`] the checked way: evicts to a C
@@ -162,9 +213,7 @@ pub(crate) unsafe fn pop_bulk<F: ValueFamily>(
         // SAFETY: the caller's contract.
         let done = unsafe {
             handle::enter(ring, |p| {
-                if popped.is_none() {
-                    return Err(Error::null("out_popped"));
-                }
+                ptr_args::require(&popped, "out_popped")?;
                 let out = ptr_args::slice_mut(out, max, "out")?;
                 Ok(on_ring!(p, r => pop_items(r, out)))
             })?

@@ -3,7 +3,6 @@
 //! keeps those rings; the handle points at one).
 
 use core::cell::Cell;
-use core::ffi::{c_int, c_void};
 use core::ptr::NonNull;
 
 use spill_ring_core::{check_capacity, HeapRing, RawRing, RawStorage, Ring};
@@ -11,7 +10,7 @@ use spill_ring_core::{check_capacity, HeapRing, RawRing, RawStorage, Ring};
 use crate::abi::block::BlockLayout;
 use crate::abi::handle::{self, Opaque, Owner, Release};
 use crate::abi::last_error::Error;
-use crate::c_spout::{CSpout, SharedSpout};
+use crate::c_spout::{CSpout, SendFn, SharedSpout};
 
 /// A ring the core owns (an MPSC producer's, a pool worker's) whose items
 /// evict into a spout several threads share.
@@ -142,11 +141,8 @@ pub(crate) trait ValueFamily: Opaque<Payload = ValueRing<Self::Elem>> + 'static 
     /// The element type.
     type Elem: Copy + Send + 'static;
     /// The send function of the family's `as_spout`.
-    const FEED: FeedFn;
+    const FEED: SendFn;
 }
-
-/// A spout's send function, as the library's own feeding spouts have it.
-pub(crate) type FeedFn = unsafe extern "C" fn(*mut c_void, *const c_void, usize) -> c_int;
 
 /// Where a by-value ring's parts go in its block.
 pub(crate) struct ValuePlan {

@@ -37,6 +37,33 @@ impl fmt::Display for CapacityError {
 
 impl core::error::Error for CapacityError {}
 
+/// `$n`, a capacity given as a const parameter of the type `$ty`, once it is
+/// known to be valid; otherwise the build fails with an error naming `$ty`
+/// and the rule.
+///
+/// The check runs when the constant is evaluated, which happens when a
+/// function that uses it is instantiated: `cargo build` reports it, with a
+/// note pointing at the call that instantiated it, but `cargo check` and
+/// rust-analyzer do not (Rust has no stable way to bound a const parameter
+/// in a type's signature). Every public constructor of such a type uses the
+/// constant directly, so that note points at the caller's line.
+macro_rules! const_capacity {
+    ($n:expr, $ty:literal) => {{
+        assert!(
+            $crate::capacity::check_capacity($n).is_ok(),
+            concat!(
+                "bad capacity in `",
+                $ty,
+                "`: N must be a power of two, greater than zero and at most \
+                 MAX_CAPACITY (1,048,576); the note `the above error was \
+                 encountered while instantiating` below points at the call"
+            )
+        );
+        $n
+    }};
+}
+pub(crate) use const_capacity;
+
 /// Checks that `capacity` is a power of two, greater than zero and at most
 /// [`MAX_CAPACITY`].
 pub const fn check_capacity(capacity: usize) -> Result<(), CapacityError> {

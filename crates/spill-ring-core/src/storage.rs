@@ -5,13 +5,12 @@
 //! written; the storage never drops the items in it (the ring does).
 
 use core::cell::UnsafeCell;
+use core::fmt;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
-use crate::capacity::check_capacity;
-#[cfg(feature = "alloc")]
-use crate::capacity::CapacityError;
+use crate::capacity::{check_capacity, const_capacity, CapacityError};
 
 /// A block of slots for a ring.
 ///
@@ -22,6 +21,8 @@ use crate::capacity::CapacityError;
 /// and exclusively owned by this storage for as long as it lives, that may be
 /// read and written through `&self`, and that `capacity()` is a power of two
 /// no greater than [`MAX_CAPACITY`](crate::MAX_CAPACITY) and never changes.
+/// `capacity` and `slots` must also be safe to call from several threads at
+/// once (they only read), so that a ring's owning iterators can be shared.
 pub unsafe trait Storage<T> {
     /// The number of slots; a power of two.
     fn capacity(&self) -> usize;
@@ -47,7 +48,8 @@ type Writable<T> = PhantomData<*mut T>;
 /// constant.
 ///
 /// `N` must be a power of two, greater than zero and at most
-/// [`MAX_CAPACITY`](crate::MAX_CAPACITY); anything else fails to build:
+/// [`MAX_CAPACITY`](crate::MAX_CAPACITY); anything else fails to build
+/// (`cargo build`, not `cargo check`: see [`SpillRing`](crate::SpillRing)):
 ///
 /// ```compile_fail,E0080
 /// let ring: spill_ring_core::SpillRing<u8, 3> = spill_ring_core::SpillRing::new();
@@ -70,19 +72,34 @@ pub struct Inline<T, const N: usize> {
 }
 
 impl<T, const N: usize> Inline<T, N> {
-    /// Fails the build when `N` is not a valid capacity.
-    const VALID: () = assert!(
-        check_capacity(N).is_ok(),
-        "ring capacity must be a power of two, greater than zero and at most 1,048,576"
-    );
+    /// `N`; the build fails when it is not a valid capacity.
+    const CAPACITY: usize = const_capacity!(N, "Inline<T, N>");
 
     /// Creates `N` empty slots.
     pub const fn new() -> Self {
-        #[allow(clippy::let_unit_value)]
-        let () = Self::VALID;
+        let _: usize = Self::CAPACITY;
+        // SAFETY: `N` was just vetted.
+        unsafe { Self::vetted() }
+    }
+
+    /// Creates `N` empty slots, for a caller that has vetted `N` under the
+    /// name of its own type (so that a bad capacity is reported once, under
+    /// that name).
+    ///
+    /// # Safety
+    ///
+    /// The caller must have evaluated a [`const_capacity!`] constant of `N`.
+    pub(crate) const unsafe fn vetted() -> Self {
         Inline {
             slots: UnsafeCell::new([const { MaybeUninit::uninit() }; N]),
         }
+    }
+}
+
+/// Shows the capacity; the slots' contents belong to the ring.
+impl<T, const N: usize> fmt::Debug for Inline<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inline").field("capacity", &N).finish()
     }
 }
 
@@ -93,8 +110,8 @@ impl<T, const N: usize> Default for Inline<T, N> {
 }
 
 // SAFETY: `slots` is an array of `N` slots owned by `self`, writable through
-// the `UnsafeCell`; `N` was checked at compile time in `new`, the only
-// constructor.
+// the `UnsafeCell`; `N` was checked at compile time by `new`, or by the
+// callers of `vetted`, the only constructors.
 unsafe impl<T, const N: usize> Storage<T> for Inline<T, N> {
     #[inline(always)]
     fn capacity(&self) -> usize {
@@ -139,6 +156,17 @@ impl<T> HeapStorage<T> {
     }
 }
 
+/// Shows the capacity and the address of the slots.
+#[cfg(feature = "alloc")]
+impl<T> fmt::Debug for HeapStorage<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeapStorage")
+            .field("capacity", &self.raw.capacity)
+            .field("slots", &self.raw.slots)
+            .finish()
+    }
+}
+
 #[cfg(feature = "alloc")]
 impl<T> Drop for HeapStorage<T> {
     fn drop(&mut self) {
@@ -179,19 +207,23 @@ pub struct RawStorage<T> {
 impl<T> RawStorage<T> {
     /// Uses the `capacity` slots at `slots`.
     ///
-    /// Returns `None` when `capacity` is not a valid ring capacity (a power
-    /// of two, greater than zero, at most [`MAX_CAPACITY`](crate::MAX_CAPACITY)).
+    /// Refuses, saying why, a `capacity` that is not a valid ring capacity
+    /// (a power of two, greater than zero, at most
+    /// [`MAX_CAPACITY`](crate::MAX_CAPACITY)).
     ///
     /// # Safety
     ///
     /// `slots` must be aligned for `T` and point to `capacity` slots of `T`
     /// that stay valid, and are accessed only through this storage, until it
     /// is dropped.
-    pub unsafe fn from_raw_parts(slots: NonNull<T>, capacity: usize) -> Option<Self> {
-        check_capacity(capacity).ok()?;
+    pub unsafe fn from_raw_parts(
+        slots: NonNull<T>,
+        capacity: usize,
+    ) -> Result<Self, CapacityError> {
+        check_capacity(capacity)?;
         // SAFETY: the capacity was just checked; our caller upholds the
         // rest of the contract.
-        Some(unsafe { Self::from_checked_parts(slots, capacity) })
+        Ok(unsafe { Self::from_checked_parts(slots, capacity) })
     }
 
     /// Uses the `capacity` slots at `slots`, without checking `capacity`.
@@ -206,6 +238,16 @@ impl<T> RawStorage<T> {
             capacity,
             _writable: PhantomData,
         }
+    }
+}
+
+/// Shows the capacity and the address of the slots.
+impl<T> fmt::Debug for RawStorage<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawStorage")
+            .field("capacity", &self.capacity)
+            .field("slots", &self.slots)
+            .finish()
     }
 }
 
@@ -276,11 +318,16 @@ mod tests {
     fn raw_storage_refuses_bad_capacities() {
         let mut memory = [MaybeUninit::<u32>::uninit(); 8];
         let slots = NonNull::new(memory.as_mut_ptr().cast::<u32>()).unwrap();
-        for bad in [0, 3, 6, MAX_CAPACITY * 2] {
+        for (bad, why) in [
+            (0, CapacityError::Zero),
+            (3, CapacityError::NotPowerOfTwo(3)),
+            (6, CapacityError::NotPowerOfTwo(6)),
+            (MAX_CAPACITY * 2, CapacityError::TooLarge(MAX_CAPACITY * 2)),
+        ] {
             // SAFETY: the pointer is valid for 8 slots; the bad capacities
             // are refused before any use.
             let refused = unsafe { RawStorage::from_raw_parts(slots, bad) };
-            assert!(refused.is_none(), "{bad}");
+            assert_eq!(refused.err(), Some(why), "{bad}");
         }
         // SAFETY: `memory` holds 8 aligned slots and outlives the storage.
         let storage = unsafe { RawStorage::from_raw_parts(slots, 8) }.unwrap();

@@ -7,6 +7,7 @@
 mod ring_support;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
 
 use ring_support::{ids, DropLog, Failure, ScriptedSpout, Tracked};
 use spill_ring_core::{DropSpout, HeapRing, Ring, SpillRing, Spout, Storage};
@@ -404,5 +405,22 @@ fn a_clone_panicking_inside_a_ring_as_a_spout_leaves_it_consistent() {
     fill(&ring, &drops, 1..3);
     assert_eq!(contents(&mut ring), [0, 10, 1, 2]);
     drop((batch, ring));
+    drops.assert_all_dropped_once();
+}
+
+#[test]
+fn into_spout_frees_everything_when_an_item_panics_after_the_spout_refused() {
+    let drops = DropLog::new();
+    let (spout, log) = ScriptedSpout::new();
+    let ring: HeapRing<Tracked, _> = HeapRing::with_capacity_and_spout(4, spout).unwrap();
+    ring.push(drops.item(0)).unwrap();
+    ring.push(drops.panicking_item(1)).unwrap();
+    fill(&ring, &drops, 2..4);
+    log.borrow_mut().budget = Some(0);
+    assert!(catch_unwind(AssertUnwindSafe(move || ring.into_spout())).is_err());
+    // The spout refused item 0 (and kept it); the ring, its spout and its
+    // heap slots are gone, and every item was dropped once.
+    assert_eq!(Rc::strong_count(&log), 1, "the spout was leaked");
+    drop(log);
     drops.assert_all_dropped_once();
 }

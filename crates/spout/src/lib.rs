@@ -13,18 +13,19 @@
 //! | | no features | `alloc` | `std` (default) |
 //! |---|---|---|---|
 //! | [`Spout`], [`DropSpout`], [`FnSpout`], [`FnFlushSpout`] | yes | yes | yes |
-//! | [`CollectSpout`], [`BatchSpout`], [`ReduceSpout`], [`SequencedSpout`] | — | yes | yes |
-//! | [`ProducerSpout`] (needs pointer-sized atomics) | — | yes | yes |
-//! | [`ChannelSpout`], [`SyncChannelSpout`], `Arc<Mutex<S>>` / `&Mutex<S>` as a spout | — | — | yes |
-//! | [`WriteSpout`], [`RecordWriter`], [`RecordReader`], [`read_records`] (the disk tier) | — | — | yes |
+//! | [`ToBytes`], [`FromBytes`], [`ByteSerializer`] (into a fixed buffer; into a `Vec` with `alloc`) | yes | yes | yes |
+//! | `CollectSpout`, `BatchSpout`, `ReduceSpout`, `SequencedSpout` | — | yes | yes |
+//! | `ProducerSpout` (needs pointer-sized atomics) | — | yes | yes |
+//! | `ChannelSpout`, `SyncChannelSpout`, `Arc<Mutex<S>>` / `&Mutex<S>` as a spout | — | — | yes |
+//! | `WriteSpout`, `RecordWriter`, `RecordReader`, `read_records`, `read_typed_records` (the disk tier) | — | — | yes |
 //!
 //! `std` implies `alloc`.
 //!
 //! # Composing spouts
 //!
-//! Spouts wrap spouts: a ring can evict into a [`BatchSpout`] that hands
-//! whole batches to a [`SyncChannelSpout`], whose receiver writes them to a
-//! file through a [`WriteSpout`]. Every wrapper forwards
+//! Spouts wrap spouts: a ring can evict into a `BatchSpout` that hands
+//! whole batches to a `SyncChannelSpout`, whose receiver writes them to a
+//! file through a `WriteSpout`. Every wrapper forwards
 //! [`flush`](Spout::flush) to what it wraps.
 //!
 //! ```
@@ -38,15 +39,19 @@
 //! # }
 //! ```
 #![cfg_attr(not(feature = "std"), no_std)]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
 mod basic;
+mod byte_codec;
+mod byte_serializer;
 mod spout_trait;
 
 pub use basic::{DropSpout, FnFlushSpout, FnSpout};
+pub use byte_codec::{BytesError, FromBytes, ToBytes};
+pub use byte_serializer::{ByteBuffer, ByteSerializer};
 pub use spout_trait::Spout;
 
 #[cfg(feature = "alloc")]
@@ -94,11 +99,13 @@ pub use record_format::{
     RECORD_FORMAT_VERSION, RECORD_HEADER_LEN, RECORD_MAGIC,
 };
 #[cfg(feature = "std")]
-pub use record_reader::{read_records, RecordReader, Records};
+pub use record_reader::{
+    read_records, read_typed_records, FromBytesDecoder, RecordReader, Records, TypedRecords,
+};
 #[cfg(feature = "std")]
 pub use record_writer::RecordWriter;
 #[cfg(feature = "std")]
-pub use write::WriteSpout;
+pub use write::{ToBytesEncoder, WriteSpout};
 
 #[cfg(test)]
 mod test_support;

@@ -5,6 +5,7 @@ use std::fmt;
 use std::io::{self, ErrorKind, Read};
 
 use crate::record_format::{expect_record_size, read_full, read_record_header, RecordFormatError};
+use crate::{BytesError, FromBytes};
 
 /// How many bytes [`Records`] reads at a time (at least one record).
 const READ_CHUNK: usize = 64 * 1024;
@@ -169,6 +170,33 @@ where
     F: FnMut(&[u8]) -> T,
 {
     Ok(RecordReader::new(reader, record_size)?.records(decode))
+}
+
+/// The decoder of a typed record file: the item's [`FromBytes`] decoding.
+pub type FromBytesDecoder<T> = fn(&[u8]) -> Result<T, BytesError>;
+
+/// The items of a typed record file, oldest first: see
+/// [`read_typed_records`].
+pub type TypedRecords<R, T> = core::iter::Map<
+    Records<R, FromBytesDecoder<T>>,
+    fn(io::Result<Result<T, BytesError>>) -> io::Result<T>,
+>;
+
+/// A decoded record, or the io error that stands for a record that is not
+/// a value of its type (kind `InvalidData`).
+fn decoded<T>(record: io::Result<Result<T, BytesError>>) -> io::Result<T> {
+    record?.map_err(|e| io::Error::new(ErrorKind::InvalidData, e))
+}
+
+/// Reads back a record file of `T` items, as
+/// [`WriteSpout::typed_records`](crate::WriteSpout::typed_records) wrote
+/// it: the header must declare records of `T::SIZE` bytes, and each record
+/// is decoded by [`FromBytes`]. A record that is not a valid `T` is an
+/// error of kind `InvalidData`, after which the iterator goes on.
+pub fn read_typed_records<R: Read, T: FromBytes>(reader: R) -> io::Result<TypedRecords<R, T>> {
+    let decode: FromBytesDecoder<T> = T::from_bytes;
+    let decoded: fn(io::Result<Result<T, BytesError>>) -> io::Result<T> = decoded;
+    Ok(read_records(reader, T::SIZE, decode)?.map(decoded))
 }
 
 /// The decoded records of a record file, oldest first: see [`read_records`].
@@ -346,5 +374,42 @@ mod tests {
             "device gone"
         );
         assert!(records.next().is_none());
+    }
+
+    #[test]
+    fn typed_records_round_trip_and_report_invalid_values() {
+        use crate::{Spout, WriteSpout};
+        let mut file = Vec::new();
+        let mut tier = WriteSpout::typed_records(&mut file).unwrap();
+        tier.send_all([[1u64, 2], [3, 4]]).unwrap();
+        drop(tier);
+        let items: Vec<[u64; 2]> = read_typed_records(file.as_slice())
+            .unwrap()
+            .collect::<io::Result<_>>()
+            .unwrap();
+        assert_eq!(items, [[1, 2], [3, 4]]);
+
+        // Records of 16 bytes are not records of `u32`.
+        let err = read_typed_records::<_, u32>(file.as_slice()).unwrap_err();
+        assert!(matches!(
+            format_error(&err),
+            RecordFormatError::RecordSizeMismatch {
+                expected: 4,
+                found: 16
+            }
+        ));
+
+        // A record that is not a `bool` is an error; the next one is read.
+        let mut file = Vec::new();
+        RecordWriter::create(&mut file, 1)
+            .unwrap()
+            .write_records(&[1, 7, 0])
+            .unwrap();
+        let mut flags = read_typed_records::<_, bool>(file.as_slice()).unwrap();
+        assert!(flags.next().unwrap().unwrap());
+        let bad = flags.next().unwrap().unwrap_err();
+        assert_eq!(bad.kind(), ErrorKind::InvalidData);
+        assert!(!flags.next().unwrap().unwrap());
+        assert!(flags.next().is_none());
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Read, Seek, Write};
 
 use crate::record_format::{open_record_append, write_record_header, RecordFormatError};
-use crate::Spout;
+use crate::{Spout, ToBytes};
 
 /// Defines the methods that a type holding its writer `$W` in a `writer`
 /// field offers: `flush`, `get_ref`, `get_mut`, `into_inner`.
@@ -175,6 +175,49 @@ impl<W: Write, F> WriteSpout<W, F> {
         } else {
             self.write_buf()
         }
+    }
+}
+
+/// The encoder of a typed record file: the item's [`ToBytes`] encoding.
+pub type ToBytesEncoder<T> = fn(&T, &mut Vec<u8>);
+
+/// Appends the [`ToBytes`] encoding of `item` to `out`.
+fn encode_to_bytes<T: ToBytes>(item: &T, out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + T::SIZE, 0);
+    item.to_bytes(&mut out[start..]);
+}
+
+/// Typed record files: records of `T::SIZE` bytes, each an item as
+/// [`ToBytes`] encodes it, read back by
+/// [`read_typed_records`](crate::read_typed_records). No encoder to write.
+///
+/// ```
+/// use spout::{read_typed_records, Spout, WriteSpout};
+///
+/// let mut file = Vec::new();
+/// let mut tier = WriteSpout::typed_records(&mut file)?;
+/// tier.send_all([(1u32, 2.5f32), (3, 4.5)].map(|(id, value)| [id as f32, value]))?;
+/// drop(tier);
+///
+/// let items: Vec<[f32; 2]> = read_typed_records(file.as_slice())?.collect::<std::io::Result<_>>()?;
+/// assert_eq!(items, [[1.0, 2.5], [3.0, 4.5]]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+impl<T: ToBytes, W: Write> WriteSpout<W, ToBytesEncoder<T>> {
+    /// Starts a record file of `T` items in `writer` (see
+    /// [`with_record_header`](WriteSpout::with_record_header)).
+    pub fn typed_records(writer: W) -> io::Result<Self> {
+        Self::with_record_header(writer, T::SIZE, encode_to_bytes::<T>)
+    }
+
+    /// Continues the record file of `T` items `file` (see
+    /// [`append_records`](WriteSpout::append_records)).
+    pub fn append_typed_records(file: W) -> io::Result<Self>
+    where
+        W: Read + Seek,
+    {
+        Self::append_records(file, T::SIZE, encode_to_bytes::<T>)
     }
 }
 

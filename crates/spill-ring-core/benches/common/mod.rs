@@ -96,3 +96,12 @@ pub fn bench_push<R>(
         })
     });
 }
+
+/// Adds a received item to a checksum and says how many items it was (0
+/// or 1): the consumer side of the cross-thread transfer benchmarks.
+pub fn one(sum: &mut u64, item: Option<u64>) -> u64 {
+    item.map_or(0, |v| {
+        *sum += v;
+        1
+    })
+}

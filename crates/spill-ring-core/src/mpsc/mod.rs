@@ -11,7 +11,7 @@ use core::marker::PhantomData;
 
 use spout::{DropSpout, Spout};
 
-use crate::capacity::check_capacity;
+use crate::capacity::const_capacity;
 
 pub use consumer::{collect, Consumer};
 pub use producer::Producer;
@@ -29,8 +29,8 @@ pub use producer::Producer;
 /// by producer, in id order. A full producer evicts its oldest item to its
 /// spout (by default dropped; see [`with_spout`](MpscRing::with_spout)).
 ///
-/// With the `std` feature, [`MpscRing::pool`] starts a
-/// [`WorkerPool`](crate::WorkerPool): persistent threads that each own a ring
+/// With the `std` feature, `MpscRing::pool` starts a `WorkerPool`:
+/// persistent threads that each own a ring
 /// of capacity `N`.
 ///
 /// # Example
@@ -80,27 +80,29 @@ pub struct MpscRing<T, const N: usize, S = DropSpout> {
     _types: PhantomData<fn() -> (T, S)>,
 }
 
+impl<T, const N: usize, S> core::fmt::Debug for MpscRing<T, N, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MpscRing").field("capacity", &N).finish()
+    }
+}
+
 impl<T, const N: usize, S> MpscRing<T, N, S> {
     /// `N`, once it is known to be a valid capacity (a build error
     /// otherwise).
-    pub(crate) const CAPACITY: usize = {
-        assert!(
-            check_capacity(N).is_ok(),
-            "ring capacity must be a power of two, greater than zero and at most 1,048,576"
-        );
-        N
-    };
+    pub(crate) const CAPACITY: usize = const_capacity!(N, "MpscRing<T, N, S>");
 }
 
 impl<T, const N: usize> MpscRing<T, N, DropSpout> {
     /// Creates `producers` producers whose evicted items are dropped.
     pub fn producers(producers: usize) -> Vec<Producer<T>> {
+        let _: usize = Self::CAPACITY;
         MpscRing::<T, N, DropSpout>::with_spout(producers, DropSpout)
     }
 
     /// Creates `producers` producers whose evicted items are dropped, and
     /// an empty consumer to hand them back to.
     pub fn with_consumer(producers: usize) -> (Vec<Producer<T>>, Consumer<T>) {
+        let _: usize = Self::CAPACITY;
         (Self::producers(producers), Consumer::new())
     }
 }
@@ -135,6 +137,7 @@ impl<T, const N: usize, S: Spout<T> + Clone> MpscRing<T, N, S> {
         producers: usize,
         spout: S,
     ) -> (Vec<Producer<T, S>>, Consumer<T, S>) {
+        let _: usize = Self::CAPACITY;
         (Self::with_spout(producers, spout), Consumer::new())
     }
 }

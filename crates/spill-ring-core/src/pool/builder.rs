@@ -1,6 +1,7 @@
 //! [`PoolBuilder`]: how many workers, their ring capacity, their overflow
 //! spout and pinning; [`MpscRing::pool`] starts one.
 
+use core::fmt;
 use core::marker::PhantomData;
 use std::sync::{mpsc, Arc};
 
@@ -39,6 +40,7 @@ impl<T, const N: usize> MpscRing<T, N, DropSpout> {
     /// rings of capacity `N` that evict into clones of `spout` (the same as
     /// `pool(workers).spout(spout)`).
     pub fn pool_with_spout<S: Spout<T>>(workers: usize, spout: S) -> PoolBuilder<T, S> {
+        let _: usize = Self::CAPACITY;
         Self::pool(workers).spout(spout)
     }
 }
@@ -55,6 +57,17 @@ pub struct PoolBuilder<T, S = DropSpout> {
     spout: S,
     pin: bool,
     _items: PhantomData<fn(T) -> T>,
+}
+
+impl<T, S: fmt::Debug> fmt::Debug for PoolBuilder<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolBuilder")
+            .field("workers", &self.workers)
+            .field("capacity", &self.capacity)
+            .field("spout", &self.spout)
+            .field("pin", &self.pin)
+            .finish()
+    }
 }
 
 impl<T> PoolBuilder<T> {

@@ -15,6 +15,16 @@ use crate::{Consumer, HeapRing, Producer};
 /// A pool of persistent threads, each owning a warmed ring, that run a work
 /// function in *rounds*.
 ///
+/// The type names the items `T`, the round arguments `A` and the overflow
+/// spout `S`. The ring capacity is a run-time value ([`capacity`](Self::capacity),
+/// checked at build time when it comes from [`MpscRing::pool`](crate::MpscRing::pool)'s
+/// const `N`) and the work function is a parameter of
+/// [`spawn`](crate::PoolBuilder::spawn), monomorphized into the worker
+/// threads, so neither is a type parameter: this is the
+/// `WorkerPool<T, N, S, F, A>` of earlier versions. Its `collect()` into a
+/// `Consumer` is [`collect`](Self::collect) into any spout, or
+/// [`into_consumer`](Self::into_consumer).
+///
 /// Start one with [`MpscRing::pool`](crate::MpscRing::pool) (capacity from
 /// a const parameter) or [`PoolBuilder::new`](crate::PoolBuilder::new)
 /// (capacity chosen at run time), then [`spawn`](crate::PoolBuilder::spawn)

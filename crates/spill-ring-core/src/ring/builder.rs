@@ -33,6 +33,16 @@ pub struct RingBuilder<T, B, S = DropSpout> {
     _items: PhantomData<fn(T) -> T>,
 }
 
+impl<T, B: core::fmt::Debug, S: core::fmt::Debug> core::fmt::Debug for RingBuilder<T, B, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RingBuilder")
+            .field("storage", &self.storage)
+            .field("spout", &self.spout)
+            .field("warm", &self.warm)
+            .finish()
+    }
+}
+
 impl<T, B> RingBuilder<T, B, DropSpout> {
     pub(crate) fn new(storage: B) -> Self {
         RingBuilder {

@@ -6,8 +6,14 @@ use super::Ring;
 use crate::storage::Storage;
 
 /// Pushing into a ring: a full ring evicts its oldest item to its own spout,
-/// so overflow cascades down a chain of rings. Dropping the first ring of a
-/// chain flushes each tier into the next.
+/// so overflow cascades down a chain of rings. Flushing (or dropping) the
+/// first ring of a chain sends every tier's items down into the next tier,
+/// and on to the last spout.
+///
+/// `flush` has one meaning on a ring, whichever `flush` a call resolves to
+/// (the inherent [`Ring::flush`] for spouts that cannot fail, or
+/// `Spout::flush` with the trait in scope): every item goes to the spout,
+/// then the spout is flushed.
 ///
 /// ```
 /// use spill_ring_core::{CollectSpout, SpillRing};
@@ -41,9 +47,12 @@ impl<T, B: Storage<T>, S: Spout<T>> Spout<T> for Ring<T, B, S> {
         self.send_slice_clones(items)
     }
 
-    /// Flushes the next tier's spout; the items in this ring stay here.
+    /// The same as [`Ring::try_flush`]: sends every item of this ring to
+    /// the next tier, oldest first, then flushes the next tier, which does
+    /// the same. Flushing the first ring of a chain therefore empties every
+    /// tier into the last spout, in push order.
     fn flush(&mut self) -> Result<(), S::Error> {
-        self.spout.get_mut().flush()
+        self.try_flush().map(drop)
     }
 }
 
@@ -97,14 +106,14 @@ mod tests {
     }
 
     #[test]
-    fn flushing_a_ring_as_a_spout_flushes_the_next_tier_only() {
+    fn flushing_a_ring_as_a_spout_sends_its_items_on_then_flushes() {
         let flushes = Rc::new(RefCell::new(0));
         let flushed = Rc::clone(&flushes);
         let bottom = FnFlushSpout::new(|_: u32| {}, move || *flushed.borrow_mut() += 1);
         let mut l2: SpillRing<u32, 4, _> = SpillRing::with_spout(bottom);
         l2.send(1).unwrap();
         Spout::<u32>::flush(&mut l2).unwrap();
-        assert_eq!(l2.len(), 1, "items stay in the ring");
+        assert!(l2.is_empty(), "the items went to the next tier");
         assert_eq!(*flushes.borrow(), 1);
     }
 

@@ -29,8 +29,9 @@ use spout::{DropSpout, Spout};
 #[cfg(feature = "alloc")]
 pub use builder::HeapCapacity;
 pub use builder::RingBuilder;
-pub use iter::{Drain, Iter, IterMut};
+pub use iter::{Drain, IntoIter, Iter, IterMut};
 
+use crate::capacity::const_capacity;
 use crate::storage::{Inline, Storage};
 use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 
@@ -38,8 +39,8 @@ use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 /// the spout `S` when a push finds it full.
 ///
 /// Use it through its aliases: [`SpillRing`](crate::SpillRing) (capacity
-/// fixed at compile time), [`HeapRing`](crate::HeapRing) (run-time capacity)
-/// and [`RawRing`](crate::RawRing) (caller-provided memory).
+/// fixed at compile time), `HeapRing` (run-time capacity, with the `alloc`
+/// feature) and [`RawRing`](crate::RawRing) (caller-provided memory).
 ///
 /// Dropping a ring sends its remaining items to the spout, oldest first,
 /// then flushes the spout; errors the spout reports at that point are
@@ -54,6 +55,15 @@ use crate::{PushError, RingConsumer, RingInfo, RingProducer};
 /// fn share<R: Sync>(_: &R) {}
 /// let ring: spill_ring_core::SpillRing<u64, 4> = spill_ring_core::SpillRing::new();
 /// share(&ring);
+/// ```
+///
+/// The calls that only read (`len`, `capacity`, `peek`, `iter`, ...) are
+/// `#[must_use]`:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let ring: spill_ring_core::SpillRing<u64, 4> = spill_ring_core::SpillRing::new();
+/// ring.len();
 /// ```
 ///
 /// A ring is invariant in `T`, like a `Cell`: a ring of `&'static str` cannot
@@ -85,27 +95,106 @@ pub struct Ring<T, B: Storage<T>, S: Spout<T> = DropSpout> {
     _items: PhantomData<Cell<T>>,
 }
 
+impl<T, const N: usize, S: Spout<T>> Ring<T, Inline<T, N>, S> {
+    /// `N`; the build fails when it is not a valid capacity. Every public
+    /// constructor of an inline ring names it, so that the error's note
+    /// points at the caller's line.
+    const CAPACITY: usize = const_capacity!(N, "SpillRing<T, N, S>");
+
+    /// Empty slots, once `N` is vetted.
+    fn inline_slots() -> Inline<T, N> {
+        let _: usize = Self::CAPACITY;
+        // SAFETY: `N` was just vetted.
+        unsafe { Inline::vetted() }
+    }
+
+    /// Creates an empty, warmed ring that evicts into `spout`.
+    #[must_use]
+    pub fn with_spout(spout: S) -> Self {
+        let _: usize = Self::CAPACITY;
+        Ring::from_parts(Self::inline_slots(), spout, true)
+    }
+}
+
 impl<T, const N: usize> Ring<T, Inline<T, N>, DropSpout> {
     /// Creates an empty ring whose evicted items are dropped.
+    #[must_use]
     pub fn new() -> Self {
+        let _: usize = Self::CAPACITY;
         Self::with_spout(DropSpout)
     }
 
     /// Starts a builder for a ring of capacity `N`.
     pub fn builder() -> RingBuilder<T, Inline<T, N>, DropSpout> {
-        RingBuilder::new(Inline::new())
+        let _: usize = Self::CAPACITY;
+        RingBuilder::new(Self::inline_slots())
     }
 }
 
+#[cfg(feature = "alloc")]
+impl<T, const N: usize> Ring<T, Inline<T, N>, DropSpout> {
+    /// Creates an empty, warmed ring whose evicted items are dropped,
+    /// directly on the heap: the slots never pass through the stack, so
+    /// large capacities are fine on any thread (see
+    /// [`SpillRing`](crate::SpillRing) for when this matters).
+    ///
+    /// ```
+    /// use spill_ring_core::SpillRing;
+    ///
+    /// // 8 MiB of slots, more than a thread's stack.
+    /// let ring = SpillRing::<u64, { 1 << 20 }>::new_boxed();
+    /// ring.push(7);
+    /// assert_eq!(ring.pop(), Some(7));
+    /// ```
+    #[must_use]
+    pub fn new_boxed() -> alloc::boxed::Box<Self> {
+        let _: usize = Self::CAPACITY;
+        Self::boxed_with_spout(DropSpout)
+    }
+}
+
+#[cfg(feature = "alloc")]
 impl<T, const N: usize, S: Spout<T>> Ring<T, Inline<T, N>, S> {
-    /// Creates an empty, warmed ring that evicts into `spout`.
-    pub fn with_spout(spout: S) -> Self {
-        Ring::from_parts(Inline::new(), spout, true)
+    /// Creates an empty, warmed ring that evicts into `spout`, directly on
+    /// the heap (see [`new_boxed`](Ring::new_boxed)).
+    #[must_use]
+    pub fn boxed_with_spout(spout: S) -> alloc::boxed::Box<Self> {
+        use alloc::alloc::{alloc, handle_alloc_error, Layout};
+        use alloc::boxed::Box;
+        use core::ptr::addr_of_mut;
+
+        let _: usize = Self::CAPACITY;
+        let layout = Layout::new::<Self>();
+        // A ring always has its index cells, so the layout is never empty.
+        debug_assert!(layout.size() != 0);
+        // SAFETY: the layout has a non-zero size.
+        let ring = unsafe { alloc(layout) }.cast::<Self>();
+        if ring.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `ring` is a fresh allocation for one `Self`. Every field
+        // but the storage is written here; the storage is an array of
+        // `MaybeUninit` slots in an `UnsafeCell`, for which uninitialized
+        // memory is a valid value, and `N` was vetted as `Inline::new`
+        // would. Nothing here can panic, so the allocation is
+        // never leaked half-built, and `Box::from_raw` takes ownership of a
+        // fully initialized ring allocated with the global allocator and
+        // the layout of `Self`.
+        unsafe {
+            addr_of_mut!((*ring).head).write(Cell::new(0));
+            addr_of_mut!((*ring).tail).write(Cell::new(0));
+            addr_of_mut!((*ring).busy).write(Cell::new(0));
+            addr_of_mut!((*ring).spout).write(UnsafeCell::new(spout));
+            addr_of_mut!((*ring)._items).write(PhantomData);
+            (*ring).storage.warm();
+            Box::from_raw(ring)
+        }
     }
 }
 
 impl<T, const N: usize, S: Spout<T> + Default> Default for Ring<T, Inline<T, N>, S> {
     fn default() -> Self {
+        let _: usize = Self::CAPACITY;
         Self::with_spout(S::default())
     }
 }
@@ -163,18 +252,21 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
 
     /// How many items the ring holds.
     #[inline(always)]
+    #[must_use]
     pub fn len(&self) -> usize {
         self.tail.get().wrapping_sub(self.head.get())
     }
 
     /// How many items the ring can hold.
     #[inline(always)]
+    #[must_use]
     pub fn capacity(&self) -> usize {
         self.storage.capacity()
     }
 
     /// Whether the ring holds no item.
     #[inline(always)]
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -182,6 +274,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// Whether the ring holds `capacity()` items, so that the next push
     /// evicts.
     #[inline(always)]
+    #[must_use]
     pub fn is_full(&self) -> bool {
         self.len() == self.capacity()
     }
@@ -189,7 +282,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// The spout evicted items go to.
     ///
     /// This takes `&mut self` because `push(&self)` may use the spout at any
-    /// time a shared reference exists.
+    /// time a shared reference exists, and a spout call holds `&mut S`.
+    #[must_use]
     pub fn spout(&mut self) -> &S {
         self.spout.get_mut()
     }
@@ -203,12 +297,19 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// it. The ring's storage is released. If the spout fails, the items it
     /// did not take are dropped, as when the ring is dropped; call
     /// [`try_flush`](Ring::try_flush) first to see the error.
+    ///
+    /// If an item's destructor panics, the panic goes on once the ring has
+    /// been dropped as usual: the items left are offered to the spout again
+    /// and then dropped, and the spout and the storage are freed.
     pub fn into_spout(self) -> S {
         let _ = self.try_flush();
+        // While `self` is still owned, a panicking destructor here unwinds
+        // through the ring's own `Drop`, which frees everything.
+        self.clear();
         let mut this = core::mem::ManuallyDrop::new(self);
-        this.clear();
-        // SAFETY: `this` is never used again and never dropped; each field
-        // that owns resources is moved out or dropped exactly once here.
+        // SAFETY: `this` is empty, never used again and never dropped; the
+        // spout is moved out and the storage dropped exactly once here, and
+        // dropping a storage frees no item (it holds none).
         unsafe {
             let spout = ptr::read(this.spout.get());
             ptr::drop_in_place(&mut this.storage);
@@ -252,14 +353,6 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// ring while `f` runs, even if `f` panics half-way.
     #[inline(always)]
     fn busy_while<R>(&self, f: impl FnOnce() -> R) -> R {
-        /// Puts back the state saved when the section began.
-        struct Restore<'a>(&'a Cell<u8>, u8);
-        impl Drop for Restore<'_> {
-            #[inline(always)]
-            fn drop(&mut self) {
-                self.0.set(self.1);
-            }
-        }
         self.enter();
         // The saved state is always idle (`enter` just checked it). Putting
         // the saved value back, rather than a constant, lets the optimizer
@@ -268,6 +361,17 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         // `push` then compiles to the loop of a hand-written ring. `enter`
         // tests the `BUSY` bit instead of comparing the state with 0 so that
         // the saved value is not replaced by a constant.
+        let saved = self.busy.replace(BUSY);
+        let _restore = Restore(&self.busy, saved);
+        f()
+    }
+
+    /// Runs `f` with the ring busy, whether it was busy already or not, so
+    /// that `f` can read the items while nothing can change them. Unlike
+    /// [`busy_while`](Ring::busy_while), it may run inside a spout call:
+    /// the items in the ring are then still valid (every spout call happens
+    /// with the ring consistent).
+    fn reading<R>(&self, f: impl FnOnce() -> R) -> R {
         let saved = self.busy.replace(BUSY);
         let _restore = Restore(&self.busy, saved);
         f()
@@ -438,10 +542,26 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
         }
     }
 
+    /// Removes and returns the newest item (the one pushed last).
+    #[inline]
+    pub fn pop_newest(&mut self) -> Option<T> {
+        if self.is_empty() {
+            return None;
+        }
+        let tail = self.tail.get().wrapping_sub(1);
+        // SAFETY: the ring is not empty, so the slot before `tail` holds the
+        // newest item; moving `tail` back right after gives up our claim on
+        // it, so it is read exactly once.
+        let item = unsafe { self.slot(tail).read() };
+        self.tail.set(tail);
+        Some(item)
+    }
+
     /// The oldest item, left in place.
     ///
     /// This takes `&mut self` because a `push(&self)` could otherwise evict
     /// the item while the reference lives.
+    #[must_use]
     pub fn peek(&mut self) -> Option<&T> {
         if self.is_empty() {
             None
@@ -453,6 +573,9 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     }
 
     /// The newest item, left in place.
+    ///
+    /// This takes `&mut self` for the same reason as [`peek`](Ring::peek).
+    #[must_use]
     pub fn peek_newest(&mut self) -> Option<&T> {
         if self.is_empty() {
             None
@@ -509,7 +632,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
 impl<T, B: Storage<T>, S: Spout<T, Error = Infallible>> Ring<T, B, S> {
     /// Sends every item to the spout, oldest first, then flushes the spout;
     /// returns how many items were sent. For spouts that can fail, see
-    /// [`try_flush`](Ring::try_flush).
+    /// [`try_flush`](Ring::try_flush); `Spout::flush` on a ring does the
+    /// same, so `ring.flush()` means this whichever `flush` it resolves to.
     pub fn flush(&self) -> usize {
         match self.try_flush() {
             Ok(sent) => sent,
@@ -520,6 +644,17 @@ impl<T, B: Storage<T>, S: Spout<T, Error = Infallible>> Ring<T, B, S> {
 
 /// The `busy` state of a ring inside a spout call.
 const BUSY: u8 = 1;
+
+/// Puts back the `busy` state saved when a section began, even if the
+/// section panics.
+struct Restore<'a>(&'a Cell<u8>, u8);
+
+impl Drop for Restore<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.0.set(self.1);
+    }
+}
 
 #[cold]
 #[inline(never)]
@@ -587,12 +722,72 @@ impl<T, B: Storage<T>, S: Spout<T>> RingConsumer<T> for Ring<T, B, S> {
     }
 }
 
-impl<T, B: Storage<T>, S: Spout<T>> core::fmt::Debug for Ring<T, B, S> {
+/// Shows the capacity and the items, oldest first, as a list.
+///
+/// The ring is busy while its items are formatted: an item's `Debug` that
+/// reaches the ring (through an `Rc`, say) may read it but not change it.
+impl<T: core::fmt::Debug, B: Storage<T>, S: Spout<T>> core::fmt::Debug for Ring<T, B, S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Ring")
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .finish_non_exhaustive()
+        self.reading(|| {
+            // SAFETY: the ring is busy, so no item leaves it or is written
+            // while the iterator lives (it does not outlive this section).
+            let items = unsafe { self.iter_unchecked() };
+            f.debug_struct("Ring")
+                .field("capacity", &self.capacity())
+                .field("items", &iter::Items(items))
+                .finish()
+        })
+    }
+}
+
+impl<T: Clone, B: Storage<T>, S: Spout<T> + Clone> Ring<T, B, S> {
+    /// A new ring over `storage` holding clones of this ring's items and
+    /// of its spout.
+    ///
+    /// # Panics
+    ///
+    /// When called from inside this ring's own spout.
+    fn clone_into(&self, storage: B) -> Self {
+        assert_eq!(storage.capacity(), self.capacity());
+        self.busy_while(|| {
+            // SAFETY: inside the busy section, as `busy_spout` requires; the
+            // reference is only read, and ends with the section.
+            let spout = unsafe { self.busy_spout() }.clone();
+            let copy = Ring::from_parts(storage, spout, false);
+            // SAFETY: the ring is busy, so no item leaves it or is written
+            // while the iterator lives.
+            for item in unsafe { self.iter_unchecked() } {
+                // The copy is as large as this ring, so nothing is evicted.
+                let _ = copy.try_push(item.clone());
+            }
+            copy
+        })
+    }
+}
+
+/// A ring with clones of the items and of the spout.
+///
+/// # Panics
+///
+/// When called from inside the ring's own spout.
+impl<T: Clone, const N: usize, S: Spout<T> + Clone> Clone for Ring<T, Inline<T, N>, S> {
+    fn clone(&self) -> Self {
+        self.clone_into(Self::inline_slots())
+    }
+}
+
+/// A ring of the same capacity with clones of the items and of the spout.
+///
+/// # Panics
+///
+/// When called from inside the ring's own spout, or when the slots cannot
+/// be allocated.
+#[cfg(feature = "alloc")]
+impl<T: Clone, S: Spout<T> + Clone> Clone for Ring<T, crate::HeapStorage<T>, S> {
+    fn clone(&self) -> Self {
+        let storage = crate::HeapStorage::new(self.capacity())
+            .expect("a ring's capacity is valid, so only memory can run out");
+        self.clone_into(storage)
     }
 }
 
@@ -980,13 +1175,14 @@ mod tests {
     }
 
     #[test]
-    fn debug_shows_length_and_capacity() {
+    fn debug_shows_the_capacity_and_the_items() {
         let ring: SpillRing<u32, 4> = SpillRing::new();
-        ring.push(1);
-        let text = std::format!("{ring:?}");
-        assert!(
-            text.contains("len: 1") && text.contains("capacity: 4"),
-            "{text}"
+        for i in 0..6 {
+            ring.push(i);
+        }
+        assert_eq!(
+            std::format!("{ring:?}"),
+            "Ring { capacity: 4, items: [2, 3, 4, 5] }"
         );
     }
 }

@@ -1,0 +1,155 @@
+//! A lock-free SPSC spill ring with split halves: a [`Producer`] that never
+//! blocks (a full ring evicts its oldest item to the producer's spout) and a
+//! [`Consumer`], usable from two threads at once.
+//!
+//! The 001 design's `atomics` example, in split-halves form:
+//!
+//! ```
+//! use std::thread;
+//! use spill_ring_core::concurrent::spsc;
+//!
+//! let (mut producer, mut consumer) = spsc::channel::<u64>(256).unwrap();
+//!
+//! let pushing = thread::spawn(move || {
+//!     for i in 0..1000 {
+//!         producer.push(i).unwrap(); // never blocks: evicts when full
+//!     }
+//! });
+//!
+//! let popping = thread::spawn(move || {
+//!     let mut last = None;
+//!     loop {
+//!         match consumer.pop() {
+//!             Some(item) => {
+//!                 assert!(last < Some(item), "in order");
+//!                 last = Some(item);
+//!             }
+//!             // The producer is gone and everything it left was taken.
+//!             None if consumer.is_abandoned() && consumer.is_empty() => break,
+//!             None => thread::yield_now(),
+//!         }
+//!     }
+//! });
+//! pushing.join().unwrap();
+//! popping.join().unwrap();
+//! ```
+//!
+//! # Design
+//!
+//! Items leave the ring only through a compare-exchange on the shared head
+//! index, by the consumer's claim or the producer's eviction, so exactly one
+//! of them gets each item. Slots are reached through a map of handles over
+//! `capacity + hold` physical slots, so a consumer reading in place never
+//! has its slot overwritten and the producer never waits for it. Indices are
+//! 64-bit and monotonic. The details and the proof are in the source of
+//! `shared.rs`; loom models check them (`tests/loom_spsc.rs`).
+//!
+//! * Producer: the common path touches no line the consumer writes (it
+//!   keeps a copy of the head index and loads the real one only when the
+//!   copy says full); no read-modify-write unless it evicts.
+//! * Consumer: one compare-exchange per claim, whatever the batch size
+//!   ([`Consumer::consume_all`], [`Consumer::read`]); a copy of the tail.
+//! * Zero-copy: [`Producer::reserve`] hands out slots to write in place;
+//!   [`Consumer::read`] claims items to read in place.
+//! * Lossless: [`Producer::push_wait`] waits for room instead of evicting.
+
+mod consume;
+mod owned;
+pub(crate) mod produce;
+mod shared;
+mod typed;
+
+pub(crate) use consume::ConsumerCore;
+pub(crate) use owned::{Home, Owned};
+pub(crate) use produce::ProducerCore;
+pub(crate) use shared::Shared;
+pub use typed::{Consumer, Producer, ReadChunk, WriteChunk};
+
+use spout::{DropSpout, Spout};
+
+use crate::capacity::check_capacity;
+use crate::concurrent::primitive::Arc;
+use crate::concurrent::BuildError;
+
+/// Builds an SPSC spill ring.
+///
+/// ```
+/// use spill_ring_core::concurrent::spsc::Builder;
+/// use spill_ring_core::CollectSpout;
+///
+/// let (mut producer, mut consumer) = Builder::new(2).build_with_spout(CollectSpout::new()).unwrap();
+/// for i in 0..4 {
+///     producer.push(i).unwrap();
+/// }
+/// assert_eq!(producer.spout().items(), &[0, 1]);
+/// assert_eq!(consumer.pop(), Some(2));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Builder {
+    capacity: usize,
+    hold: Option<usize>,
+    waking: bool,
+}
+
+impl Builder {
+    /// A ring of `capacity` items (a power of two, at most
+    /// [`MAX_CAPACITY`](crate::MAX_CAPACITY)).
+    pub fn new(capacity: usize) -> Self {
+        Builder {
+            capacity,
+            hold: None,
+            waking: false,
+        }
+    }
+
+    /// How many items the consumer may hold at once (claimed and not yet
+    /// released): the largest batch of one claim. Defaults to the
+    /// capacity. The ring allocates `capacity + hold` slots.
+    pub fn hold(mut self, hold: usize) -> Self {
+        self.hold = Some(hold);
+        self
+    }
+
+    /// Whether the consumer wakes a producer parked in
+    /// [`Producer::push_wait`] (default: no). It costs the consumer a
+    /// SeqCst fence per claim; without it a waiting producer polls every
+    /// 50 µs.
+    pub fn waking(mut self, waking: bool) -> Self {
+        self.waking = waking;
+        self
+    }
+
+    /// Builds the ring with a spout that drops evicted items.
+    pub fn build<T>(self) -> Result<(Producer<T>, Consumer<T>), BuildError> {
+        self.build_with_spout(DropSpout)
+    }
+
+    /// Builds the ring; evicted items go to `spout`.
+    pub fn build_with_spout<T, S: Spout<T>>(
+        self,
+        spout: S,
+    ) -> Result<(Producer<T, S>, Consumer<T>), BuildError> {
+        let (producer, consumer) = self.build_cores()?;
+        Ok((
+            Producer::from_parts(Owned::new(producer, Home::Alone), spout),
+            Consumer::from_core(consumer),
+        ))
+    }
+
+    /// The two protocol halves over fresh shared state.
+    pub(crate) fn build_cores<T>(self) -> Result<(ProducerCore<T>, ConsumerCore<T>), BuildError> {
+        check_capacity(self.capacity).map_err(BuildError::Capacity)?;
+        let hold = self.hold.unwrap_or(self.capacity);
+        if hold == 0 || hold > crate::MAX_CAPACITY {
+            return Err(BuildError::Hold(hold));
+        }
+        let shared = Arc::new(Shared::new(self.capacity, hold, self.waking));
+        Ok((ProducerCore::new(shared.clone()), ConsumerCore::new(shared)))
+    }
+}
+
+/// A ring of `capacity` items whose evicted items are dropped; see
+/// [`Builder`] for the other settings.
+pub fn channel<T>(capacity: usize) -> Result<(Producer<T>, Consumer<T>), BuildError> {
+    Builder::new(capacity).build()
+}

@@ -1,0 +1,208 @@
+//! loom models of the concurrent rings' shipped code (compiled against
+//! loom's atomics, cells and threads through `concurrent::primitive`):
+//! push/pop/evict races, reserve/commit, consume-all, read-in-place, the
+//! waiting push's wake-ups, and MPSC registration.
+//!
+//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p
+//! spill-ring-core --release --test loom_spsc` (scripts/ci_loom.sh).
+#![cfg(loom)]
+
+use loom::thread;
+use spill_ring_core::concurrent::{mpsc, spsc, WaitError};
+use spill_ring_core::CollectSpout;
+
+/// Checks that `popped` and `evicted` together hold `0..n` exactly once,
+/// each in order.
+fn exactly_once(popped: &[u32], evicted: &[u32], n: u32) {
+    assert!(
+        popped.windows(2).all(|w| w[0] < w[1]),
+        "consumer order {popped:?}"
+    );
+    assert!(
+        evicted.windows(2).all(|w| w[0] < w[1]),
+        "spout order {evicted:?}"
+    );
+    let mut all: Vec<u32> = popped.iter().chain(evicted).copied().collect();
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (0..n).collect::<Vec<_>>(),
+        "popped {popped:?} evicted {evicted:?}"
+    );
+}
+
+/// Drains what is left after the producer is done.
+fn drain_rest(consumer: &mut spsc::Consumer<u32>, popped: &mut Vec<u32>) {
+    while let Some(item) = consumer.pop() {
+        popped.push(item);
+    }
+}
+
+#[test]
+fn push_evict_races_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = spsc::Builder::new(1)
+            .hold(1)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
+        let pushing = thread::spawn(move || {
+            for i in 0..3 {
+                producer.push(i).unwrap();
+            }
+            producer.spout_mut().take()
+        });
+        let mut popped = Vec::new();
+        for _ in 0..2 {
+            popped.extend(consumer.pop());
+        }
+        let evicted = pushing.join().unwrap();
+        drain_rest(&mut consumer, &mut popped);
+        exactly_once(&popped, &evicted, 3);
+    });
+}
+
+#[test]
+fn consume_all_races_eviction_with_salvage() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = spsc::Builder::new(2)
+            .hold(2)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
+        producer.push(0).unwrap();
+        producer.push(1).unwrap();
+        let pushing = thread::spawn(move || {
+            producer.push(2).unwrap();
+            producer.push(3).unwrap();
+            producer.spout_mut().take()
+        });
+        let mut popped = Vec::new();
+        consumer.consume_all(|item| popped.push(item));
+        let evicted = pushing.join().unwrap();
+        drain_rest(&mut consumer, &mut popped);
+        exactly_once(&popped, &evicted, 4);
+    });
+}
+
+#[test]
+fn reserve_commit_races_read_in_place() {
+    loom::model(|| {
+        let (mut producer, mut consumer) = spsc::Builder::new(2)
+            .hold(1)
+            .build_with_spout(CollectSpout::new())
+            .unwrap();
+        let pushing = thread::spawn(move || {
+            let mut chunk = producer.reserve(2);
+            chunk.push(0).unwrap();
+            chunk.push(1).unwrap();
+            chunk.commit().unwrap();
+            // Laps the slot the consumer may be reading in place: it must
+            // use another one.
+            producer.push(2).unwrap();
+            producer.spout_mut().take()
+        });
+        let mut popped = Vec::new();
+        {
+            let chunk = consumer.read(1);
+            popped.extend(chunk.iter().copied());
+        }
+        let evicted = pushing.join().unwrap();
+        drain_rest(&mut consumer, &mut popped);
+        exactly_once(&popped, &evicted, 3);
+    });
+}
+
+#[test]
+fn returned_slots_are_reused_without_overlap() {
+    loom::model(|| {
+        // capacity 1 + hold 1: two physical slots, so the producer must
+        // take back the slot the consumer returned.
+        let (mut producer, mut consumer) = spsc::Builder::new(1).hold(1).build::<u32>().unwrap();
+        let pushing = thread::spawn(move || {
+            for i in 0..3 {
+                let _ = producer.try_push(i);
+            }
+        });
+        let mut popped = Vec::new();
+        for _ in 0..3 {
+            popped.extend(consumer.pop());
+        }
+        pushing.join().unwrap();
+        drain_rest(&mut consumer, &mut popped);
+        assert!(popped.windows(2).all(|w| w[0] < w[1]), "{popped:?}");
+    });
+}
+
+#[test]
+fn a_waiting_push_is_woken_by_a_pop() {
+    loom::model(|| {
+        let (mut producer, mut consumer) =
+            spsc::Builder::new(1).waking(true).build::<u32>().unwrap();
+        producer.push(0).unwrap();
+        let pushing = thread::spawn(move || producer.push_wait(1));
+        let first = loop {
+            if let Some(item) = consumer.pop() {
+                break item;
+            }
+            thread::yield_now();
+        };
+        // If the wake-up were lost, the producer would park forever and
+        // loom would report a deadlock at this join.
+        pushing.join().unwrap().unwrap();
+        assert_eq!((first, consumer.pop()), (0, Some(1)));
+    });
+}
+
+#[test]
+fn close_wakes_a_waiting_push() {
+    loom::model(|| {
+        let (mut producer, consumer) = spsc::Builder::new(1).waking(true).build::<u32>().unwrap();
+        producer.push(0).unwrap();
+        let pushing = thread::spawn(move || producer.push_wait(1));
+        consumer.close();
+        assert_eq!(pushing.join().unwrap(), Err(WaitError::Closed(1)));
+        drop(consumer);
+    });
+}
+
+#[test]
+fn mpsc_registration_is_bounded_and_lanes_are_reused() {
+    loom::model(|| {
+        let (registry, mut consumer) = mpsc::Builder::new(1, 2).build::<u32>().unwrap();
+        let other = registry.clone();
+        let racing = thread::spawn(move || {
+            // Register, push, unregister (drop).
+            match other.register() {
+                Ok(mut producer) => {
+                    producer.push(10).unwrap();
+                    true
+                }
+                Err(mpsc::RegisterError::Full) => false,
+                Err(error) => panic!("{error}"),
+            }
+        });
+        let mine = registry.register();
+        let registered_here = match mine {
+            Ok(mut producer) => {
+                producer.push(20).unwrap();
+                true
+            }
+            Err(mpsc::RegisterError::Full) => false,
+            Err(error) => panic!("{error}"),
+        };
+        assert!(registry.producers() <= 1);
+        let registered_there = racing.join().unwrap();
+        assert!(registered_here || registered_there);
+        let mut got = Vec::new();
+        consumer.drain(4, |item| got.push(item));
+        got.sort_unstable();
+        let expected: Vec<u32> = [
+            registered_there.then_some(10),
+            registered_here.then_some(20),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        assert_eq!(got, expected);
+        assert_eq!(registry.producers(), 0);
+    });
+}
