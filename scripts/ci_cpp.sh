@@ -12,9 +12,11 @@
 # The sanitizer runs of the same tests are in cmake/run_sanitizers.sh
 # (AddressSanitizer + UBSan: label cpp; ThreadSanitizer: label threads).
 #
-# Cost on the 2-core machine: about 6 minutes from scratch (the Rust library
-# is built once, in a cargo directory both trees share; each tree then
-# compiles ~25 C++ programs), under a minute when only the header changed.
+# Cost on the 2-core machine (shared, load average ~10 when measured): 15
+# minutes from scratch, of which the cargo release build of the library is
+# about 5 (built once, in a cargo directory both trees share); 7 minutes
+# after a change to a header (each tree recompiles its ~25 C++ programs);
+# the tests themselves run in a few seconds.
 # Build trees go to $SPILL_CI_CPP_DIR (default: <repo>/build-ci-cpp).
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
