@@ -130,7 +130,61 @@ static void collector_and_file_create_report_status(void) {
     collector_free(&c);
 }
 
-CHECK_MAIN(CHECK_CASE(ring_create_reports_status), CHECK_CASE(bytes_create_reports_status),
+/* Both forms of every family's constructors agree: _create returns
+ * SPILL_OK and the handle, _new the handle; both refuse bad input. */
+#define EVERY_CONSTRUCTOR(FAM, T)                                                                  \
+    static int FAM##_work(spill_ring_##FAM *ring, size_t id, const void *args, void *ctx) {        \
+        (void)ring;                                                                                \
+        (void)id;                                                                                  \
+        (void)args;                                                                                \
+        (void)ctx;                                                                                 \
+        return 0;                                                                                  \
+    }                                                                                              \
+    static void FAM##_constructors(void) {                                                         \
+        struct collector c;                                                                        \
+        spill_spout out = collector_start(&c, sizeof(T));                                          \
+        spill_ring_##FAM *ring = NULL;                                                             \
+        spill_mpsc_##FAM *mpsc = NULL;                                                             \
+        spill_pool_##FAM *pool = NULL;                                                             \
+        spill_collector_##FAM *collector = NULL;                                                   \
+        CHECK_OK(spill_ring_##FAM##_create(4, NULL, &ring));                                       \
+        CHECK_OK(spill_ring_##FAM##_free(ring));                                                   \
+        ring = spill_ring_##FAM##_new(4, NULL);                                                    \
+        CHECK(ring != NULL);                                                                       \
+        CHECK_OK(spill_ring_##FAM##_free(ring));                                                   \
+        CHECK(spill_ring_##FAM##_new(5, NULL) == NULL);                                            \
+        CHECK_OK(spill_mpsc_##FAM##_create(2, 4, NULL, 0, &mpsc));                                 \
+        CHECK_OK(spill_mpsc_##FAM##_free(mpsc));                                                   \
+        CHECK_STATUS(spill_mpsc_##FAM##_create(huge[0], 4, NULL, 0, &mpsc),                        \
+                     SPILL_INVALID_ARGUMENT);                                                      \
+        CHECK_OK(spill_pool_##FAM##_create(1, 4, FAM##_work, NULL, NULL, &pool));                  \
+        CHECK_OK(spill_pool_##FAM##_free(pool));                                                   \
+        CHECK_STATUS(spill_pool_##FAM##_create(huge[0], 4, FAM##_work, NULL, NULL, &pool),         \
+                     SPILL_INVALID_ARGUMENT);                                                      \
+        CHECK_OK(spill_collector_##FAM##_create(&out, false, &collector));                         \
+        CHECK_OK(spill_collector_##FAM##_free(collector));                                         \
+        CHECK_STATUS(spill_collector_##FAM##_create(NULL, true, &collector),                       \
+                     SPILL_NULL_ARGUMENT);                                                         \
+        collector_free(&c);                                                                        \
+    }
+
+EVERY_CONSTRUCTOR(u8, uint8_t)
+EVERY_CONSTRUCTOR(u16, uint16_t)
+EVERY_CONSTRUCTOR(u32, uint32_t)
+EVERY_CONSTRUCTOR(u64, uint64_t)
+EVERY_CONSTRUCTOR(f32, float)
+EVERY_CONSTRUCTOR(f64, double)
+
+static void every_family_has_both_constructor_forms(void) {
+    u8_constructors();
+    u16_constructors();
+    u32_constructors();
+    u64_constructors();
+    f32_constructors();
+    f64_constructors();
+}
+
+CHECK_MAIN(CHECK_CASE(ring_create_reports_status), CHECK_CASE(every_family_has_both_constructor_forms), CHECK_CASE(bytes_create_reports_status),
            CHECK_CASE(chaining_needs_equal_element_sizes),
            CHECK_CASE(mpsc_create_refuses_huge_counts), CHECK_CASE(pool_create_refuses_huge_counts),
            CHECK_CASE(collector_and_file_create_report_status))
