@@ -4,7 +4,8 @@
 #   - Rust tests of spill-ring-core and spout, reduced to what ARM's weaker
 #     memory order can break (qemu only approximates it): the core's and
 #     the spouts' unit tests, the MPSC and worker-pool conservation, round
-#     and allocation tests and the ring drop-count tests. Left out: the
+#     and allocation tests, the ring drop-count tests, and the concurrent
+#     rings' stress test at a bounded size (where weak ordering would show). Left out: the
 #     single-threaded property tests (ring_model, ring_conservation,
 #     chain_conservation: 256 cases each, 3 minutes under qemu, the same
 #     code on every architecture), the doc tests, and the root crate's Rust
@@ -32,6 +33,12 @@ timeout 600 cargo test --target aarch64-unknown-linux-gnu -p spill-ring-core --l
     --test mpsc_conservation --test pool_alloc --test pool_conservation --test pool_rounds \
     --test ring_drops
 timeout 300 cargo test --target aarch64-unknown-linux-gnu -p spout --lib
+log "the concurrent rings' stress test on aarch64 (qemu-user), bounded"
+# Every item counted exactly once between consumer and spout, per-producer
+# order, no torn 4 KiB item, with ARM's memory order (as far as qemu has
+# it): 2 x 200000 u64 items and 2 x 4000 pages per producer.
+SPILL_STRESS_ITEMS=200000 SPILL_STRESS_PAGES=4000 timeout 600 \
+    cargo test --target aarch64-unknown-linux-gnu -p spill-ring-core --test spsc_stress
 
 BUILD="$REPO_ROOT/build-aarch64"
 log "aarch64 cross build with CMake"
