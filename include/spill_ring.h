@@ -166,9 +166,11 @@ typedef enum spill_status {
      */
     SPILL_INVALID_ARGUMENT = 4,
     /**
-     * A spout refused a batch (its send or flush returned nonzero). The
-     * ring is unchanged, or, for bulk calls, nothing was lost: the
-     * out-counts say how far the call got.
+     * A spout refused a batch (its send returned nonzero) or its flush
+     * failed. The refused items stay where they were (the ring is unchanged
+     * for a single push; for bulk calls the out-counts say how far the call
+     * got), except for a free, which releases the ring anyway: its message
+     * says how many items were lost.
      */
     SPILL_SPOUT_FAILED = 5,
     /**

@@ -58,4 +58,4 @@ pub const PROBE_INSIDE_FREE: bool = true;
 /// bad (as a NULL `out_ring` already is, and `_create`'s). While false, a
 /// NULL `mem` with another bad argument may also give
 /// SPILL_INVALID_ARGUMENT.
-pub const INIT_MEM_CHECKED_FIRST: bool = false;
+pub const INIT_MEM_CHECKED_FIRST: bool = true;

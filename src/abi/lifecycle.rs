@@ -102,6 +102,10 @@ pub(crate) unsafe fn init<F: Family>(
         // SAFETY: the caller's contract.
         let out = unsafe { Out::required(out, "out_ring")? };
         out.write(core::ptr::null_mut());
+        // Pointer arguments first (the header's order): a NULL `mem` wins.
+        if mem.is_null() {
+            return Err(Error::null("mem"));
+        }
         // SAFETY: the caller's contract.
         let spout = unsafe { CSpout::optional(spout)? };
         let plan = F::plan(params, &spout)?;

@@ -22,9 +22,11 @@ pub enum spill_status {
     /// 1..=SPILL_RING_MAX_ELEM_SIZE, a buffer too small or misaligned, a
     /// spout without a send function, a handle that is not live.
     SPILL_INVALID_ARGUMENT = 4,
-    /// A spout refused a batch (its send or flush returned nonzero). The
-    /// ring is unchanged, or, for bulk calls, nothing was lost: the
-    /// out-counts say how far the call got.
+    /// A spout refused a batch (its send returned nonzero) or its flush
+    /// failed. The refused items stay where they were (the ring is unchanged
+    /// for a single push; for bulk calls the out-counts say how far the call
+    /// got), except for a free, which releases the ring anyway: its message
+    /// says how many items were lost.
     SPILL_SPOUT_FAILED = 5,
     /// A pool's work function or merger failed (a panic inside the library
     /// while running it); the message names the worker.
