@@ -22,6 +22,7 @@ use crate::abi::lifecycle::{self, Family};
 use crate::abi::limits::SPILL_RING_MAX_ELEM_SIZE;
 use crate::abi::ptr_args::{self, Out};
 use crate::abi::status::spill_status;
+use crate::c_spout::transfer::Batches;
 use crate::c_spout::{self, spill_spout, CSpout};
 
 impl Release for BytesRing {
@@ -585,8 +586,8 @@ pub unsafe extern "C" fn spill_ring_bytes_drain(
         // SAFETY: the caller's contract.
         let done = unsafe {
             handle::enter(ring, |r| {
-                let dst = CSpout::required(dst, "dst")?;
-                Ok(r.drain(dst))
+                let mut dst = CSpout::required(dst, "dst")?;
+                Ok(r.send_all(&mut dst))
             })?
         };
         done.report(&out)

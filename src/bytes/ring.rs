@@ -321,12 +321,6 @@ impl BytesRing {
         }
     }
 
-    /// Sends every element to `dst` (at most two batches); `dst` is not
-    /// flushed.
-    pub(crate) fn drain(&self, mut dst: CSpout) -> Counted {
-        self.send_front(self.len(), &mut dst)
-    }
-
     /// Discards every element.
     pub(crate) fn clear(&self) {
         self.head.set(self.tail.get());
