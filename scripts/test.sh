@@ -29,10 +29,11 @@ log "cargo fmt --check"
 cargo fmt --all -- --check
 
 log "cargo clippy -D warnings"
-cargo clippy --workspace --all-targets --all-features -- -D warnings
+timeout 1800 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 log "cargo test --workspace --all-features"
-cargo test --workspace --all-features
+# Bounded: 5 minutes measured on the 2-core machine.
+timeout 2400 cargo test --workspace --all-features
 
 "$REPO_ROOT/scripts/ci_rust_api.sh"
 "$REPO_ROOT/scripts/ci_abi.sh"
@@ -55,14 +56,15 @@ if [ "${SPILL_SKIP_MIRI:-0}" != 1 ]; then
     rustup toolchain install nightly --profile minimal --component miri,rust-src >/dev/null 2>&1 \
         || rustup component add miri rust-src --toolchain nightly
     cargo +nightly miri setup
-    MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test -p spout -p spill-ring-core --lib --tests
+    # Bounded: 8.5 to 9.5 minutes measured (the core, the concurrent rings, the spouts).
+    MIRIFLAGS="${MIRIFLAGS:-}" timeout 2400 cargo +nightly miri test -p spout -p spill-ring-core --lib --tests
 fi
 
 log "CMake build and ctest"
 BUILD="$REPO_ROOT/build-test"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
-cmake --build "$BUILD" -j"$(nproc)"
-ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
+timeout 1800 cmake --build "$BUILD" -j"$(nproc)"
+timeout 900 ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
 log "the C benchmark program runs (--quick: a few milliseconds, figures not meaningful)"
 "$BUILD/benches_c/bench_abi" --quick >/dev/null
 "$BUILD/benches_c/bench_cpp" --quick >/dev/null
