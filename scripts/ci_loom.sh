@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The concurrent rings' proofs and stress (crates/spill-ring-core, module
 # `concurrent`):
-#   1. loom models of the shipped SPSC/MPSC code (tests/loom_spsc.rs), built
+#   1. loom models of the shipped SPSC/MPSC code (tests/loom_spsc.rs, and
+#      of the raw layer over it, tests/loom_raw.rs), built
 #      with RUSTFLAGS="--cfg loom", LOOM_MAX_PREEMPTIONS=3 (override with
 #      LOOM_MAX_PREEMPTIONS; all but the two-lap model also pass unbounded,
 #      in 2.4 s; that one does not finish unbounded within 10 minutes);
@@ -20,7 +21,7 @@ cd "$REPO_ROOT"
 
 log "loom models (preemption bound ${LOOM_MAX_PREEMPTIONS:-3})"
 RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-3}" \
-    timeout 1800 cargo test -p spill-ring-core --release --test loom_spsc --target-dir target/loom
+    timeout 1800 cargo test -p spill-ring-core --release --test loom_spsc --test loom_raw --target-dir target/loom
 
 # Miri on the concurrent rings' tests (tests/spsc_rings.rs, mpsc_live.rs)
 # runs in scripts/test.sh's Miri stage with the rest of the core's tests;

@@ -365,3 +365,126 @@ fn a_raw_lane_does_not_keep_a_dropped_producers_reservation() {
     consumer.drain(4, |bytes| got.push(bytes[0]));
     assert_eq!(got, [3, 4]);
 }
+
+/// Two threads: a producer pushes numbered elements (evicting, in place and
+/// copied) while the consumer pops, reads in place and drains; every element
+/// ends exactly once popped or evicted, untorn and in order. Small enough
+/// for Miri.
+#[test]
+fn two_threads_conserve_every_element() {
+    let items: u32 = if cfg!(miri) { 120 } else { 50_000 };
+    const SIZE: usize = 12;
+    let (mut producer, mut consumer) = Builder::new(4).hold(2).build_raw(SIZE).unwrap();
+    /// The number an element stands for, checking it is not torn.
+    fn number(bytes: &[u8]) -> u32 {
+        let n = u32::from_le_bytes(bytes[..4].try_into().unwrap());
+        assert_eq!(bytes, elem_of(n), "torn element");
+        n
+    }
+    fn elem_of(n: u32) -> Vec<u8> {
+        let mut bytes = n.to_le_bytes().to_vec();
+        bytes.extend(elem(n, SIZE - 4));
+        bytes
+    }
+    let pushing = std::thread::spawn(move || {
+        let mut evicted = Vec::new();
+        for n in 0..items {
+            let bytes = elem_of(n);
+            let evict = |old: &[u8]| {
+                evicted.push(number(old));
+                Ok::<(), ()>(())
+            };
+            if n % 3 == 0 {
+                let (granted, _) = producer.reserve(1, evict);
+                assert_eq!(granted, 1);
+                let slot = producer.reserved_slot(0).unwrap();
+                // SAFETY: a reserved slot has SIZE writable bytes; then it
+                // is committed written.
+                unsafe {
+                    core::ptr::copy_nonoverlapping(bytes.as_ptr(), slot, SIZE);
+                    producer.commit(1);
+                }
+            } else {
+                producer.push(&bytes, evict).unwrap();
+            }
+        }
+        evicted
+    });
+    let mut popped = Vec::new();
+    let mut out = [0; 2 * SIZE];
+    loop {
+        let done = consumer.is_abandoned();
+        match popped.len() % 3 {
+            0 => {
+                if consumer.pop_into(&mut out) {
+                    popped.push(number(&out[..SIZE]));
+                }
+            }
+            1 => {
+                let got = consumer.pop_slice(&mut out);
+                popped.extend(out.chunks(SIZE).take(got).map(number));
+            }
+            _ => {
+                for at in 0..consumer.read(2) {
+                    let slot = consumer.read_slot(at).unwrap();
+                    // SAFETY: a held slot has SIZE readable bytes until
+                    // the next claim.
+                    popped.push(number(unsafe { core::slice::from_raw_parts(slot, SIZE) }));
+                }
+            }
+        }
+        if done && consumer.is_empty() {
+            break;
+        }
+    }
+    consumer.release();
+    while consumer.consume_all(|bytes| popped.push(number(bytes))) > 0 {}
+    let evicted = pushing.join().unwrap();
+    assert!(popped.windows(2).all(|w| w[0] < w[1]), "consumer order");
+    assert!(evicted.windows(2).all(|w| w[0] < w[1]), "evict order");
+    let mut all: Vec<u32> = popped.iter().chain(&evicted).copied().collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..items).collect::<Vec<_>>());
+}
+
+/// The raw MPSC with two producer threads: every element ends exactly once
+/// drained or evicted. Small enough for Miri.
+#[test]
+fn raw_mpsc_two_threads_conserve_every_element() {
+    let items: u32 = if cfg!(miri) { 60 } else { 20_000 };
+    let (registry, mut consumer) = mpsc::Builder::new(2, 4).build_raw(4).unwrap();
+    let workers: Vec<_> = (0..2u32)
+        .map(|id| {
+            let mut producer = registry.register().unwrap();
+            std::thread::spawn(move || {
+                let mut evicted = Vec::new();
+                for n in 0..items {
+                    let value = id << 24 | n;
+                    producer
+                        .push(&value.to_le_bytes(), |old| {
+                            evicted.push(u32::from_le_bytes(old.try_into().unwrap()));
+                            Ok::<(), ()>(())
+                        })
+                        .unwrap();
+                }
+                evicted
+            })
+        })
+        .collect();
+    let mut drained = Vec::new();
+    let mut take = |bytes: &[u8]| drained.push(u32::from_le_bytes(bytes.try_into().unwrap()));
+    while registry.producers() > 0 {
+        consumer.drain(3, &mut take);
+    }
+    while consumer.drain(3, &mut take) > 0 {}
+    let mut all: Vec<u32> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    all.extend(drained);
+    all.sort_unstable();
+    let expected: Vec<u32> = (0..2u32)
+        .flat_map(|id| (0..items).map(move |n| id << 24 | n))
+        .collect();
+    assert_eq!(all, expected);
+}
