@@ -8,6 +8,9 @@
 //!   read-modify-write per batch, and a lossless waiting push.
 //! * [`mpsc`]: a concurrent MPSC made of one SPSC ring per producer, with
 //!   run-time registration up to a maximum and fair draining.
+//!
+//! Both also come raw, over elements of a size chosen at run time
+//! ([`spsc::raw`], [`mpsc::Builder::build_raw`]).
 
 pub mod mpsc;
 mod primitive;

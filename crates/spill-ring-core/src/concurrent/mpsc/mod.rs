@@ -12,6 +12,10 @@
 //! call starts at the next lane, and [`drain`](MpscConsumer::drain) takes at
 //! most a quota from each lane per pass.
 //!
+//! [`Builder::build_raw`] builds the same MPSC over raw lanes of
+//! run-time-sized elements ([`RawRegistry`], [`RawMpscConsumer`], see
+//! [`spsc::raw`]); registration and draining are the same code.
+//!
 //! ```
 //! use std::thread;
 //! use spill_ring_core::concurrent::mpsc;

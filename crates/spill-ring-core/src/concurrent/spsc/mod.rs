@@ -52,6 +52,9 @@
 //! * Zero-copy: [`Producer::reserve`] hands out slots to write in place;
 //!   [`Consumer::read`] claims items to read in place.
 //! * Lossless: [`Producer::push_wait`] waits for room instead of evicting.
+//! * Run-time-sized: [`raw`] ([`Builder::build_raw`]) runs the same
+//!   protocol over elements of a size chosen at run time, moved as bytes;
+//!   the C ABI's concurrent rings are built on it.
 
 mod consume;
 mod owned;
