@@ -25,10 +25,12 @@ pub(crate) struct ConsumerCore<T> {
 impl<T> ConsumerCore<T> {
     pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
         let hold = shared.hold();
+        // The queue starts with every handle in it (see `Shared::new`).
+        let returned_tail = shared.physical() as u64;
         ConsumerCore {
             shared,
             cached_tail: 0,
-            returned_tail: 0,
+            returned_tail,
             cached_returned_head: 0,
             claimed: Vec::with_capacity(hold),
             pending: Vec::with_capacity(hold),
@@ -111,8 +113,10 @@ impl<T> ConsumerCore<T> {
         let size = self.shared.returned_len() as u64;
         if self.returned_tail + n > self.cached_returned_head + size {
             self.cached_returned_head = self.shared.returned_head.load(Ordering::Acquire);
-            // The queue has room for every handle the producer does not
-            // hold (N + K entries or more).
+            // The queue has room: the entries we count are the handles the
+            // producer has not taken (at most N + K) and the ones it took
+            // since it last published `returned_head` (at most N + K, what
+            // it saw in the queue then); the queue has 2 (N + K) or more.
             debug_assert!(self.returned_tail + n <= self.cached_returned_head + size);
         }
         for (offset, handle) in self.pending.drain(..).enumerate() {
