@@ -29,10 +29,12 @@ impl<T> ConsumerCore<T> {
     /// allocation does.
     pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let hold = shared.hold();
+        // The queue starts with every handle in it (see `Shared::try_new`).
+        let returned_tail = shared.physical() as u64;
         Ok(ConsumerCore {
             shared,
             cached_tail: 0,
-            returned_tail: 0,
+            returned_tail,
             cached_returned_head: 0,
             claimed: try_vec(hold)?,
             pending: try_vec(hold)?,
@@ -115,8 +117,10 @@ impl<T> ConsumerCore<T> {
         let size = self.shared.returned_len() as u64;
         if self.returned_tail + n > self.cached_returned_head + size {
             self.cached_returned_head = self.shared.returned_head.load(Ordering::Acquire);
-            // The queue has room for every handle the producer does not
-            // hold (N + K entries or more).
+            // The queue has room: the entries we count are the handles the
+            // producer has not taken (at most N + K) and the ones it took
+            // since it last published `returned_head` (at most N + K, what
+            // it saw in the queue then); the queue has 2 (N + K) or more.
             debug_assert!(self.returned_tail + n <= self.cached_returned_head + size);
         }
         for (offset, handle) in self.pending.drain(..).enumerate() {

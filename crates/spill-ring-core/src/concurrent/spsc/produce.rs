@@ -18,7 +18,10 @@ pub(crate) struct ProducerCore<T> {
     cached_head: u64,
     /// How many returned handles we took back.
     returned_head: u64,
-    /// Free handles; never more than N + K, its capacity.
+    /// The last `returned_tail` we saw: entries below it are ours to take.
+    cached_returned_tail: u64,
+    /// Free handles we freed ourselves (evicted, or reserved and not
+    /// written); never more than N + K, its capacity.
     stash: Vec<u32>,
     /// Handles of the current reservation, in index order; capacity N.
     pub(crate) reserved: Vec<u32>,
@@ -29,15 +32,15 @@ impl<T> ProducerCore<T> {
     /// allocation does.
     pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let physical = shared.physical();
-        // Popped from the end: handle 0 first.
-        let mut stash = try_vec(physical)?;
-        stash.extend((0..physical as u32).rev());
+        // Every handle starts in the return queue (see `Shared::try_new`).
+        let stash = try_vec(physical)?;
         let reserved = try_vec(shared.capacity())?;
         Ok(ProducerCore {
             shared,
             tail: 0,
             cached_head: 0,
             returned_head: 0,
+            cached_returned_tail: physical as u64,
             stash,
             reserved,
         })
@@ -112,12 +115,23 @@ impl<T> ProducerCore<T> {
 
     /// Takes a free handle. There is always one after `make_room` or a
     /// successful `has_room` (see the counting argument in `shared`).
+    ///
+    /// The common case reads the next entry of the return queue that we
+    /// already saw: no shared line is written. We publish how far we read
+    /// (`returned_head`) only when we run out of entries seen, so the
+    /// consumer's count of the queue may include up to N + K entries we
+    /// took since; the queue's 2 (N + K) entries cover that.
     #[inline]
     pub(crate) fn take_handle(&mut self) -> u32 {
-        match self.stash.pop() {
-            Some(handle) => handle,
-            None => self.take_returned(),
+        if self.returned_head < self.cached_returned_tail {
+            let handle = self
+                .shared
+                .returned(self.returned_head)
+                .load(Ordering::Relaxed);
+            self.returned_head += 1;
+            return handle;
         }
+        self.take_stashed()
     }
 
     /// Gives back a handle just taken by [`take_handle`](Self::take_handle)
@@ -129,21 +143,28 @@ impl<T> ProducerCore<T> {
     }
 
     #[cold]
-    fn take_returned(&mut self) -> u32 {
+    fn take_stashed(&mut self) -> u32 {
+        if let Some(handle) = self.stash.pop() {
+            return handle;
+        }
+        // Release: our reads of the entries below `returned_head` come
+        // before the consumer overwrites them.
+        self.shared
+            .returned_head
+            .store(self.returned_head, Ordering::Release);
         // Acquire: the consumer finished reading these slots before its
         // release store of `returned_tail`.
-        let end = self.shared.returned_tail.load(Ordering::Acquire);
-        for n in self.returned_head..end {
-            self.stash
-                .push(self.shared.returned(n).load(Ordering::Relaxed));
-        }
-        self.returned_head = end;
-        // Release: our reads of the entries come before the consumer
-        // overwrites them.
-        self.shared.returned_head.store(end, Ordering::Release);
-        self.stash
-            .pop()
-            .expect("spsc ring: a free slot exists whenever there is room (N + K slots)")
+        self.cached_returned_tail = self.shared.returned_tail.load(Ordering::Acquire);
+        assert!(
+            self.returned_head < self.cached_returned_tail,
+            "spsc ring: a free slot exists whenever there is room (N + K slots)"
+        );
+        let handle = self
+            .shared
+            .returned(self.returned_head)
+            .load(Ordering::Relaxed);
+        self.returned_head += 1;
+        handle
     }
 
     /// Takes `n` free handles into `reserved`; there must be room for `n`

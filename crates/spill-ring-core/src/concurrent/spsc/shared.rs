@@ -8,7 +8,10 @@
 //! does not hold the item: `map[i % N]` holds a *handle*, the number of one
 //! of `N + hold` physical slots. Every handle is, at any moment, in exactly
 //! one place: the producer's stash, a published map entry (a live item), the
-//! consumer's hands (claimed, being read), or the return queue.
+//! consumer's hands (claimed, being read), or the return queue (from which
+//! the producer takes free handles directly, oldest first; every handle
+//! starts there, in order, so slots are used in index order until evictions
+//! or reads in place mix them).
 //!
 //! * `head` is the next index to leave the ring. Items leave only through a
 //!   successful compare-exchange on `head`: the consumer's *claim* (one CAS
@@ -93,19 +96,25 @@ impl<T> Shared<T> {
         slot: SlotLayout,
     ) -> Result<Self, BuildError> {
         let physical = capacity + hold;
-        let queue = physical.next_power_of_two();
+        // Twice the handles: the producer publishes how far it read the
+        // queue only when it runs out of entries it saw, so the consumer's
+        // view of the queue can count up to N + K entries the producer has
+        // already taken on top of the N + K it has not (see `take_handle`).
+        let queue = (2 * physical).next_power_of_two();
         // The slots first: the largest allocation, and left untouched.
         let data = Slots::new(physical, slot, capacity)?;
         Ok(Shared {
             head: CachePadded::new(AtomicU64::new(0)),
             tail: CachePadded::new(AtomicU64::new(0)),
-            returned_tail: CachePadded::new(AtomicU64::new(0)),
+            // Every handle starts in the return queue, in order.
+            returned_tail: CachePadded::new(AtomicU64::new(physical as u64)),
             returned_head: CachePadded::new(AtomicU64::new(0)),
             wait: WaitState::new(waking),
             producer_gone: AtomicBool::new(false),
             consumer_gone: AtomicBool::new(false),
             map: try_boxed(capacity, |_| AtomicU32::new(0))?,
-            returned: try_boxed(queue, |_| AtomicU32::new(0))?,
+            // Every handle starts here, in order.
+            returned: try_boxed(queue, |n| AtomicU32::new(n as u32))?,
             guards: try_boxed(physical, |_| UnsafeCell::new(()))?,
             data,
             capacity,
@@ -156,7 +165,7 @@ impl<T> Shared<T> {
         unsafe { self.returned.get_unchecked(position) }
     }
 
-    /// The return queue's length, a power of two at least N + K.
+    /// The return queue's length, a power of two at least 2 (N + K).
     pub(crate) fn returned_len(&self) -> usize {
         self.returned.len()
     }
