@@ -100,17 +100,33 @@ struct Reentrant {
     push: Cell<Option<spill_status>>,
     len: Cell<usize>,
     free: Cell<Option<spill_status>>,
+    /// What the other mutating calls returned: try_push, pop, peek, clear.
+    others: Cell<[Option<spill_status>; 4]>,
+    /// The item the spout was offered, read through `items`.
+    offered: Cell<Option<u64>>,
 }
 
-unsafe extern "C" fn reentrant_send(ctx: *mut c_void, _items: *const c_void, _n: usize) -> c_int {
+unsafe extern "C" fn reentrant_send(ctx: *mut c_void, items: *const c_void, n: usize) -> c_int {
     // SAFETY: `ctx` is the test's `Reentrant`.
     let state = unsafe { &*ctx.cast::<Reentrant>() };
     let ring = state.ring.get();
-    // SAFETY: the ring is live: it is calling us.
+    // SAFETY: the ring is live: it is calling us; `items` holds `n` items.
     unsafe {
         state.push.set(Some(spill_ring_u64_push(ring, 1000)));
         state.len.set(spill_ring_u64_len(ring));
         state.free.set(Some(spill_ring_u64_free(ring)));
+        let mut x = 0;
+        state.others.set([
+            Some(spill_ring_u64_try_push(ring, 1000)),
+            Some(spill_ring_u64_pop(ring, &mut x)),
+            Some(spill_ring_u64_peek(ring, &mut x)),
+            Some(spill_ring_u64_clear(ring)),
+        ]);
+        // The offered item is still in the ring, unchanged by the refused
+        // calls above.
+        if n == 1 && state.offered.get().is_none() {
+            state.offered.set(Some(items.cast::<u64>().read()));
+        }
     }
     0
 }
@@ -122,6 +138,8 @@ fn reentrant_calls_from_a_spout_are_busy() {
         push: Cell::new(None),
         len: Cell::new(0),
         free: Cell::new(None),
+        others: Cell::new([None; 4]),
+        offered: Cell::new(None),
     };
     let spout = spill_spout {
         send: Some(reentrant_send),
@@ -138,6 +156,8 @@ fn reentrant_calls_from_a_spout_are_busy() {
         }
         assert_eq!(state.push.get(), Some(SPILL_BUSY));
         assert_eq!(state.free.get(), Some(SPILL_BUSY));
+        assert_eq!(state.others.get(), [Some(SPILL_BUSY); 4]);
+        assert_eq!(state.offered.get(), Some(0));
         // Read-only calls are allowed from inside the spout.
         assert_eq!(state.len.get(), 2);
         assert_eq!(spill_ring_u64_len(ring), 2);

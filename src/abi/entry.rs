@@ -39,6 +39,18 @@ pub(crate) fn code(body: impl FnOnce() -> Result<(), Error>) -> core::ffi::c_int
     status as core::ffi::c_int
 }
 
+/// Runs `body`, which returns its own status (and records its own error);
+/// a caught panic is recorded and returned as `SPILL_PANIC`. For a path
+/// that keeps error values off its success path.
+#[inline(always)]
+pub(crate) fn guarded(body: impl FnOnce() -> spill_status) -> spill_status {
+    // As in `status`, the state is consistent after a panic.
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(status) => status,
+        Err(payload) => panic_error(payload.as_ref()).record(),
+    }
+}
+
 /// Runs `fast`, a path that cannot fail (panics aside): `SPILL_OK` when it
 /// did the work; when it declines (`false`), runs `slow`, the checked path
 /// that does the work or says why not. Keeps the success path free of

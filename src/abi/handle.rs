@@ -186,10 +186,37 @@ pub(crate) unsafe fn idle<'a, F: Opaque>(this: *mut F) -> Option<&'a mut F::Payl
     Some(unsafe { &mut (*handle).payload })
 }
 
+/// The payload, borrowed exclusively, of a handle that is live and idle,
+/// without checking it: for the steps of a call after [`idle`] found it so
+/// and a spout call ([`with_active`]) left it so (while the handle is
+/// active, calls from inside the spout that would change it, free
+/// included, are refused before they touch it).
+///
+/// # Safety
+///
+/// `this` is a live, idle handle (see above); as for [`idle`], the borrow
+/// must end before the call that made it returns, and the caller must not
+/// call a spout with it.
+#[inline(always)]
+pub(crate) unsafe fn idle_unchecked<'a, F: Opaque>(this: *mut F) -> &'a mut F::Payload {
+    // SAFETY: the caller's contract: `this` points to a live handle.
+    let handle = unsafe { F::project(this) };
+    debug_assert!(
+        // SAFETY: as above; field borrows only.
+        unsafe { is_live(handle) } && !unsafe { &(*handle).active }.get(),
+        "idle_unchecked on a handle that is not live and idle"
+    );
+    // SAFETY: live and idle, so nothing up the stack borrows the payload
+    // (as in `idle`); the caller calls no spout while the borrow lives.
+    unsafe { &mut (*handle).payload }
+}
+
 /// Runs `f` with the handle marked active and no borrow of its payload
-/// held: for a fast path that calls a spout with plain data it copied out
-/// (a spout calling back into the handle gets `SPILL_BUSY` for mutating
-/// calls, and read-only calls borrow the payload shared).
+/// held: for a fast path that calls a spout with plain data or with items
+/// in storage outside the payload (a spout calling back into the handle
+/// gets `SPILL_BUSY` for mutating calls, free included, and read-only
+/// calls borrow the payload shared). When `f` returns, the handle is as
+/// live and idle as it was before ([`idle_unchecked`]).
 ///
 /// # Safety
 ///

@@ -103,11 +103,22 @@ impl From<SpoutRefused> for Error {
     }
 }
 
-/// A validated C spout; without a `send` function it drops what it gets
-/// (the spout of a ring created with a NULL spout).
+/// A validated C spout; without one it drops what it gets (the spout of a
+/// ring created with a NULL spout).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CSpout {
-    raw: Option<spill_spout>,
+    /// `None` drops; the send function's non-NULL niche holds the `None`,
+    /// so whether the spout drops and which function it calls are one
+    /// word.
+    raw: Option<Valid>,
+}
+
+/// A `spill_spout` whose send function is there.
+#[derive(Debug, Clone, Copy)]
+struct Valid {
+    send: SendFn,
+    flush: spill_flush_fn,
+    ctx: *mut c_void,
 }
 
 impl CSpout {
@@ -153,19 +164,25 @@ impl CSpout {
 
     /// Validates a spout struct passed by value.
     pub(crate) fn from_raw(raw: spill_spout, what: &str) -> Result<CSpout, Error> {
-        if raw.send.is_none() {
+        let Some(send) = raw.send else {
             return Err(Error::invalid(format!(
                 "{what} has no send function (send is NULL)"
             )));
-        }
-        Ok(CSpout { raw: Some(raw) })
+        };
+        Ok(CSpout {
+            raw: Some(Valid {
+                send,
+                flush: raw.flush,
+                ctx: raw.ctx,
+            }),
+        })
     }
 
     /// The `ctx` of this spout when its send function is `send` (a spout
     /// the library made to feed one of its own rings), else `None`.
     pub(crate) fn feeds(&self, send: SendFn) -> Option<*mut c_void> {
         let raw = self.raw?;
-        (raw.send? as usize == send as usize).then_some(raw.ctx)
+        (raw.send as usize == send as usize).then_some(raw.ctx)
     }
 
     /// Hands `count` items at `items` to the C callback.
@@ -182,16 +199,13 @@ impl CSpout {
         let Some(raw) = self.raw else {
             return Ok(());
         };
-        let Some(send) = raw.send else {
-            return Ok(());
-        };
         if count == 0 {
             return Ok(());
         }
         // SAFETY: whoever built the spout promised `send` and `ctx` valid
         // for as long as the ring lives; `items` holds `count` items (the
         // caller's contract).
-        match unsafe { send(raw.ctx, items, count) } {
+        match unsafe { (raw.send)(raw.ctx, items, count) } {
             0 => Ok(()),
             code => Err(SpoutRefused {
                 code,
@@ -202,13 +216,15 @@ impl CSpout {
 
     /// Calls the C flush callback, if there is one.
     pub(crate) fn flush_raw(&self) -> Result<(), SpoutRefused> {
-        let Some(flush) = self.raw.and_then(|raw| raw.flush) else {
+        let Some(raw) = self.raw else {
             return Ok(());
         };
-        let ctx = self.raw.map_or(core::ptr::null_mut(), |raw| raw.ctx);
+        let Some(flush) = raw.flush else {
+            return Ok(());
+        };
         // SAFETY: whoever built the spout promised `flush` and `ctx` valid
         // for as long as the ring lives.
-        match unsafe { flush(ctx) } {
+        match unsafe { flush(raw.ctx) } {
             0 => Ok(()),
             code => Err(SpoutRefused { code, batch: None }),
         }

@@ -19,7 +19,10 @@ use crate::abi::status::spill_status;
 use crate::c_spout::transfer::{self, Batches};
 use crate::c_spout::{self, spill_spout, CSpout, SpoutRefused};
 
-/// `spill_ring_FAM_push`.
+/// `spill_ring_FAM_push`. The handle is resolved once: a ring with room,
+/// or full with a spout that drops, takes the item in place; a full ring
+/// with a C spout jumps to [`push_evicting`] with its oldest item; the
+/// rest (NULL, dead or busy handles, pool rings) goes the checked way.
 ///
 /// # Safety
 ///
@@ -27,60 +30,90 @@ use crate::c_spout::{self, spill_spout, CSpout, SpoutRefused};
 #[inline(always)]
 pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
     // Set when the fast path found the handle live and idle, and its ring
-    // (its own, or lent exclusively) full with a C spout to evict to.
-    let evicting = Cell::new(false);
+    // (its own, or lent exclusively) full with a C spout to evict to: the
+    // ring's oldest item, in its storage.
+    let oldest = Cell::new(core::ptr::null::<F::Elem>());
     let fast = |p: &mut ValueRing<F::Elem>| {
         let drops = p.spout.drops();
         on_exclusive_ring!(p, r => {
-            let done = push_without_spout(r, || item, drops);
-            evicting.set(!done);
-            done
+            if push_without_spout(r, || item, drops) {
+                return true;
+            }
+            oldest.set(r.peek().map_or(core::ptr::null(), |o| o as *const F::Elem));
+            false
         }, else false)
     };
     let slow = || {
-        if evicting.get() {
-            // SAFETY: what the fast path just found (see `evicting`).
-            unsafe { push_evicting(ring, item) }
-        } else {
+        if oldest.get().is_null() {
             // SAFETY: the caller's contract.
             unsafe { push_checked(ring, item, true) }
+        } else {
+            // SAFETY: what the fast path just found (see `oldest`); its
+            // borrow of the payload ended.
+            unsafe { push_evicting(ring, item, oldest.get()) }
         }
     };
     // SAFETY: the caller's contract; the fast push calls no spout.
     unsafe { entry::idle_or_checked(ring, fast, slow) }
 }
 
-/// Hands the oldest item of a full ring to its C spout (a copy, with the
-/// handle marked active and nothing borrowing the payload: the spout may
-/// call back into the ring, where mutating calls are refused and reads see
-/// the ring as it is, the oldest item still in it); if the spout takes it,
-/// evicts it in place and pushes `item`. `extern "C"`: see
-/// [`entry::idle_or_checked`].
+/// Hands the oldest item of a full ring to its C spout straight from the
+/// ring's storage (no copy), with the handle marked active and no borrow
+/// of the payload held: the spout may call back into the ring, where
+/// mutating calls (free included) are refused with `SPILL_BUSY` and reads
+/// see the ring as it is, the oldest item still in it. If the spout takes
+/// the item, it is evicted in place and `item` pushed; if it refuses, the
+/// ring is unchanged. The handle is not checked again: [`push`] just did,
+/// and while it is active it cannot change or go away. Out of line
+/// (`extern "C"`: see [`entry::idle_or_checked`]), so that the push that
+/// calls no spout keeps no stack frame.
 ///
 /// # Safety
 ///
-/// `ring` is a live, idle handle whose ring is its own or lent exclusively,
-/// full, with a spout that does not drop (as [`push`]'s fast path found).
+/// `ring` is a live, idle handle whose ring is its own or lent
+/// exclusively, full, with a spout that does not drop; `oldest` points to
+/// the ring's oldest item; no borrow of the payload is used any more.
 #[inline(never)]
-unsafe extern "C" fn push_evicting<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
-    entry::status(|| {
-        // SAFETY: the caller's contract; no spout is called while `p` lives.
-        let p = unsafe { handle::idle(ring) }.expect("push found the handle idle");
-        let spout = p.spout;
-        let oldest = on_exclusive_ring!(p, r => r.peek().copied(), else None)
-            .expect("push found the ring full");
+unsafe extern "C" fn push_evicting<F: ValueFamily>(
+    ring: *mut F,
+    item: F::Elem,
+    oldest: *const F::Elem,
+) -> spill_status {
+    entry::guarded(|| {
+        // SAFETY: the caller's contract; the borrow ends here.
+        let spout = unsafe { handle::idle_unchecked(ring) }.spout;
         let send = || {
-            // SAFETY: one item of the ring's type, on this stack frame.
-            unsafe { spout.send_raw(core::ptr::addr_of!(oldest).cast(), 1) }
+            // SAFETY: `oldest` points to one item of the ring's type in the
+            // ring's storage, outside the payload; nothing can change the
+            // ring while the handle is active.
+            unsafe { spout.send_raw(oldest.cast(), 1) }
         };
-        // SAFETY: live and idle (the caller's contract); `p` is not used.
-        unsafe { handle::with_active(ring, send) }?;
-        // The spout took the oldest item and the ring did not change while
-        // it ran (a free from inside it was refused): evict it in place.
-        // SAFETY: the caller's contract; no spout is called while `p` lives.
-        let p = unsafe { handle::idle(ring) }.expect("the handle outlives its spout call");
-        on_exclusive_ring!(p, r => { let _ = r.push_overwrite(item); }, else unreachable!());
-        Ok(())
+        // SAFETY: live and idle (the caller's contract); no borrow is used.
+        if let Err(refused) = unsafe { handle::with_active(ring, send) } {
+            return spout_refused_one(refused.code);
+        }
+        // The spout took the oldest item: evict it in place.
+        // SAFETY: still live and idle (see `with_active`); no spout is
+        // called while `p` lives.
+        let p = unsafe { handle::idle_unchecked(ring) };
+        on_exclusive_ring!(p, r => {
+            let _ = r.push_overwrite(item);
+        }, else unreachable!("the ring changed kind during a spout call"));
+        spill_status::SPILL_OK
+    })
+}
+
+/// Reports that the spout refused the single item a push evicted (its
+/// send returned `code`), off the success path.
+#[cold]
+#[inline(never)]
+fn spout_refused_one(code: c_int) -> spill_status {
+    entry::status(|| {
+        Err(SpoutRefused {
+            code,
+            batch: Some(1),
+        }
+        .into())
     })
 }
 
