@@ -13,8 +13,8 @@ pub use crate::abi::version::{
     SPILL_RING_VERSION_PATCH,
 };
 pub use crate::bytes::*;
-pub use crate::cmpsc::*;
 pub use crate::c_spout::{spill_flush_fn, spill_send_fn, spill_spout};
+pub use crate::cmpsc::*;
 pub use crate::file_spout::{
     spill_file_read, spill_file_spout, spill_file_spout_as_spout, spill_file_spout_close,
     spill_file_spout_open,

@@ -111,7 +111,9 @@ where
                     RegisterError::Full => LANES_TAKEN,
                     RegisterError::Closed => CLOSED,
                 })?;
-                out.write(lifecycle::allocate::<P>(ProducerHalf::new(producer, spout))?);
+                out.write(lifecycle::allocate::<P>(ProducerHalf::new(
+                    producer, spout,
+                ))?);
                 Ok(())
             })?
         }
@@ -170,7 +172,7 @@ where
         unsafe {
             on_consumer(c, |raw, elem_size| {
                 // SAFETY: the caller's contract.
-                let out = unsafe { out_elems(out, 1, elem_size, "out")? };
+                let out = out_elems(out, 1, elem_size, "out")?;
                 if raw.pop_into(out) {
                     Ok(())
                 } else {
@@ -203,7 +205,7 @@ where
         unsafe {
             on_consumer(c, |raw, elem_size| {
                 // SAFETY: the caller's contract.
-                let mut dst = unsafe { CSpout::required(dst, "dst")? };
+                let mut dst = CSpout::required(dst, "dst")?;
                 if quota == 0 {
                     return Err(Error::invalid(
                         "quota is 0: it must be at least 1 (SIZE_MAX: no limit but the hold)"
@@ -245,7 +247,10 @@ where
 /// # Safety
 ///
 /// `c` is NULL or a live consumer handle.
-pub(crate) unsafe fn consumer_query<C>(c: *const C, f: impl FnOnce(&RawMpscConsumer) -> usize) -> usize
+pub(crate) unsafe fn consumer_query<C>(
+    c: *const C,
+    f: impl FnOnce(&RawMpscConsumer) -> usize,
+) -> usize
 where
     C: Opaque<Payload = LanesConsumer>,
 {

@@ -73,14 +73,12 @@ impl Release for ProducerHalf {
 pub(crate) struct ConsumerHalf {
     pub(crate) raw: Exclusive<RawConsumer>,
     pub(crate) elem_size: usize,
-    pub(crate) capacity: usize,
 }
 
 impl ConsumerHalf {
     pub(crate) fn new(raw: RawConsumer) -> Self {
         ConsumerHalf {
             elem_size: raw.elem_size(),
-            capacity: raw.capacity(),
             raw: Exclusive::new(raw),
         }
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use spill_ring_core::concurrent::spsc::raw::{RawConsumer, RawProducer};
 use spill_ring_core::concurrent::{spsc, BuildError, WaitError};
+use spill_ring_core::CapacityError;
 
 use crate::abi::entry;
 use crate::abi::handle::{self, Opaque};
@@ -39,10 +40,9 @@ const RESERVED: Error = Error::fixed(
 /// A core build error as a C error.
 pub(crate) fn build_error(error: BuildError) -> Error {
     match error {
-        BuildError::OutOfMemory => Error::new(
-            spill_status::SPILL_OUT_OF_MEMORY,
-            "could not allocate the ring's slots".to_owned(),
-        ),
+        BuildError::OutOfMemory | BuildError::Capacity(CapacityError::OutOfMemory(_)) => {
+            Error::new(spill_status::SPILL_OUT_OF_MEMORY, error.to_string())
+        }
         other => Error::invalid(other.to_string()),
     }
 }
@@ -193,12 +193,10 @@ where
                 let mut evictions = Evictions::new(&half.spout);
                 // SAFETY: `write` initialises the slot's `elem_size` bytes
                 // (`check` passed) and cannot unwind.
-                let _ = unsafe {
-                    raw.push_with(
-                        |slot| item.write(slot, elem_size),
-                        |old| evictions.offer(old),
-                    )
-                };
+                let _ = raw.push_with(
+                    |slot| item.write(slot, elem_size),
+                    |old| evictions.offer(old),
+                );
                 evictions.finish("the new item was pushed")
             })
         }
@@ -222,7 +220,7 @@ where
                 item.check()?;
                 let elem_size = half.elem_size;
                 // SAFETY: as in `push`.
-                if unsafe { raw.try_push_with(|slot| item.write(slot, elem_size)) } {
+                if raw.try_push_with(|slot| item.write(slot, elem_size)) {
                     Ok(())
                 } else {
                     Err(FULL)
@@ -250,9 +248,8 @@ where
                 item.check()?;
                 let elem_size = half.elem_size;
                 // SAFETY: as in `push`.
-                let waited = unsafe {
-                    raw.push_wait_with(|slot| item.write(slot, elem_size), timeout(timeout_ns))
-                };
+                let waited =
+                    raw.push_wait_with(|slot| item.write(slot, elem_size), timeout(timeout_ns));
                 match waited {
                     Ok(()) => Ok(()),
                     Err(WaitError::Timeout(())) => Err(TIMEOUT),
@@ -289,7 +286,7 @@ where
                 no_reservation(raw)?;
                 let wanted = n.min(half.capacity);
                 // SAFETY: the caller's contract; pointers are plain data.
-                let slots = unsafe { ptr_args::slice_mut(slots, wanted, "slots")? };
+                let slots = ptr_args::slice_mut(slots, wanted, "slots")?;
                 let mut evictions = Evictions::new(&half.spout);
                 let (reserved, _) = raw.reserve(wanted, |old| evictions.offer(old));
                 for (at, slot) in slots.iter_mut().enumerate().take(reserved) {
@@ -326,7 +323,7 @@ where
                     )));
                 }
                 // SAFETY: the caller's contract: those slots are written.
-                unsafe { raw.commit(written) };
+                raw.commit(written);
                 Ok(())
             })
         }
@@ -391,7 +388,7 @@ where
         unsafe {
             on_consumer(c, |raw, half| {
                 // SAFETY: the caller's contract.
-                let out = unsafe { out_elems(out, 1, half.elem_size, "out")? };
+                let out = out_elems(out, 1, half.elem_size, "out")?;
                 if raw.pop_into(out) {
                     Ok(())
                 } else {
@@ -425,7 +422,7 @@ where
             on_consumer(c, |raw, half| {
                 require(&popped, "out_popped")?;
                 // SAFETY: the caller's contract.
-                let out = unsafe { out_elems(out, max, half.elem_size, "out")? };
+                let out = out_elems(out, max, half.elem_size, "out")?;
                 let n = raw.pop_slice(out);
                 write_opt(&popped, n);
                 if n == 0 && max > 0 {
@@ -461,7 +458,7 @@ where
             on_consumer(c, |raw, _| {
                 require(&out, "out_read")?;
                 // SAFETY: the caller's contract; pointers are plain data.
-                let slots = unsafe { ptr_args::slice_mut(slots, max, "slots")? };
+                let slots = ptr_args::slice_mut(slots, max, "slots")?;
                 let n = raw.read(max);
                 for (at, slot) in slots.iter_mut().enumerate().take(n) {
                     *slot = raw.read_slot(at).expect("a claimed slot").cast();
