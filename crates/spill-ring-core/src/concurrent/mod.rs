@@ -29,6 +29,13 @@ pub enum BuildError {
     /// An MPSC's maximum number of producers was zero or over
     /// [`MAX_PRODUCERS`](mpsc::MAX_PRODUCERS).
     Producers(usize),
+    /// A raw ring's element size was zero or over
+    /// [`MAX_ELEM_SIZE`](spsc::raw::MAX_ELEM_SIZE).
+    ElemSize(usize),
+    /// The allocator could not provide the ring's memory (slots, slot map,
+    /// handle queues). Nothing was leaked. (Slots too large for the address
+    /// space are [`CapacityError::OutOfMemory`] instead.)
+    OutOfMemory,
 }
 
 impl core::fmt::Display for BuildError {
@@ -45,6 +52,12 @@ impl core::fmt::Display for BuildError {
                 "the maximum number of producers, {count}, must be greater than zero and at most {}",
                 mpsc::MAX_PRODUCERS
             ),
+            BuildError::ElemSize(size) => write!(
+                f,
+                "element size {size} must be greater than zero and at most {}",
+                spsc::raw::MAX_ELEM_SIZE
+            ),
+            BuildError::OutOfMemory => f.write_str("could not allocate the ring's memory"),
         }
     }
 }

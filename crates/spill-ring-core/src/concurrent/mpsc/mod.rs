@@ -36,14 +36,17 @@
 //! }
 //! ```
 
+mod fair;
 mod lanes;
+mod raw;
 
 pub(crate) use lanes::Lanes;
+pub use raw::{RawMpscConsumer, RawRegistry};
 
 use spout::{DropSpout, Spout};
 
-use crate::concurrent::primitive::Arc;
-use crate::concurrent::spsc::{self, Consumer, Home, Owned};
+use crate::concurrent::mpsc::fair::{register, Fair};
+use crate::concurrent::spsc::{self, Consumer, SlotLayout};
 use crate::concurrent::BuildError;
 
 pub use crate::concurrent::spsc::Producer;
@@ -84,27 +87,19 @@ impl Builder {
     /// Allocates every lane (nothing is allocated later) and returns the
     /// registry producers register with, and the consumer.
     pub fn build<T>(self) -> Result<(Registry<T>, MpscConsumer<T>), BuildError> {
-        if self.producers == 0 || self.producers > MAX_PRODUCERS {
-            return Err(BuildError::Producers(self.producers));
-        }
-        let mut producers = Vec::with_capacity(self.producers);
-        let mut consumers = Vec::with_capacity(self.producers);
-        for _ in 0..self.producers {
-            let (producer, consumer) = self.lane.build_cores::<T>()?;
-            producers.push(producer);
-            consumers.push(Consumer::from_core(consumer));
-        }
-        let lanes = Arc::new(Lanes::new(producers));
-        Ok((
-            Registry {
-                lanes: lanes.clone(),
-            },
-            MpscConsumer {
-                lanes,
-                consumers: consumers.into_boxed_slice(),
-                start: 0,
-            },
-        ))
+        let fair = Fair::build(self.producers, self.lane, SlotLayout::of::<T>())?;
+        let lanes = fair.lanes().clone();
+        Ok((Registry { lanes }, MpscConsumer { fair }))
+    }
+
+    /// As [`build`](Self::build), for a raw MPSC of `elem_size`-byte
+    /// elements (see [`spsc::raw`]): `elem_size` in
+    /// `1..=`[`MAX_ELEM_SIZE`](spsc::raw::MAX_ELEM_SIZE), else
+    /// [`BuildError::ElemSize`].
+    pub fn build_raw(self, elem_size: usize) -> Result<(RawRegistry, RawMpscConsumer), BuildError> {
+        let slot = spsc::raw::slot_layout(elem_size)?;
+        let fair = Fair::build(self.producers, self.lane, slot)?;
+        Ok(RawMpscConsumer::with_registry(fair, elem_size))
     }
 }
 
@@ -130,7 +125,7 @@ impl std::error::Error for RegisterError {}
 
 /// Where producers register; clone it for every thread that registers.
 pub struct Registry<T> {
-    lanes: Arc<Lanes<T>>,
+    lanes: crate::concurrent::primitive::Arc<Lanes<T>>,
 }
 
 impl<T> core::fmt::Debug for Registry<T> {
@@ -159,12 +154,7 @@ impl<T> Registry<T> {
         &self,
         spout: S,
     ) -> Result<Producer<T, S>, RegisterError> {
-        if self.lanes.is_closed() {
-            return Err(RegisterError::Closed);
-        }
-        let (lane, core) = self.lanes.take().ok_or(RegisterError::Full)?;
-        let home = Home::Lane(self.lanes.clone(), lane);
-        Ok(Producer::from_parts(Owned::new(core, home), spout))
+        Ok(Producer::from_parts(register(&self.lanes)?, spout))
     }
 
     /// How many producers are registered now.
@@ -181,75 +171,51 @@ impl<T> Registry<T> {
 /// The consumer of a concurrent MPSC; every call belongs to the consumer
 /// thread. Dropping it closes the MPSC.
 pub struct MpscConsumer<T> {
-    lanes: Arc<Lanes<T>>,
-    consumers: Box<[Consumer<T>]>,
-    /// The lane the next call starts with.
-    start: usize,
+    fair: Fair<Consumer<T>>,
 }
 
 impl<T> MpscConsumer<T> {
     /// Removes the oldest item of the first non-empty lane, starting after
     /// the lane the last item came from.
     pub fn pop(&mut self) -> Option<T> {
-        let lanes = self.consumers.len();
-        for offset in 0..lanes {
-            let lane = (self.start + offset) % lanes;
-            if let Some(item) = self.consumers[lane].pop() {
-                self.start = (lane + 1) % lanes;
-                return Some(item);
-            }
-        }
-        None
+        self.fair.pop_with(Consumer::pop)
     }
 
     /// One fair pass over every lane, starting one lane further than the
     /// last pass: hands at most `quota` items of each lane (one claim per
     /// lane) to `f`, each lane's oldest first. Returns how many.
     pub fn drain(&mut self, quota: usize, mut f: impl FnMut(T)) -> usize {
-        let lanes = self.consumers.len();
-        let start = self.start;
-        self.start = (start + 1) % lanes;
-        (0..lanes)
-            .map(|offset| self.consumers[(start + offset) % lanes].consume_up_to(quota, &mut f))
-            .sum()
+        self.fair
+            .drain_with(|lane| lane.consume_up_to(quota, &mut f))
     }
 
     /// How many items the lanes hold now.
     pub fn len(&self) -> usize {
-        self.consumers.iter().map(Consumer::len).sum()
+        self.fair.len()
     }
 
     /// Whether every lane is empty now.
     pub fn is_empty(&self) -> bool {
-        self.consumers.iter().all(Consumer::is_empty)
+        self.fair.is_empty()
     }
 
     /// How many producers are registered now.
     pub fn producers(&self) -> usize {
-        self.lanes.taken()
+        self.fair.producers()
     }
 
     /// Closes the MPSC: registrations and waiting pushes fail from now on,
     /// and every parked producer is woken. Items already in the lanes can
     /// still be drained; evicting pushes go on.
     pub fn close(&self) {
-        self.lanes.close();
-        for consumer in self.consumers.iter() {
-            consumer.close();
-        }
-    }
-}
-
-impl<T> Drop for MpscConsumer<T> {
-    fn drop(&mut self) {
-        self.close();
+        self.fair.close();
     }
 }
 
 impl<T> core::fmt::Debug for MpscConsumer<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("MpscConsumer")
-            .field("lanes", &self.consumers.len())
+            .field("lanes", &self.fair.lane_count())
             .field("producers", &self.producers())
             .finish_non_exhaustive()
     }

@@ -5,6 +5,8 @@ use core::sync::atomic::Ordering;
 
 use crate::concurrent::primitive::Arc;
 use crate::concurrent::spsc::shared::Shared;
+use crate::concurrent::spsc::slots::try_vec;
+use crate::concurrent::BuildError;
 
 /// The consumer's state.
 pub(crate) struct ConsumerCore<T> {
@@ -23,16 +25,18 @@ pub(crate) struct ConsumerCore<T> {
 }
 
 impl<T> ConsumerCore<T> {
-    pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
+    /// The consumer's state over fresh `shared` state; fails only when an
+    /// allocation does.
+    pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let hold = shared.hold();
-        ConsumerCore {
+        Ok(ConsumerCore {
             shared,
             cached_tail: 0,
             returned_tail: 0,
             cached_returned_head: 0,
-            claimed: Vec::with_capacity(hold),
-            pending: Vec::with_capacity(hold),
-        }
+            claimed: try_vec(hold)?,
+            pending: try_vec(hold)?,
+        })
     }
 
     /// Claims up to `max` of the oldest items with one compare-exchange

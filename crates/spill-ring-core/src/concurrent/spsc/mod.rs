@@ -56,13 +56,17 @@
 mod consume;
 mod owned;
 pub(crate) mod produce;
+pub mod raw;
 mod shared;
+mod slots;
 mod typed;
 
 pub(crate) use consume::ConsumerCore;
 pub(crate) use owned::{Home, Owned};
 pub(crate) use produce::ProducerCore;
+pub use raw::{RawConsumer, RawProducer};
 pub(crate) use shared::Shared;
+pub(crate) use slots::SlotLayout;
 pub use typed::{Consumer, Producer, ReadChunk, WriteChunk};
 
 use spout::{DropSpout, Spout};
@@ -129,22 +133,41 @@ impl Builder {
         self,
         spout: S,
     ) -> Result<(Producer<T, S>, Consumer<T>), BuildError> {
-        let (producer, consumer) = self.build_cores()?;
+        let (producer, consumer) = self.build_cores::<T>(SlotLayout::of::<T>())?;
         Ok((
             Producer::from_parts(Owned::new(producer, Home::Alone), spout),
             Consumer::from_core(consumer),
         ))
     }
 
-    /// The two protocol halves over fresh shared state.
-    pub(crate) fn build_cores<T>(self) -> Result<(ProducerCore<T>, ConsumerCore<T>), BuildError> {
+    /// Builds a raw ring of `elem_size`-byte elements (see [`raw`]):
+    /// `elem_size` in `1..=`[`raw::MAX_ELEM_SIZE`], else
+    /// [`BuildError::ElemSize`]; [`BuildError::OutOfMemory`] when the
+    /// allocator fails.
+    pub fn build_raw(self, elem_size: usize) -> Result<(RawProducer, RawConsumer), BuildError> {
+        let (producer, consumer) = self.build_cores::<u8>(raw::slot_layout(elem_size)?)?;
+        Ok((
+            RawProducer::from_owned(Owned::new(producer, Home::Alone)),
+            RawConsumer::from_core(consumer),
+        ))
+    }
+
+    /// The two protocol halves over fresh shared state whose slots are
+    /// shaped by `slot` (`SlotLayout::of::<T>()` for a typed ring).
+    pub(crate) fn build_cores<T>(
+        self,
+        slot: SlotLayout,
+    ) -> Result<(ProducerCore<T>, ConsumerCore<T>), BuildError> {
         check_capacity(self.capacity).map_err(BuildError::Capacity)?;
         let hold = self.hold.unwrap_or(self.capacity);
         if hold == 0 || hold > crate::MAX_CAPACITY {
             return Err(BuildError::Hold(hold));
         }
-        let shared = Arc::new(Shared::new(self.capacity, hold, self.waking));
-        Ok((ProducerCore::new(shared.clone()), ConsumerCore::new(shared)))
+        let shared = Arc::new(Shared::try_new(self.capacity, hold, self.waking, slot)?);
+        Ok((
+            ProducerCore::try_new(shared.clone())?,
+            ConsumerCore::try_new(shared)?,
+        ))
     }
 }
 

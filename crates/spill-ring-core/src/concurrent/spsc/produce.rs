@@ -6,6 +6,8 @@ use core::sync::atomic::Ordering;
 
 use crate::concurrent::primitive::Arc;
 use crate::concurrent::spsc::shared::Shared;
+use crate::concurrent::spsc::slots::try_vec;
+use crate::concurrent::BuildError;
 
 /// The producer's state: its copy of the indices and its free handles.
 pub(crate) struct ProducerCore<T> {
@@ -23,19 +25,22 @@ pub(crate) struct ProducerCore<T> {
 }
 
 impl<T> ProducerCore<T> {
-    pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
+    /// The producer's state over fresh `shared` state; fails only when an
+    /// allocation does.
+    pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let physical = shared.physical();
         // Popped from the end: handle 0 first.
-        let stash = (0..physical as u32).rev().collect();
-        let reserved = Vec::with_capacity(shared.capacity());
-        ProducerCore {
+        let mut stash = try_vec(physical)?;
+        stash.extend((0..physical as u32).rev());
+        let reserved = try_vec(shared.capacity())?;
+        Ok(ProducerCore {
             shared,
             tail: 0,
             cached_head: 0,
             returned_head: 0,
             stash,
             reserved,
-        }
+        })
     }
 
     /// How many items the ring holds, as seen by the producer.
@@ -113,6 +118,14 @@ impl<T> ProducerCore<T> {
             Some(handle) => handle,
             None => self.take_returned(),
         }
+    }
+
+    /// Gives back a handle just taken by [`take_handle`](Self::take_handle)
+    /// and not published (its slot holds nothing live): when writing the
+    /// item unwound.
+    #[cold]
+    pub(crate) fn untake_handle(&mut self, handle: u32) {
+        self.stash.push(handle);
     }
 
     #[cold]

@@ -32,13 +32,15 @@
 //!   handles it cannot see as free are then at most `N - n` live ones and
 //!   K in the consumer's hands, so `N + K` physical slots always leave `n`.
 
-use core::mem::MaybeUninit;
+use core::marker::PhantomData;
 use core::sync::atomic::Ordering;
 
 use crossbeam_utils::CachePadded;
 
 use crate::concurrent::primitive::{AtomicBool, AtomicU32, AtomicU64, UnsafeCell};
+use crate::concurrent::spsc::slots::{try_boxed, SlotLayout, Slots};
 use crate::concurrent::wait::WaitState;
+use crate::concurrent::BuildError;
 
 /// What both halves of one SPSC ring share.
 pub(crate) struct Shared<T> {
@@ -62,12 +64,14 @@ pub(crate) struct Shared<T> {
     returned: Box<[AtomicU32]>,
     /// One per physical slot: lets loom see every slot access.
     guards: Box<[UnsafeCell<()>]>,
-    /// The physical slots.
-    data: Box<[core::cell::UnsafeCell<MaybeUninit<T>>]>,
+    /// The physical slots (`T`s, or raw bytes at a run-time stride).
+    data: Slots,
     /// N, a power of two.
     capacity: usize,
     /// K: how many items the consumer may hold at once.
     hold: usize,
+    /// The live items between `head` and `tail` are ours.
+    items: PhantomData<T>,
 }
 
 // SAFETY: the slots are accessed under the protocol above: a slot is
@@ -79,12 +83,20 @@ unsafe impl<T: Send> Send for Shared<T> {}
 
 impl<T> Shared<T> {
     /// Shared state of `capacity` positions (a power of two, checked by the
-    /// builder) and `hold` consumer slots. `waking` makes the consumer wake
-    /// a parked producer.
-    pub(crate) fn new(capacity: usize, hold: usize, waking: bool) -> Self {
+    /// builder) and `hold` consumer slots, each slot shaped by `slot` (a
+    /// `T`: [`SlotLayout::of`]). `waking` makes the consumer wake a parked
+    /// producer. Every allocation is fallible.
+    pub(crate) fn try_new(
+        capacity: usize,
+        hold: usize,
+        waking: bool,
+        slot: SlotLayout,
+    ) -> Result<Self, BuildError> {
         let physical = capacity + hold;
         let queue = physical.next_power_of_two();
-        Shared {
+        // The slots first: the largest allocation, and left untouched.
+        let data = Slots::new(physical, slot, capacity)?;
+        Ok(Shared {
             head: CachePadded::new(AtomicU64::new(0)),
             tail: CachePadded::new(AtomicU64::new(0)),
             returned_tail: CachePadded::new(AtomicU64::new(0)),
@@ -92,15 +104,21 @@ impl<T> Shared<T> {
             wait: WaitState::new(waking),
             producer_gone: AtomicBool::new(false),
             consumer_gone: AtomicBool::new(false),
-            map: (0..capacity).map(|_| AtomicU32::new(0)).collect(),
-            returned: (0..queue).map(|_| AtomicU32::new(0)).collect(),
-            guards: (0..physical).map(|_| UnsafeCell::new(())).collect(),
-            data: (0..physical)
-                .map(|_| core::cell::UnsafeCell::new(MaybeUninit::uninit()))
-                .collect(),
+            map: try_boxed(capacity, |_| AtomicU32::new(0))?,
+            returned: try_boxed(queue, |_| AtomicU32::new(0))?,
+            guards: try_boxed(physical, |_| UnsafeCell::new(()))?,
+            data,
             capacity,
             hold,
-        }
+            items: PhantomData,
+        })
+    }
+
+    /// The size of one slot in bytes: `size_of::<T>()` for a typed ring,
+    /// the element size for a raw one.
+    #[inline(always)]
+    pub(crate) fn stride(&self) -> usize {
+        self.data.stride()
     }
 
     /// N, the number of items the ring holds when full.
@@ -148,8 +166,8 @@ impl<T> Shared<T> {
     /// The caller must hold the handle (see the module documentation).
     #[inline(always)]
     pub(crate) fn read_slot<R>(&self, handle: u32, f: impl FnOnce(*const T) -> R) -> R {
-        let (guard, cell) = self.slot(handle);
-        guard.with(|_| f(cell.get().cast::<T>()))
+        let (guard, slot) = self.slot(handle);
+        guard.with(|_| f(slot.cast::<T>()))
     }
 
     /// Runs `f` on slot `handle`, for writing.
@@ -157,24 +175,20 @@ impl<T> Shared<T> {
     /// The caller must hold the handle.
     #[inline(always)]
     pub(crate) fn write_slot<R>(&self, handle: u32, f: impl FnOnce(*mut T) -> R) -> R {
-        let (guard, cell) = self.slot(handle);
-        guard.with_mut(|_| f(cell.get().cast::<T>()))
+        let (guard, slot) = self.slot(handle);
+        guard.with_mut(|_| f(slot.cast::<T>()))
     }
 
-    /// Slot `handle`'s guard and cell.
+    /// Slot `handle`'s guard and address.
     #[inline(always)]
-    fn slot(&self, handle: u32) -> (&UnsafeCell<()>, &core::cell::UnsafeCell<MaybeUninit<T>>) {
+    fn slot(&self, handle: u32) -> (&UnsafeCell<()>, *mut u8) {
         let handle = handle as usize;
-        debug_assert!(handle < self.data.len(), "handle out of range");
+        debug_assert!(handle < self.guards.len(), "handle out of range");
         // SAFETY: handles are numbers below `physical()`, the length of
-        // `guards` and `data`: the producer starts with `0..physical()` and
-        // only ever moves those around (map, stash, return queue).
-        unsafe {
-            (
-                self.guards.get_unchecked(handle),
-                self.data.get_unchecked(handle),
-            )
-        }
+        // `guards` and the number of slots in `data`: the producer starts
+        // with `0..physical()` and only ever moves those around (map,
+        // stash, return queue).
+        unsafe { (self.guards.get_unchecked(handle), self.data.get(handle)) }
     }
 
     /// How many items are in the ring, as seen now.

@@ -1,0 +1,367 @@
+//! The raw (run-time-sized) concurrent rings, single-threaded and small
+//! threaded cases (they run under Miri too): each call's behaviour, slot
+//! alignment, build errors, and the raw MPSC.
+#![cfg(all(feature = "std", not(loom)))]
+
+use std::time::Duration;
+
+use spill_ring_core::concurrent::spsc::raw::{RawPushError, MAX_ELEM_SIZE, RAW_ALIGN};
+use spill_ring_core::concurrent::spsc::Builder;
+use spill_ring_core::concurrent::{mpsc, BuildError, WaitError};
+use spill_ring_core::{CapacityError, PushError};
+
+/// An element of `size` bytes made from `n`.
+fn elem(n: u32, size: usize) -> Vec<u8> {
+    (0..size).map(|i| (n as usize * 31 + i) as u8).collect()
+}
+
+/// An evict function collecting the evicted bytes.
+fn collect(into: &mut Vec<Vec<u8>>) -> impl FnMut(&[u8]) -> Result<(), ()> + '_ {
+    move |bytes| {
+        into.push(bytes.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn push_evicts_the_oldest_and_pop_into_copies_in_order() {
+    let (mut producer, mut consumer) = Builder::new(4).build_raw(3).unwrap();
+    assert_eq!((producer.elem_size(), consumer.elem_size()), (3, 3));
+    let mut evicted = Vec::new();
+    for n in 0..10 {
+        producer.push(&elem(n, 3), collect(&mut evicted)).unwrap();
+    }
+    assert_eq!(evicted, (0..6).map(|n| elem(n, 3)).collect::<Vec<_>>());
+    assert_eq!((producer.len(), consumer.len()), (4, 4));
+    let mut out = [0; 3];
+    for n in 6..10 {
+        assert!(consumer.pop_into(&mut out));
+        assert_eq!(out.to_vec(), elem(n, 3));
+    }
+    assert!(!consumer.pop_into(&mut out));
+    assert!(producer.is_empty() && consumer.is_empty());
+}
+
+#[test]
+fn the_evict_error_is_returned_and_the_item_pushed_anyway() {
+    let (mut producer, mut consumer) = Builder::new(1).build_raw(2).unwrap();
+    producer.push(&[1, 1], |_| Err("full")).unwrap();
+    assert_eq!(
+        producer.push(&[2, 2], |_| Err("full")),
+        Err(RawPushError::Push("full"))
+    );
+    let mut out = [0; 2];
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [2, 2]);
+}
+
+#[test]
+fn wrong_sizes_are_refused_and_change_nothing() {
+    let (mut producer, mut consumer) = Builder::new(2).build_raw(4).unwrap();
+    let wrong = RawPushError::Size {
+        expected: 4,
+        got: 3,
+    };
+    assert_eq!(producer.push(&[0; 3], collect(&mut Vec::new())), Err(wrong));
+    assert_eq!(
+        producer.try_push(&[0; 3]),
+        Err(RawPushError::Size {
+            expected: 4,
+            got: 3
+        })
+    );
+    assert_eq!(
+        producer.push_wait(&[0; 5], None),
+        Err(RawPushError::Size {
+            expected: 4,
+            got: 5
+        })
+    );
+    assert!(producer.is_empty());
+    producer.try_push(&[7; 4]).unwrap();
+    // Too short an output buffer pops nothing.
+    assert!(!consumer.pop_into(&mut [0; 3]));
+    assert_eq!(consumer.len(), 1);
+    let mut out = [0; 6];
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [7, 7, 7, 7, 0, 0]);
+}
+
+#[test]
+fn try_push_refuses_when_full_without_evicting() {
+    let (mut producer, mut consumer) = Builder::new(2).build_raw(1).unwrap();
+    producer.try_push(&[1]).unwrap();
+    producer.try_push(&[2]).unwrap();
+    assert_eq!(
+        producer.try_push(&[3]),
+        Err(RawPushError::Push(PushError::Full(())))
+    );
+    // SAFETY: the write function is never called when full.
+    assert!(!unsafe { producer.try_push_with(|_| unreachable!()) });
+    let mut out = [0; 1];
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [1]);
+    producer.try_push(&[3]).unwrap();
+    let mut all = [0; 4];
+    assert_eq!(consumer.pop_slice(&mut all), 2);
+    assert_eq!(&all[..2], &[2, 3]);
+}
+
+#[test]
+fn push_wait_times_out_when_full_and_fails_when_closed() {
+    let (mut producer, mut consumer) = Builder::new(1).waking(true).build_raw(8).unwrap();
+    producer.push_wait(&[1; 8], None).unwrap();
+    assert_eq!(
+        producer.push_wait(&[2; 8], Some(Duration::from_millis(1))),
+        Err(RawPushError::Push(WaitError::Timeout(())))
+    );
+    // A timeout too large for `Instant` waits without a bound: there is room.
+    let mut out = [0; 8];
+    assert!(consumer.pop_into(&mut out));
+    producer.push_wait(&[3; 8], Some(Duration::MAX)).unwrap();
+    consumer.close();
+    assert!(producer.is_closed());
+    assert_eq!(
+        producer.push_wait(&[4; 8], None),
+        Err(RawPushError::Push(WaitError::Closed(())))
+    );
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [3; 8]);
+}
+
+#[test]
+fn reserve_commit_publishes_the_written_prefix_in_order() {
+    let (mut producer, mut consumer) = Builder::new(4).build_raw(5).unwrap();
+    let mut evicted = Vec::new();
+    producer.push(&elem(0, 5), collect(&mut evicted)).unwrap();
+    let (n, result) = producer.reserve(9, collect(&mut evicted));
+    // Clamped to the capacity; made room by evicting the one element.
+    assert_eq!((n, result, producer.reserved()), (4, Ok(()), 4));
+    assert_eq!(evicted, [elem(0, 5)]);
+    let mut slots = [core::ptr::null_mut(); 6];
+    assert_eq!(producer.reserved_slots(&mut slots), 4);
+    assert_eq!(producer.reserved_slot(4), None);
+    for (at, &slot) in slots[..3].iter().enumerate() {
+        assert_eq!(Some(slot), producer.reserved_slot(at));
+        let bytes = elem(10 + at as u32, 5);
+        // SAFETY: a reserved slot has 5 writable bytes.
+        unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), slot, 5) };
+    }
+    assert_eq!(consumer.len(), 0, "nothing visible before the commit");
+    // SAFETY: the first three are written.
+    unsafe { producer.commit(3) };
+    assert_eq!(producer.reserved(), 0);
+    let mut got = Vec::new();
+    assert_eq!(consumer.consume_all(|bytes| got.push(bytes.to_vec())), 3);
+    assert_eq!(got, (10..13).map(|n| elem(n, 5)).collect::<Vec<_>>());
+}
+
+#[test]
+fn pushing_or_reserving_again_cancels_an_open_reservation() {
+    let (mut producer, mut consumer) = Builder::new(2).hold(1).build_raw(1).unwrap();
+    for _ in 0..10 {
+        assert_eq!(producer.reserve(2, collect(&mut Vec::new())).0, 2);
+        assert_eq!(producer.reserve(1, collect(&mut Vec::new())).0, 1);
+        producer.push(&[9], collect(&mut Vec::new())).unwrap();
+        assert_eq!(producer.reserved(), 0);
+        let _ = producer.reserve(1, collect(&mut Vec::new()));
+        producer.cancel();
+        assert_eq!(producer.reserved(), 0);
+        let mut out = [0];
+        assert!(consumer.pop_into(&mut out));
+        assert_eq!(out, [9]);
+    }
+    // Dropping with an open reservation publishes nothing.
+    let _ = producer.reserve(2, collect(&mut Vec::new()));
+    drop(producer);
+    assert!(consumer.is_abandoned() && consumer.is_empty());
+}
+
+#[test]
+fn read_holds_elements_in_place_until_release() {
+    let (mut producer, mut consumer) = Builder::new(2).hold(2).build_raw(24).unwrap();
+    let mut evicted = Vec::new();
+    for n in 0..2 {
+        producer.push(&elem(n, 24), collect(&mut evicted)).unwrap();
+    }
+    assert_eq!(consumer.read(5), 2);
+    assert_eq!(consumer.held(), 2);
+    let mut slots = [core::ptr::null(); 3];
+    assert_eq!(consumer.read_slots(&mut slots), 2);
+    // The producer laps the ring twice; the held slots stay untouched.
+    for n in 2..6 {
+        producer.push(&elem(n, 24), collect(&mut evicted)).unwrap();
+    }
+    for (at, &slot) in slots[..2].iter().enumerate() {
+        assert_eq!(consumer.read_slot(at), Some(slot));
+        // SAFETY: a held slot has 24 readable bytes until the release.
+        let bytes = unsafe { core::slice::from_raw_parts(slot, 24) };
+        assert_eq!(bytes, elem(at as u32, 24));
+    }
+    assert_eq!(consumer.read_slot(2), None);
+    consumer.release();
+    assert_eq!(consumer.held(), 0);
+    assert_eq!(evicted, [elem(2, 24), elem(3, 24)]);
+    // A claim releases what is held first.
+    assert_eq!(consumer.read(1), 1);
+    let mut out = vec![0; 24];
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(consumer.held(), 0);
+    assert_eq!(out, elem(5, 24));
+}
+
+#[test]
+fn slots_are_aligned_as_a_c_array_from_a_64_byte_base() {
+    for elem_size in [1, 3, 8, 24, 64, 100, 2100, 4096] {
+        let (mut producer, mut consumer) = Builder::new(8).hold(4).build_raw(elem_size).unwrap();
+        let mut bases = Vec::new();
+        // Every physical slot passes through a reservation over a few laps.
+        for _ in 0..4 {
+            let _ = producer.reserve(8, collect(&mut Vec::new()));
+            for at in 0..8 {
+                bases.push(producer.reserved_slot(at).unwrap() as usize);
+            }
+            let bytes = elem(0, elem_size);
+            for at in 0..8 {
+                let slot = producer.reserved_slot(at).unwrap();
+                // SAFETY: a reserved slot has elem_size writable bytes.
+                unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), slot, elem_size) };
+            }
+            // SAFETY: all eight are written.
+            unsafe { producer.commit(8) };
+            assert_eq!(consumer.read(4), 4);
+            for at in 0..4 {
+                bases.push(consumer.read_slot(at).unwrap() as usize);
+            }
+        }
+        let base = *bases.iter().min().unwrap();
+        assert_eq!(base % RAW_ALIGN, 0, "elem_size {elem_size}");
+        for address in bases {
+            assert_eq!((address - base) % elem_size, 0, "elem_size {elem_size}");
+            assert!((address - base) / elem_size < 12, "within the N + K slots");
+        }
+    }
+}
+
+#[test]
+fn bad_element_sizes_and_capacities_are_errors() {
+    assert_eq!(
+        Builder::new(4).build_raw(0).unwrap_err(),
+        BuildError::ElemSize(0)
+    );
+    assert_eq!(
+        Builder::new(4).build_raw(MAX_ELEM_SIZE + 1).unwrap_err(),
+        BuildError::ElemSize(MAX_ELEM_SIZE + 1)
+    );
+    assert_eq!(
+        Builder::new(4).build_raw(usize::MAX).unwrap_err(),
+        BuildError::ElemSize(usize::MAX)
+    );
+    assert_eq!(
+        Builder::new(3).build_raw(8).unwrap_err(),
+        BuildError::Capacity(CapacityError::NotPowerOfTwo(3))
+    );
+    assert_eq!(
+        Builder::new(usize::MAX).build_raw(8).unwrap_err(),
+        BuildError::Capacity(CapacityError::TooLarge(usize::MAX))
+    );
+    assert_eq!(
+        Builder::new(4).hold(0).build_raw(8).unwrap_err(),
+        BuildError::Hold(0)
+    );
+    assert_eq!(
+        mpsc::Builder::new(0, 4).build_raw(8).unwrap_err(),
+        BuildError::Producers(0)
+    );
+    assert_eq!(
+        mpsc::Builder::new(2, 4).build_raw(0).unwrap_err(),
+        BuildError::ElemSize(0)
+    );
+    assert!(Builder::new(1).build_raw(MAX_ELEM_SIZE).is_ok());
+}
+
+/// Slots over the address space, or more than the allocator can give, are
+/// errors, never an abort. (Miri does not model allocation failure.)
+#[test]
+#[cfg(target_pointer_width = "64")]
+#[cfg_attr(miri, ignore)]
+fn huge_slots_are_errors_not_aborts() {
+    use spill_ring_core::concurrent::spsc;
+    // 2^21 slots of 2^60 bytes overflow `usize`; 8 of them, `isize`.
+    type Vast = [u8; 1 << 60];
+    assert_eq!(
+        spsc::Builder::new(1 << 20).build::<Vast>().unwrap_err(),
+        BuildError::Capacity(CapacityError::OutOfMemory(1 << 20))
+    );
+    assert_eq!(
+        spsc::Builder::new(4).build::<Vast>().unwrap_err(),
+        BuildError::Capacity(CapacityError::OutOfMemory(4))
+    );
+    // 2 slots of 2^46 bytes (128 TiB) fit the address space (the layout is
+    // valid) but no allocator gives them.
+    type Huge = [u8; 1 << 46];
+    assert_eq!(
+        spsc::Builder::new(1).build::<Huge>().unwrap_err(),
+        BuildError::OutOfMemory
+    );
+    assert_eq!(
+        mpsc::Builder::new(2, 1).build::<Huge>().unwrap_err(),
+        BuildError::OutOfMemory
+    );
+}
+
+#[test]
+fn the_raw_mpsc_registers_up_to_its_maximum_and_drains_fairly() {
+    let (registry, mut consumer) = mpsc::Builder::new(2, 4).build_raw(2).unwrap();
+    assert_eq!((registry.max_producers(), consumer.elem_size()), (2, 2));
+    let mut a = registry.register().unwrap();
+    let mut b = registry.clone().register().unwrap();
+    assert_eq!(registry.register().unwrap_err(), mpsc::RegisterError::Full);
+    assert_eq!((registry.producers(), consumer.producers()), (2, 2));
+    for n in 0..3u8 {
+        a.push(&[1, n], collect(&mut Vec::new())).unwrap();
+        b.push(&[2, n], collect(&mut Vec::new())).unwrap();
+    }
+    assert_eq!(consumer.len(), 6);
+    let mut got = Vec::new();
+    assert_eq!(consumer.drain(2, |bytes| got.push(bytes.to_vec())), 4);
+    assert_eq!(got, [[1, 0], [1, 1], [2, 0], [2, 1]]);
+    // The next pass starts with the other lane.
+    let mut out = [0; 2];
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [2, 2]);
+    assert!(!consumer.pop_into(&mut [0; 1]));
+    drop(a);
+    assert_eq!(registry.producers(), 1);
+    // The freed lane is reused; its element is still there.
+    let mut c = registry.register().unwrap();
+    c.push(&[3, 0], collect(&mut Vec::new())).unwrap();
+    got.clear();
+    consumer.drain(8, |bytes| got.push(bytes.to_vec()));
+    got.sort();
+    assert_eq!(got, [[1, 2], [3, 0]]);
+    assert!(consumer.is_empty());
+    consumer.close();
+    assert_eq!(
+        registry.register().unwrap_err(),
+        mpsc::RegisterError::Closed
+    );
+    assert!(c.is_closed());
+    drop((b, c));
+}
+
+#[test]
+fn a_raw_lane_does_not_keep_a_dropped_producers_reservation() {
+    let (registry, mut consumer) = mpsc::Builder::new(1, 2).build_raw(1).unwrap();
+    let mut producer = registry.register().unwrap();
+    let _ = producer.reserve(2, collect(&mut Vec::new()));
+    drop(producer);
+    let mut producer = registry.register().unwrap();
+    assert_eq!(producer.reserved(), 0);
+    for n in 0..5 {
+        producer.push(&[n], collect(&mut Vec::new())).unwrap();
+    }
+    let mut got = Vec::new();
+    consumer.drain(4, |bytes| got.push(bytes[0]));
+    assert_eq!(got, [3, 4]);
+}
