@@ -29,6 +29,13 @@ static_assert(std::is_nothrow_move_constructible<spill::cmpsc_registry<record>>:
 constexpr std::uint32_t producers = 4;
 constexpr std::uint64_t per_producer = 50000;
 
+// Through the noexcept API (the tests also build without exceptions).
+template <class T> spill::cmpsc<T> open_cmpsc(std::size_t max_producers, spill::spsc_options o) {
+    spill::cmpsc<T> set;
+    CHECK_OK(spill::cmpsc<T>::create(max_producers, o, set));
+    return set;
+}
+
 std::uint64_t tag(std::uint32_t producer, std::uint64_t seq) {
     return (static_cast<std::uint64_t>(producer) << 32) | seq;
 }
@@ -36,7 +43,7 @@ std::uint64_t tag(std::uint32_t producer, std::uint64_t seq) {
 // Producers register from their own threads and evict into per-producer
 // vectors; the consumer drains (and sometimes pops) until they are done.
 void threads_conserve() {
-    auto [registry, consumer] = spill::cmpsc<std::uint64_t>(producers, spill::spsc_options(64, 32));
+    auto [registry, consumer] = open_cmpsc<std::uint64_t>(producers, spill::spsc_options(64, 32));
     std::vector<std::vector<std::uint64_t>> evicted(producers);
     std::atomic<std::uint32_t> finished{0};
     std::vector<std::thread> threads;
@@ -66,26 +73,32 @@ void threads_conserve() {
         }
     }
     for (auto &t : threads) t.join();
-    CHECK(registry.producers() == 0);
+    CHECK(consumer.size() == 0 && registry.producers() == 0);
 
-    std::vector<std::vector<std::uint64_t>> got(producers);
-    for (std::uint64_t v : taken) {
-        const auto id = static_cast<std::uint32_t>(v >> 32);
-        CHECK(id < producers);
-        got[id].push_back(v & 0xffffffffu);
-    }
-    for (std::uint32_t id = 0; id < producers; ++id) {
-        CHECK(got[id].size() + evicted[id].size() == per_producer);
-        std::vector<bool> seen(per_producer, false);
-        for (const auto *stream : {&got[id], &evicted[id]}) {
-            for (std::size_t i = 0; i < stream->size(); ++i) {
-                const std::uint64_t s = (*stream)[i] & 0xffffffffu;
-                CHECK(s < per_producer && !seen[s]);
-                seen[s] = true;
-                if (i > 0) CHECK(((*stream)[i - 1] & 0xffffffffu) < s);
-            }
+    // A lane a finished producer freed goes to the next registration with
+    // what the consumer has not taken yet, so that producer's pushes may
+    // evict them into its own spout: items are told apart by their tag.
+    // Every item exactly once; each producer's items in order within each
+    // stream (what was taken, and each spout's).
+    std::vector<std::vector<bool>> seen(producers, std::vector<bool>(per_producer, false));
+    std::size_t total = 0;
+    auto account = [&](const std::vector<std::uint64_t> &stream) {
+        std::vector<std::uint64_t> last(producers, 0);
+        std::vector<bool> any(producers, false);
+        for (std::uint64_t v : stream) {
+            const auto id = static_cast<std::uint32_t>(v >> 32);
+            const std::uint64_t seq = v & 0xffffffffu;
+            CHECK(id < producers && seq < per_producer && !seen[id][seq]);
+            seen[id][seq] = true;
+            if (any[id]) CHECK(last[id] < seq);
+            any[id] = true;
+            last[id] = seq;
+            ++total;
         }
-    }
+    };
+    account(taken);
+    for (const auto &spout_items : evicted) account(spout_items);
+    CHECK(total == producers * per_producer);
 }
 
 // Fair passes: one pass takes at most `quota` of each lane.
@@ -144,7 +157,8 @@ template <class T> void every_family() {
     spill::spsc_producer<T> a;
     spill::spsc_producer<T> b;
     CHECK_OK(set.register_producer([&spilled](spill::span<const T> items) { spilled += items.size(); }, a));
-    spill::ring<T> overflow(4);
+    spill::ring<T> overflow;
+    CHECK_OK(spill::ring<T>::create(4, overflow));
     CHECK_OK(set.register_producer(overflow.as_spout(), b));
     for (int i = 0; i < 3; ++i) {
         CHECK_OK(a.push(static_cast<T>(i)));

@@ -38,6 +38,18 @@ static_assert(noexcept(std::declval<spill::spsc_producer<double> &>().push(1.0))
               "noexcept status API");
 static_assert(std::is_same<spill::spsc_producer<event>::value_type, event>::value, "");
 
+// A ring through the noexcept API (the tests also build without exceptions).
+template <class T, class... A> spill::spsc<T> open_spsc(spill::spsc_options o, A &&...spout) {
+    spill::spsc<T> r;
+    CHECK_OK(spill::spsc<T>::create(o, std::forward<A>(spout)..., r));
+    return r;
+}
+template <class T> spill::ring<T> open_ring(std::size_t capacity) {
+    spill::ring<T> r;
+    CHECK_OK(spill::ring<T>::create(capacity, r));
+    return r;
+}
+
 template <class T> T make(std::uint64_t i) {
     if constexpr (std::is_same<T, event>::value) {
         return event{i, 7, static_cast<std::uint32_t>(i * 3)};
@@ -170,9 +182,9 @@ template <class T> void every_call() {
 
 // A borrowed spout (another ring's as_spout) and a refusing callable.
 void borrowed_and_refusing_spouts() {
-    spill::ring<std::uint32_t> overflow(16);
+    spill::ring<std::uint32_t> overflow = open_ring<std::uint32_t>(16);
     {
-        auto [p, c] = spill::spsc<std::uint32_t>(2, overflow.as_spout());
+        auto [p, c] = open_spsc<std::uint32_t>(2, overflow.as_spout());
         for (std::uint32_t i = 0; i < 5; ++i) CHECK_OK(p.push(i));
         CHECK(overflow.size() == 3 && c.size() == 2);
     }
@@ -180,7 +192,7 @@ void borrowed_and_refusing_spouts() {
     CHECK_OK(overflow.pop(first));
     CHECK(first == 0);
     // a spout over a ring of another element size is refused
-    spill::ring<std::uint64_t> wide(4);
+    spill::ring<std::uint64_t> wide = open_ring<std::uint64_t>(4);
     spill::spsc<std::uint32_t> bad;
     CHECK_STATUS(spill::spsc<std::uint32_t>::create(
                      2, spill::spout<std::uint32_t>::from_c(wide.as_spout().c()), bad),
@@ -207,7 +219,7 @@ void threads_evicting() {
     auto spout = [&evicted](spill::span<const std::uint64_t> b) {
         evicted.insert(evicted.end(), b.begin(), b.end());
     };
-    auto [producer, consumer] = spill::spsc<std::uint64_t>(spill::spsc_options(64, 16), std::move(spout));
+    auto [producer, consumer] = open_spsc<std::uint64_t>(spill::spsc_options(64, 16), std::move(spout));
     std::thread prod([p = std::move(producer)]() mutable {
         for (std::uint64_t i = 0; i < total; ++i) CHECK_OK(p.push(i));
     }); // the producer is freed on its own thread
@@ -293,7 +305,7 @@ void threads_lossless() {
 
 // A parked producer is woken by the consumer's shutdown.
 void shutdown_wakes_waiter() {
-    auto [p, c] = spill::spsc<std::uint8_t>(spill::spsc_options(1, 0, true));
+    auto [p, c] = open_spsc<std::uint8_t>(spill::spsc_options(1, 0, true));
     CHECK_OK(p.push(1));
     std::atomic<int> result{-1};
     std::thread waiter([&result, prod = std::move(p)]() mutable {
