@@ -174,7 +174,9 @@ template <class T> void every_family() {
     CHECK_STATUS(set.consumer.pop(item), SPILL_EMPTY);
 #if SPILL_HPP_EXCEPTIONS
     CHECK(check::throws_status([] { spill::cmpsc<T> bad(0, 4); }, SPILL_INVALID_ARGUMENT));
-    auto [reg, con] = spill::cmpsc<T>(1, 4);
+    spill::cmpsc<T> thrown(1, 4); // named: lambdas cannot capture C++17 bindings
+    auto &reg = thrown.registry;
+    auto &con = thrown.consumer;
     auto p = reg.register_producer_or_throw();
     CHECK(check::throws_status([&reg] { (void)reg.register_producer_or_throw(); }, SPILL_FULL));
     p.push_or_throw(static_cast<T>(5));

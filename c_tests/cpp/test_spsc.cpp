@@ -154,7 +154,9 @@ template <class T> void every_call() {
     CHECK(bad.producer && bad.consumer);
 #if SPILL_HPP_EXCEPTIONS
     CHECK(check::throws_status([] { spill::spsc<T> huge(spill::spsc_options(3)); }, SPILL_INVALID_ARGUMENT));
-    auto [tp, tc] = spill::spsc<T>(2);
+    spill::spsc<T> thrown(2); // named halves: lambdas cannot capture C++17 bindings
+    auto &tp = thrown.producer;
+    auto &tc = thrown.consumer;
     tp.push_or_throw(make<T>(1));
     CHECK(tp.try_push_or_throw(make<T>(2)));
     CHECK(!tp.try_push_or_throw(make<T>(3)));
