@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// The family templates: `src/NAME/family.rs.in` becomes
 /// `$OUT_DIR/NAME_families.rs`.
-const TEMPLATES: &[&str] = &["ring", "mpsc", "pool"];
+const TEMPLATES: &[&str] = &["ring", "mpsc", "pool", "spsc", "cmpsc"];
 
 /// The by-value families: name, Rust element type, C element type.
 const FAMILIES: &[(&str, &str, &str)] = &[

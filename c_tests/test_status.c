@@ -25,10 +25,12 @@ static void every_status_has_its_name(void) {
         {SPILL_IO_ERROR, "SPILL_IO_ERROR", 0},
         {SPILL_BUSY, "SPILL_BUSY", 1},
         {SPILL_PANIC, "SPILL_PANIC", 0},
+        {SPILL_TIMEOUT, "SPILL_TIMEOUT", 1},
+        {SPILL_CLOSED, "SPILL_CLOSED", 0},
     };
     size_t i;
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
-        CHECK_EQ(all[i].status, i); /* codes are stable: 0..10 in order */
+        CHECK_EQ(all[i].status, i); /* codes are stable: 0..12 in order */
         CHECK(spill_status_str(all[i].status) != NULL);
         CHECK(strcmp(spill_status_str(all[i].status), all[i].name) == 0);
         CHECK_EQ(spill_status_is_retryable(all[i].status), all[i].retryable);
@@ -36,7 +38,7 @@ static void every_status_has_its_name(void) {
 }
 
 static void unknown_statuses(void) {
-    static const int unknown[] = {-1, 11, 12, 255, 1000, -2147483647 - 1, 2147483647};
+    static const int unknown[] = {-1, 13, 14, 255, 1000, -2147483647 - 1, 2147483647};
     size_t i;
     for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(spill_status_str(unknown[i]), "SPILL_UNKNOWN_STATUS") == 0);

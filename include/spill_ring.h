@@ -105,6 +105,26 @@
 #define SPILL_MPSC_MAX_PRODUCERS 4096
 
 /**
+ * The most producers a concurrent MPSC (`spill_cmpsc_*`) may be created
+ * for (registered at once).
+ */
+#define SPILL_CMPSC_MAX_PRODUCERS 1024
+
+/**
+ * Waiting calls (`*_push_wait`) given this timeout wait for as long as it
+ * takes (until there is room or the ring is closed).
+ */
+#define SPILL_WAIT_FOREVER UINT64_MAX
+
+/**
+ * Flag of the concurrent rings' constructors: the consumer wakes a
+ * producer parked in a waiting push as soon as it makes room (costs the
+ * consumer a full fence per claim). Without it a waiting producer polls
+ * every 50 microseconds.
+ */
+#define SPILL_WAKING 1
+
+/**
  * The most worker threads a pool (`spill_pool_*`) may have; a merge may
  * use at most as many mergers as the pool has workers.
  */
@@ -188,15 +208,170 @@ typedef enum spill_status {
     SPILL_IO_ERROR = 8,
     /**
      * The handle is in use: the call came from inside one of the handle's
-     * own spout callbacks, or a pool round is still running. Retryable once
-     * the outer call returned.
+     * own spout callbacks, a pool round is still running, or a concurrent
+     * producer has an open reservation (commit it first). Retryable once
+     * the outer call returned (or the reservation was committed).
      */
     SPILL_BUSY = 9,
     /**
      * An internal error was caught at the boundary; the message says what.
      */
     SPILL_PANIC = 10,
+    /**
+     * A waiting call gave up: its timeout passed before there was room
+     * (a concurrent producer's push_wait). Nothing changed. Retryable.
+     */
+    SPILL_TIMEOUT = 11,
+    /**
+     * The consumer of a concurrent ring closed it (or was freed): waiting
+     * pushes and registrations fail with this status (evicting pushes go
+     * on). Nothing changed. Not retryable: a closed ring stays closed.
+     */
+    SPILL_CLOSED = 12,
 } spill_status;
+
+/**
+ * A concurrent MPSC of `elem_size`-byte elements (opaque): where producers
+ * (spill_spsc_bytes_producer handles) register.
+ *
+ * Thread role: ANY THREAD, as for spill_cmpsc_u64.
+ */
+typedef struct spill_cmpsc_bytes spill_cmpsc_bytes;
+
+/**
+ * The consumer of a concurrent MPSC of `elem_size`-byte elements
+ * (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_bytes_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_bytes_consumer spill_cmpsc_bytes_consumer;
+
+/**
+ * A concurrent MPSC of `float` items (opaque): where producers register.
+ * Each registered producer is a spill_spsc_f32_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_f32_consumer) pops and drains.
+ *
+ * Thread role: ANY THREAD. spill_cmpsc_f32_register(),
+ * spill_cmpsc_f32_producers() and spill_cmpsc_f32_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_f32_free() once none of them runs.
+ */
+typedef struct spill_cmpsc_f32 spill_cmpsc_f32;
+
+/**
+ * The consumer of a concurrent MPSC of `float` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_f32_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_f32_consumer spill_cmpsc_f32_consumer;
+
+/**
+ * A concurrent MPSC of `double` items (opaque): where producers register.
+ * Each registered producer is a spill_spsc_f64_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_f64_consumer) pops and drains.
+ *
+ * Thread role: ANY THREAD. spill_cmpsc_f64_register(),
+ * spill_cmpsc_f64_producers() and spill_cmpsc_f64_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_f64_free() once none of them runs.
+ */
+typedef struct spill_cmpsc_f64 spill_cmpsc_f64;
+
+/**
+ * The consumer of a concurrent MPSC of `double` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_f64_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_f64_consumer spill_cmpsc_f64_consumer;
+
+/**
+ * A concurrent MPSC of `uint16_t` items (opaque): where producers register.
+ * Each registered producer is a spill_spsc_u16_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_u16_consumer) pops and drains.
+ *
+ * Thread role: ANY THREAD. spill_cmpsc_u16_register(),
+ * spill_cmpsc_u16_producers() and spill_cmpsc_u16_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_u16_free() once none of them runs.
+ */
+typedef struct spill_cmpsc_u16 spill_cmpsc_u16;
+
+/**
+ * The consumer of a concurrent MPSC of `uint16_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_u16_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_u16_consumer spill_cmpsc_u16_consumer;
+
+/**
+ * A concurrent MPSC of `uint32_t` items (opaque): where producers register.
+ * Each registered producer is a spill_spsc_u32_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_u32_consumer) pops and drains.
+ *
+ * Thread role: ANY THREAD. spill_cmpsc_u32_register(),
+ * spill_cmpsc_u32_producers() and spill_cmpsc_u32_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_u32_free() once none of them runs.
+ */
+typedef struct spill_cmpsc_u32 spill_cmpsc_u32;
+
+/**
+ * The consumer of a concurrent MPSC of `uint32_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_u32_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_u32_consumer spill_cmpsc_u32_consumer;
+
+/**
+ * A concurrent MPSC of `uint64_t` items (opaque): where producers register.
+ * Each registered producer is a spill_spsc_u64_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_u64_consumer) pops and drains.
+ *
+ * Thread role: ANY THREAD. spill_cmpsc_u64_register(),
+ * spill_cmpsc_u64_producers() and spill_cmpsc_u64_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_u64_free() once none of them runs.
+ */
+typedef struct spill_cmpsc_u64 spill_cmpsc_u64;
+
+/**
+ * The consumer of a concurrent MPSC of `uint64_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_u64_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_u64_consumer spill_cmpsc_u64_consumer;
+
+/**
+ * A concurrent MPSC of `uint8_t` items (opaque): where producers register.
+ * Each registered producer is a spill_spsc_u8_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_u8_consumer) pops and drains.
+ *
+ * Thread role: ANY THREAD. spill_cmpsc_u8_register(),
+ * spill_cmpsc_u8_producers() and spill_cmpsc_u8_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_u8_free() once none of them runs.
+ */
+typedef struct spill_cmpsc_u8 spill_cmpsc_u8;
+
+/**
+ * The consumer of a concurrent MPSC of `uint8_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_cmpsc_u8_consumer_* call belongs
+ * to the one consumer thread.
+ */
+typedef struct spill_cmpsc_u8_consumer spill_cmpsc_u8_consumer;
 
 /**
  * Where collected batches of `float` items go (opaque): unordered (batches
@@ -571,6 +746,148 @@ typedef struct spill_ring_u64 spill_ring_u64;
 typedef struct spill_ring_u8 spill_ring_u8;
 
 /**
+ * The consumer half of a concurrent SPSC ring of `elem_size`-byte elements
+ * (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_bytes_consumer_* call belongs to
+ * the one consumer thread.
+ */
+typedef struct spill_spsc_bytes_consumer spill_spsc_bytes_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `elem_size`-byte elements
+ * (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_bytes_producer_* call belongs to
+ * the one producer thread; it runs at the same time as the consumer's
+ * calls, without locks. Its spout is called on the producer thread, with
+ * batches of one element of `elem_size` bytes, aligned as a C struct of
+ * that size would be in an array. Concurrent MPSC producers
+ * (spill_cmpsc_bytes_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_bytes_producer spill_spsc_bytes_producer;
+
+/**
+ * The consumer half of a concurrent SPSC ring of `float` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_f32_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
+ */
+typedef struct spill_spsc_f32_consumer spill_spsc_f32_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `float` items (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_f32_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread. Concurrent MPSC producers
+ * (spill_cmpsc_f32_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_f32_producer spill_spsc_f32_producer;
+
+/**
+ * The consumer half of a concurrent SPSC ring of `double` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_f64_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
+ */
+typedef struct spill_spsc_f64_consumer spill_spsc_f64_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `double` items (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_f64_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread. Concurrent MPSC producers
+ * (spill_cmpsc_f64_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_f64_producer spill_spsc_f64_producer;
+
+/**
+ * The consumer half of a concurrent SPSC ring of `uint16_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_u16_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
+ */
+typedef struct spill_spsc_u16_consumer spill_spsc_u16_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `uint16_t` items (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_u16_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread. Concurrent MPSC producers
+ * (spill_cmpsc_u16_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_u16_producer spill_spsc_u16_producer;
+
+/**
+ * The consumer half of a concurrent SPSC ring of `uint32_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_u32_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
+ */
+typedef struct spill_spsc_u32_consumer spill_spsc_u32_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `uint32_t` items (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_u32_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread. Concurrent MPSC producers
+ * (spill_cmpsc_u32_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_u32_producer spill_spsc_u32_producer;
+
+/**
+ * The consumer half of a concurrent SPSC ring of `uint64_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_u64_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
+ */
+typedef struct spill_spsc_u64_consumer spill_spsc_u64_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `uint64_t` items (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_u64_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread. Concurrent MPSC producers
+ * (spill_cmpsc_u64_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_u64_producer spill_spsc_u64_producer;
+
+/**
+ * The consumer half of a concurrent SPSC ring of `uint8_t` items (opaque).
+ *
+ * Thread role: CONSUMER. Every spill_spsc_u8_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
+ */
+typedef struct spill_spsc_u8_consumer spill_spsc_u8_consumer;
+
+/**
+ * The producer half of a concurrent SPSC ring of `uint8_t` items (opaque).
+ *
+ * Thread role: PRODUCER. Every spill_spsc_u8_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread. Concurrent MPSC producers
+ * (spill_cmpsc_u8_register()) are handles of this type too.
+ */
+typedef struct spill_spsc_u8_producer spill_spsc_u8_producer;
+
+/**
  * Receives a batch of `count` items, oldest first, laid out contiguously at
  * `items` (for a bytes ring: `count * elem_size` bytes) and aligned for
  * their type (for a bytes ring, as an array of C structs of `elem_size`
@@ -718,8 +1035,8 @@ SPILL_API const char *spill_status_str(int status) SPILL_NOEXCEPT;
 
 /**
  * Whether retrying the call that returned `status` can succeed later:
- * true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
- * value (including unknown ones). Safe from any thread.
+ * true for SPILL_FULL, SPILL_EMPTY, SPILL_BUSY and SPILL_TIMEOUT, false
+ * for every other value (including unknown ones). Safe from any thread.
  */
 SPILL_API bool spill_status_is_retryable(int status) SPILL_NOEXCEPT;
 
@@ -1053,6 +1370,165 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring)
 SPILL_NOEXCEPT;
 
 /**
+ * Creates a concurrent MPSC of `elem_size`-byte elements
+ * (1..=SPILL_RING_MAX_ELEM_SIZE); otherwise as spill_cmpsc_u64_create().
+ * Any thread.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `elem_size`, `max_producers`,
+ * capacity, hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_create(size_t elem_size,
+                                           size_t max_producers,
+                                           size_t capacity,
+                                           size_t hold,
+                                           uint32_t flags,
+                                           struct spill_cmpsc_bytes **out_mpsc,
+                                           struct spill_cmpsc_bytes_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer (a spill_spsc_bytes_producer); as
+ * spill_cmpsc_u64_register(). Thread role: ANY THREAD.
+ *
+ * Returns SPILL_OK; SPILL_FULL when every lane is taken; SPILL_CLOSED when
+ * the consumer closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a
+ * NULL handle or `out_producer`; SPILL_INVALID_ARGUMENT for a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY.
+ *
+ * # Safety
+ *
+ * As for spill_cmpsc_u64_register().
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_register(const struct spill_cmpsc_bytes *mpsc,
+                                             const struct spill_spout *spout,
+                                             struct spill_spsc_bytes_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for NULL. Thread role: ANY
+ * THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_bytes_producers(const struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once; 0 for NULL. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API
+size_t spill_cmpsc_bytes_max_producers(const struct spill_cmpsc_bytes *mpsc)
+SPILL_NOEXCEPT;
+
+/**
+ * The element size in bytes; 0 for NULL. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_bytes_elem_size(const struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry; as spill_cmpsc_u64_free(). Returns SPILL_OK. Thread
+ * role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_bytes_free(struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Copies the oldest element of the next non-empty lane to `out`
+ * (`elem_size` bytes) and removes it. Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable
+ * for `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_pop(struct spill_cmpsc_bytes_consumer *consumer,
+                                                 void *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over the lanes into `dst`; as
+ * spill_cmpsc_u64_consumer_drain() (batches of whole elements, up to 4096
+ * bytes). Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch (lost;
+ * the pass goes on); SPILL_NULL_ARGUMENT for a NULL handle or `dst`;
+ * SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst` without send;
+ * SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * As for spill_cmpsc_u64_consumer_drain().
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_drain(struct spill_cmpsc_bytes_consumer *consumer,
+                                                   size_t quota,
+                                                   const struct spill_spout *dst,
+                                                   size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many elements the lanes hold now; 0 for NULL. Thread role:
+ * CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_bytes_consumer_len(const struct spill_cmpsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC; as spill_cmpsc_u64_consumer_close() (SPILL_OK,
+ * SPILL_NULL_ARGUMENT, SPILL_BUSY). Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_close(struct spill_cmpsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer; as spill_cmpsc_u64_consumer_free() (SPILL_OK,
+ * SPILL_BUSY). Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_free(struct spill_cmpsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
  * Opens (creating it if needed) the record file at `path` for appending
  * elements of `elem_size` bytes (1..=SPILL_RING_MAX_ELEM_SIZE). A new or
  * empty file gets a header; an existing file must be a record file of
@@ -1146,6 +1622,272 @@ enum spill_status spill_file_read(const char *path,
                                   size_t elem_size,
                                   const struct spill_spout *dst,
                                   size_t *out_count)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` elements of `elem_size`
+ * bytes (1..=SPILL_RING_MAX_ELEM_SIZE); the other parameters, the halves
+ * and the statuses are those of spill_spsc_u64_create(), plus
+ * SPILL_INVALID_ARGUMENT for an `elem_size` out of range. The ring
+ * allocates `(capacity + hold) * elem_size` bytes of slots, aligned to
+ * SPILL_RING_ALIGN (slot i at base + i * elem_size). Any thread.
+ *
+ * # Safety
+ *
+ * As for spill_spsc_u64_create().
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_create(size_t elem_size,
+                                          size_t capacity,
+                                          size_t hold,
+                                          uint32_t flags,
+                                          const struct spill_spout *spout,
+                                          struct spill_spsc_bytes_producer **out_producer,
+                                          struct spill_spsc_bytes_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends the `elem_size` bytes at `item`, evicting the oldest element to
+ * the spout when full; as spill_spsc_u64_producer_push(), plus
+ * SPILL_NULL_ARGUMENT for a NULL `item`. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `item` is NULL or valid
+ * for `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_push(struct spill_spsc_bytes_producer *producer,
+                                                 const void *item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends the element at `item` only if there is room; as
+ * spill_spsc_u64_producer_try_push(), plus SPILL_NULL_ARGUMENT for a NULL
+ * `item`. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * As for spill_spsc_bytes_producer_push().
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_try_push(struct spill_spsc_bytes_producer *producer,
+                                                     const void *item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends the element at `item` without losing anything, waiting up to
+ * `timeout_ns` (SPILL_WAIT_FOREVER: no limit); as
+ * spill_spsc_u64_producer_push_wait() (SPILL_TIMEOUT, SPILL_CLOSED), plus
+ * SPILL_NULL_ARGUMENT for a NULL `item`. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * As for spill_spsc_bytes_producer_push().
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_push_wait(struct spill_spsc_bytes_producer *producer,
+                                                      const void *item,
+                                                      uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots of `elem_size` bytes to write in
+ * place, a pointer to each into `slots` (each aligned as a C struct of
+ * `elem_size` bytes in an array would be); as
+ * spill_spsc_u64_producer_reserve(). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * As for spill_spsc_u64_producer_reserve().
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_reserve(struct spill_spsc_bytes_producer *producer,
+                                                    size_t n,
+                                                    void **slots,
+                                                    size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots; as
+ * spill_spsc_u64_producer_commit(). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * As for spill_spsc_u64_producer_commit().
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_commit(struct spill_spsc_bytes_producer *producer,
+                                                   size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many elements are in the ring now; as spill_spsc_u64_producer_len().
+ * Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_bytes_producer_len(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * The element size in bytes; 0 for a NULL handle. Works from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_bytes_producer_elem_size(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed; as
+ * spill_spsc_u64_producer_is_abandoned(). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_bytes_producer_is_abandoned(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring; as
+ * spill_spsc_u64_producer_is_closed(). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_bytes_producer_is_closed(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half; as spill_spsc_u64_producer_free() (SPILL_OK,
+ * SPILL_SPOUT_FAILED, SPILL_BUSY). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_free(struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Copies the oldest element's `elem_size` bytes to `out` and removes it;
+ * as spill_spsc_u64_consumer_pop(). Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable
+ * for `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_pop(struct spill_spsc_bytes_consumer *consumer,
+                                                void *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Copies up to `max` of the oldest elements, packed, to `out` (room for
+ * `max * elem_size` bytes) and removes them; as
+ * spill_spsc_u64_consumer_pop_bulk(). Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max * elem_size` bytes; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_pop_bulk(struct spill_spsc_bytes_consumer *consumer,
+                                                     void *out,
+                                                     size_t max,
+                                                     size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest elements to read in place, a pointer to
+ * each into `slots`; as spill_spsc_u64_consumer_read(). Thread role:
+ * CONSUMER.
+ *
+ * # Safety
+ *
+ * As for spill_spsc_u64_consumer_read().
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_read(struct spill_spsc_bytes_consumer *consumer,
+                                                 size_t max,
+                                                 const void **slots,
+                                                 size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases what spill_spsc_bytes_consumer_read() claimed; as
+ * spill_spsc_u64_consumer_release(). Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_release(struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many elements are in the ring now; 0 for a NULL handle. Thread
+ * role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_bytes_consumer_len(const struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed; false for a NULL handle. Thread role:
+ * CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_bytes_consumer_is_abandoned(const struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring; as spill_spsc_u64_consumer_close(). Thread role:
+ * CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_close(struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half; as spill_spsc_u64_consumer_free(). Thread
+ * role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_free(struct spill_spsc_bytes_consumer *consumer)
 SPILL_NOEXCEPT;
 
 /**
@@ -5517,6 +6259,3270 @@ SPILL_NOEXCEPT;
  */
 SPILL_API
 enum spill_status spill_collector_f64_free(struct spill_collector_f64 *collector)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` `uint8_t` items and writes
+ * its two halves to `*out_producer` and `*out_consumer` (both NULL on
+ * failure). The documented constructor. Any thread.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
+ * to `spout` (copied; NULL drops them), called on the producer thread.
+ *
+ * Each half is freed by its own thread (spill_spsc_u8_producer_free(),
+ * spill_spsc_u8_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
+ * or flags, a spout without a send function or one that feeds a ring of
+ * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_create(size_t capacity,
+                                       size_t hold,
+                                       uint32_t flags,
+                                       const struct spill_spout *spout,
+                                       struct spill_spsc_u8_producer **out_producer,
+                                       struct spill_spsc_u8_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item`; when the ring is full, first evicts the oldest item to
+ * the spout (a batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_producer_push(struct spill_spsc_u8_producer *producer,
+                                              uint8_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` only if there is room; evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_producer_try_push(struct spill_spsc_u8_producer *producer,
+                                                  uint8_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` without losing anything: when the ring is full, waits
+ * (spinning, yielding, then parking) until the consumer makes room, for at
+ * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_producer_push_wait(struct spill_spsc_u8_producer *producer,
+                                                   uint8_t item,
+                                                   uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer. Nothing is visible to
+ * the consumer until spill_spsc_u8_producer_commit(); until then the
+ * other element calls of this producer return SPILL_BUSY. n = 0 reserves
+ * nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is already open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_producer_reserve(struct spill_spsc_u8_producer *producer,
+                                                 size_t n,
+                                                 uint8_t **slots,
+                                                 size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_producer_commit(struct spill_spsc_u8_producer *producer,
+                                                size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_u8_producer_len(const struct spill_spsc_u8_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u8_producer_is_abandoned(const struct spill_spsc_u8_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u8_producer_is_closed(const struct spill_spsc_u8_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_u8_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_producer_free(struct spill_spsc_u8_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item into `*out` (one compare-exchange). Releases
+ * what spill_spsc_u8_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_consumer_pop(struct spill_spsc_u8_consumer *consumer,
+                                             uint8_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
+ * `max` that does not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_consumer_pop_bulk(struct spill_spsc_u8_consumer *consumer,
+                                                  uint8_t *out,
+                                                  size_t max,
+                                                  size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]`. The items have left the ring
+ * (the producer cannot evict them) and stay readable until
+ * spill_spsc_u8_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_consumer_read(struct spill_spsc_u8_consumer *consumer,
+                                              size_t max,
+                                              const uint8_t **slots,
+                                              size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_u8_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_consumer_release(struct spill_spsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_u8_consumer_len(const struct spill_spsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_u8_consumer_is_abandoned(const struct spill_spsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_consumer_close(struct spill_spsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u8_consumer_free(struct spill_spsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` `uint16_t` items and writes
+ * its two halves to `*out_producer` and `*out_consumer` (both NULL on
+ * failure). The documented constructor. Any thread.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
+ * to `spout` (copied; NULL drops them), called on the producer thread.
+ *
+ * Each half is freed by its own thread (spill_spsc_u16_producer_free(),
+ * spill_spsc_u16_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
+ * or flags, a spout without a send function or one that feeds a ring of
+ * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_create(size_t capacity,
+                                        size_t hold,
+                                        uint32_t flags,
+                                        const struct spill_spout *spout,
+                                        struct spill_spsc_u16_producer **out_producer,
+                                        struct spill_spsc_u16_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item`; when the ring is full, first evicts the oldest item to
+ * the spout (a batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_producer_push(struct spill_spsc_u16_producer *producer,
+                                               uint16_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` only if there is room; evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_producer_try_push(struct spill_spsc_u16_producer *producer,
+                                                   uint16_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` without losing anything: when the ring is full, waits
+ * (spinning, yielding, then parking) until the consumer makes room, for at
+ * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_producer_push_wait(struct spill_spsc_u16_producer *producer,
+                                                    uint16_t item,
+                                                    uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer. Nothing is visible to
+ * the consumer until spill_spsc_u16_producer_commit(); until then the
+ * other element calls of this producer return SPILL_BUSY. n = 0 reserves
+ * nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is already open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_producer_reserve(struct spill_spsc_u16_producer *producer,
+                                                  size_t n,
+                                                  uint16_t **slots,
+                                                  size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_producer_commit(struct spill_spsc_u16_producer *producer,
+                                                 size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_u16_producer_len(const struct spill_spsc_u16_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u16_producer_is_abandoned(const struct spill_spsc_u16_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u16_producer_is_closed(const struct spill_spsc_u16_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_u16_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_producer_free(struct spill_spsc_u16_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item into `*out` (one compare-exchange). Releases
+ * what spill_spsc_u16_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_consumer_pop(struct spill_spsc_u16_consumer *consumer,
+                                              uint16_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
+ * `max` that does not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_consumer_pop_bulk(struct spill_spsc_u16_consumer *consumer,
+                                                   uint16_t *out,
+                                                   size_t max,
+                                                   size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]`. The items have left the ring
+ * (the producer cannot evict them) and stay readable until
+ * spill_spsc_u16_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_consumer_read(struct spill_spsc_u16_consumer *consumer,
+                                               size_t max,
+                                               const uint16_t **slots,
+                                               size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_u16_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_consumer_release(struct spill_spsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_u16_consumer_len(const struct spill_spsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_u16_consumer_is_abandoned(const struct spill_spsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_consumer_close(struct spill_spsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u16_consumer_free(struct spill_spsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` `uint32_t` items and writes
+ * its two halves to `*out_producer` and `*out_consumer` (both NULL on
+ * failure). The documented constructor. Any thread.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
+ * to `spout` (copied; NULL drops them), called on the producer thread.
+ *
+ * Each half is freed by its own thread (spill_spsc_u32_producer_free(),
+ * spill_spsc_u32_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
+ * or flags, a spout without a send function or one that feeds a ring of
+ * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_create(size_t capacity,
+                                        size_t hold,
+                                        uint32_t flags,
+                                        const struct spill_spout *spout,
+                                        struct spill_spsc_u32_producer **out_producer,
+                                        struct spill_spsc_u32_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item`; when the ring is full, first evicts the oldest item to
+ * the spout (a batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_producer_push(struct spill_spsc_u32_producer *producer,
+                                               uint32_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` only if there is room; evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_producer_try_push(struct spill_spsc_u32_producer *producer,
+                                                   uint32_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` without losing anything: when the ring is full, waits
+ * (spinning, yielding, then parking) until the consumer makes room, for at
+ * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_producer_push_wait(struct spill_spsc_u32_producer *producer,
+                                                    uint32_t item,
+                                                    uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer. Nothing is visible to
+ * the consumer until spill_spsc_u32_producer_commit(); until then the
+ * other element calls of this producer return SPILL_BUSY. n = 0 reserves
+ * nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is already open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_producer_reserve(struct spill_spsc_u32_producer *producer,
+                                                  size_t n,
+                                                  uint32_t **slots,
+                                                  size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_producer_commit(struct spill_spsc_u32_producer *producer,
+                                                 size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_u32_producer_len(const struct spill_spsc_u32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u32_producer_is_abandoned(const struct spill_spsc_u32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u32_producer_is_closed(const struct spill_spsc_u32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_u32_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_producer_free(struct spill_spsc_u32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item into `*out` (one compare-exchange). Releases
+ * what spill_spsc_u32_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_consumer_pop(struct spill_spsc_u32_consumer *consumer,
+                                              uint32_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
+ * `max` that does not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_consumer_pop_bulk(struct spill_spsc_u32_consumer *consumer,
+                                                   uint32_t *out,
+                                                   size_t max,
+                                                   size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]`. The items have left the ring
+ * (the producer cannot evict them) and stay readable until
+ * spill_spsc_u32_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_consumer_read(struct spill_spsc_u32_consumer *consumer,
+                                               size_t max,
+                                               const uint32_t **slots,
+                                               size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_u32_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_consumer_release(struct spill_spsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_u32_consumer_len(const struct spill_spsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_u32_consumer_is_abandoned(const struct spill_spsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_consumer_close(struct spill_spsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u32_consumer_free(struct spill_spsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` `uint64_t` items and writes
+ * its two halves to `*out_producer` and `*out_consumer` (both NULL on
+ * failure). The documented constructor. Any thread.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
+ * to `spout` (copied; NULL drops them), called on the producer thread.
+ *
+ * Each half is freed by its own thread (spill_spsc_u64_producer_free(),
+ * spill_spsc_u64_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
+ * or flags, a spout without a send function or one that feeds a ring of
+ * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_create(size_t capacity,
+                                        size_t hold,
+                                        uint32_t flags,
+                                        const struct spill_spout *spout,
+                                        struct spill_spsc_u64_producer **out_producer,
+                                        struct spill_spsc_u64_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item`; when the ring is full, first evicts the oldest item to
+ * the spout (a batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_producer_push(struct spill_spsc_u64_producer *producer,
+                                               uint64_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` only if there is room; evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_producer_try_push(struct spill_spsc_u64_producer *producer,
+                                                   uint64_t item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` without losing anything: when the ring is full, waits
+ * (spinning, yielding, then parking) until the consumer makes room, for at
+ * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_producer_push_wait(struct spill_spsc_u64_producer *producer,
+                                                    uint64_t item,
+                                                    uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer. Nothing is visible to
+ * the consumer until spill_spsc_u64_producer_commit(); until then the
+ * other element calls of this producer return SPILL_BUSY. n = 0 reserves
+ * nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is already open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_producer_reserve(struct spill_spsc_u64_producer *producer,
+                                                  size_t n,
+                                                  uint64_t **slots,
+                                                  size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_producer_commit(struct spill_spsc_u64_producer *producer,
+                                                 size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_u64_producer_len(const struct spill_spsc_u64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u64_producer_is_abandoned(const struct spill_spsc_u64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_u64_producer_is_closed(const struct spill_spsc_u64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_u64_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_producer_free(struct spill_spsc_u64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item into `*out` (one compare-exchange). Releases
+ * what spill_spsc_u64_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_consumer_pop(struct spill_spsc_u64_consumer *consumer,
+                                              uint64_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
+ * `max` that does not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_consumer_pop_bulk(struct spill_spsc_u64_consumer *consumer,
+                                                   uint64_t *out,
+                                                   size_t max,
+                                                   size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]`. The items have left the ring
+ * (the producer cannot evict them) and stay readable until
+ * spill_spsc_u64_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_consumer_read(struct spill_spsc_u64_consumer *consumer,
+                                               size_t max,
+                                               const uint64_t **slots,
+                                               size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_u64_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_consumer_release(struct spill_spsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_u64_consumer_len(const struct spill_spsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_u64_consumer_is_abandoned(const struct spill_spsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_consumer_close(struct spill_spsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_u64_consumer_free(struct spill_spsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` `float` items and writes
+ * its two halves to `*out_producer` and `*out_consumer` (both NULL on
+ * failure). The documented constructor. Any thread.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
+ * to `spout` (copied; NULL drops them), called on the producer thread.
+ *
+ * Each half is freed by its own thread (spill_spsc_f32_producer_free(),
+ * spill_spsc_f32_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
+ * or flags, a spout without a send function or one that feeds a ring of
+ * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_create(size_t capacity,
+                                        size_t hold,
+                                        uint32_t flags,
+                                        const struct spill_spout *spout,
+                                        struct spill_spsc_f32_producer **out_producer,
+                                        struct spill_spsc_f32_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item`; when the ring is full, first evicts the oldest item to
+ * the spout (a batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_producer_push(struct spill_spsc_f32_producer *producer,
+                                               float item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` only if there is room; evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_producer_try_push(struct spill_spsc_f32_producer *producer,
+                                                   float item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` without losing anything: when the ring is full, waits
+ * (spinning, yielding, then parking) until the consumer makes room, for at
+ * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_producer_push_wait(struct spill_spsc_f32_producer *producer,
+                                                    float item,
+                                                    uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer. Nothing is visible to
+ * the consumer until spill_spsc_f32_producer_commit(); until then the
+ * other element calls of this producer return SPILL_BUSY. n = 0 reserves
+ * nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is already open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_producer_reserve(struct spill_spsc_f32_producer *producer,
+                                                  size_t n,
+                                                  float **slots,
+                                                  size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_producer_commit(struct spill_spsc_f32_producer *producer,
+                                                 size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_f32_producer_len(const struct spill_spsc_f32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_f32_producer_is_abandoned(const struct spill_spsc_f32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_f32_producer_is_closed(const struct spill_spsc_f32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_f32_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_producer_free(struct spill_spsc_f32_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item into `*out` (one compare-exchange). Releases
+ * what spill_spsc_f32_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_consumer_pop(struct spill_spsc_f32_consumer *consumer,
+                                              float *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
+ * `max` that does not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_consumer_pop_bulk(struct spill_spsc_f32_consumer *consumer,
+                                                   float *out,
+                                                   size_t max,
+                                                   size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]`. The items have left the ring
+ * (the producer cannot evict them) and stay readable until
+ * spill_spsc_f32_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_consumer_read(struct spill_spsc_f32_consumer *consumer,
+                                               size_t max,
+                                               const float **slots,
+                                               size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_f32_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_consumer_release(struct spill_spsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_f32_consumer_len(const struct spill_spsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_f32_consumer_is_abandoned(const struct spill_spsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_consumer_close(struct spill_spsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_f32_consumer_free(struct spill_spsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent SPSC ring of `capacity` `double` items and writes
+ * its two halves to `*out_producer` and `*out_consumer` (both NULL on
+ * failure). The documented constructor. Any thread.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
+ * to `spout` (copied; NULL drops them), called on the producer thread.
+ *
+ * Each half is freed by its own thread (spill_spsc_f64_producer_free(),
+ * spill_spsc_f64_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
+ * or flags, a spout without a send function or one that feeds a ring of
+ * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_create(size_t capacity,
+                                        size_t hold,
+                                        uint32_t flags,
+                                        const struct spill_spout *spout,
+                                        struct spill_spsc_f64_producer **out_producer,
+                                        struct spill_spsc_f64_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item`; when the ring is full, first evicts the oldest item to
+ * the spout (a batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_producer_push(struct spill_spsc_f64_producer *producer,
+                                               double item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` only if there is room; evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_producer_try_push(struct spill_spsc_f64_producer *producer,
+                                                   double item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends `item` without losing anything: when the ring is full, waits
+ * (spinning, yielding, then parking) until the consumer makes room, for at
+ * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_producer_push_wait(struct spill_spsc_f64_producer *producer,
+                                                    double item,
+                                                    uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer. Nothing is visible to
+ * the consumer until spill_spsc_f64_producer_commit(); until then the
+ * other element calls of this producer return SPILL_BUSY. n = 0 reserves
+ * nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
+ * producer's own spout or while a reservation is already open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_producer_reserve(struct spill_spsc_f64_producer *producer,
+                                                  size_t n,
+                                                  double **slots,
+                                                  size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_producer_commit(struct spill_spsc_f64_producer *producer,
+                                                 size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why). Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_f64_producer_len(const struct spill_spsc_f64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_f64_producer_is_abandoned(const struct spill_spsc_f64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout. Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_f64_producer_is_closed(const struct spill_spsc_f64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_f64_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_producer_free(struct spill_spsc_f64_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item into `*out` (one compare-exchange). Releases
+ * what spill_spsc_f64_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_consumer_pop(struct spill_spsc_f64_consumer *consumer,
+                                              double *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
+ * `max` that does not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_consumer_pop_bulk(struct spill_spsc_f64_consumer *consumer,
+                                                   double *out,
+                                                   size_t max,
+                                                   size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]`. The items have left the ring
+ * (the producer cannot evict them) and stay readable until
+ * spill_spsc_f64_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_consumer_read(struct spill_spsc_f64_consumer *consumer,
+                                               size_t max,
+                                               const double **slots,
+                                               size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_f64_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_consumer_release(struct spill_spsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_f64_consumer_len(const struct spill_spsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_f64_consumer_is_abandoned(const struct spill_spsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_consumer_close(struct spill_spsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_f64_consumer_free(struct spill_spsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * `uint8_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
+ * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_u8_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor. Any
+ * thread.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
+ * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u8_create(size_t max_producers,
+                                        size_t capacity,
+                                        size_t hold,
+                                        uint32_t flags,
+                                        struct spill_cmpsc_u8 **out_mpsc,
+                                        struct spill_cmpsc_u8_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_u8_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_u8_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u8_register(const struct spill_cmpsc_u8 *mpsc,
+                                          const struct spill_spout *spout,
+                                          struct spill_spsc_u8_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for a NULL handle. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u8_producers(const struct spill_cmpsc_u8 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u8_max_producers(const struct spill_cmpsc_u8 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_u8_free(struct spill_cmpsc_u8 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item of the first non-empty lane, starting after the
+ * lane the last item came from, into `*out`.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u8_consumer_pop(struct spill_cmpsc_u8_consumer *consumer,
+                                              uint8_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes (copied, aligned as an array of `uint8_t`).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u8_consumer_drain(struct spill_cmpsc_u8_consumer *consumer,
+                                                size_t quota,
+                                                const struct spill_spout *dst,
+                                                size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now; 0 for a NULL handle or from inside a
+ * spout of this consumer's own drain. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_u8_consumer_len(const struct spill_cmpsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u8_consumer_close(struct spill_cmpsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_u8_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u8_consumer_free(struct spill_cmpsc_u8_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * `uint16_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
+ * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_u16_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor. Any
+ * thread.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
+ * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u16_create(size_t max_producers,
+                                         size_t capacity,
+                                         size_t hold,
+                                         uint32_t flags,
+                                         struct spill_cmpsc_u16 **out_mpsc,
+                                         struct spill_cmpsc_u16_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_u16_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_u16_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u16_register(const struct spill_cmpsc_u16 *mpsc,
+                                           const struct spill_spout *spout,
+                                           struct spill_spsc_u16_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for a NULL handle. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u16_producers(const struct spill_cmpsc_u16 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u16_max_producers(const struct spill_cmpsc_u16 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_u16_free(struct spill_cmpsc_u16 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item of the first non-empty lane, starting after the
+ * lane the last item came from, into `*out`.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u16_consumer_pop(struct spill_cmpsc_u16_consumer *consumer,
+                                               uint16_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes (copied, aligned as an array of `uint16_t`).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u16_consumer_drain(struct spill_cmpsc_u16_consumer *consumer,
+                                                 size_t quota,
+                                                 const struct spill_spout *dst,
+                                                 size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now; 0 for a NULL handle or from inside a
+ * spout of this consumer's own drain. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_u16_consumer_len(const struct spill_cmpsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u16_consumer_close(struct spill_cmpsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_u16_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u16_consumer_free(struct spill_cmpsc_u16_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * `uint32_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
+ * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_u32_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor. Any
+ * thread.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
+ * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u32_create(size_t max_producers,
+                                         size_t capacity,
+                                         size_t hold,
+                                         uint32_t flags,
+                                         struct spill_cmpsc_u32 **out_mpsc,
+                                         struct spill_cmpsc_u32_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_u32_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_u32_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u32_register(const struct spill_cmpsc_u32 *mpsc,
+                                           const struct spill_spout *spout,
+                                           struct spill_spsc_u32_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for a NULL handle. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u32_producers(const struct spill_cmpsc_u32 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u32_max_producers(const struct spill_cmpsc_u32 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_u32_free(struct spill_cmpsc_u32 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item of the first non-empty lane, starting after the
+ * lane the last item came from, into `*out`.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u32_consumer_pop(struct spill_cmpsc_u32_consumer *consumer,
+                                               uint32_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes (copied, aligned as an array of `uint32_t`).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u32_consumer_drain(struct spill_cmpsc_u32_consumer *consumer,
+                                                 size_t quota,
+                                                 const struct spill_spout *dst,
+                                                 size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now; 0 for a NULL handle or from inside a
+ * spout of this consumer's own drain. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_u32_consumer_len(const struct spill_cmpsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u32_consumer_close(struct spill_cmpsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_u32_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u32_consumer_free(struct spill_cmpsc_u32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * `uint64_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
+ * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_u64_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor. Any
+ * thread.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
+ * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u64_create(size_t max_producers,
+                                         size_t capacity,
+                                         size_t hold,
+                                         uint32_t flags,
+                                         struct spill_cmpsc_u64 **out_mpsc,
+                                         struct spill_cmpsc_u64_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_u64_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_u64_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u64_register(const struct spill_cmpsc_u64 *mpsc,
+                                           const struct spill_spout *spout,
+                                           struct spill_spsc_u64_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for a NULL handle. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u64_producers(const struct spill_cmpsc_u64 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_u64_max_producers(const struct spill_cmpsc_u64 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_u64_free(struct spill_cmpsc_u64 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item of the first non-empty lane, starting after the
+ * lane the last item came from, into `*out`.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u64_consumer_pop(struct spill_cmpsc_u64_consumer *consumer,
+                                               uint64_t *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes (copied, aligned as an array of `uint64_t`).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u64_consumer_drain(struct spill_cmpsc_u64_consumer *consumer,
+                                                 size_t quota,
+                                                 const struct spill_spout *dst,
+                                                 size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now; 0 for a NULL handle or from inside a
+ * spout of this consumer's own drain. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_u64_consumer_len(const struct spill_cmpsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u64_consumer_close(struct spill_cmpsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_u64_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_u64_consumer_free(struct spill_cmpsc_u64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * `float` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
+ * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_f32_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor. Any
+ * thread.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
+ * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f32_create(size_t max_producers,
+                                         size_t capacity,
+                                         size_t hold,
+                                         uint32_t flags,
+                                         struct spill_cmpsc_f32 **out_mpsc,
+                                         struct spill_cmpsc_f32_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_f32_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_f32_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f32_register(const struct spill_cmpsc_f32 *mpsc,
+                                           const struct spill_spout *spout,
+                                           struct spill_spsc_f32_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for a NULL handle. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_f32_producers(const struct spill_cmpsc_f32 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_f32_max_producers(const struct spill_cmpsc_f32 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_f32_free(struct spill_cmpsc_f32 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item of the first non-empty lane, starting after the
+ * lane the last item came from, into `*out`.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f32_consumer_pop(struct spill_cmpsc_f32_consumer *consumer,
+                                               float *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes (copied, aligned as an array of `float`).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f32_consumer_drain(struct spill_cmpsc_f32_consumer *consumer,
+                                                 size_t quota,
+                                                 const struct spill_spout *dst,
+                                                 size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now; 0 for a NULL handle or from inside a
+ * spout of this consumer's own drain. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_f32_consumer_len(const struct spill_cmpsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f32_consumer_close(struct spill_cmpsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_f32_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f32_consumer_free(struct spill_cmpsc_f32_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * `double` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
+ * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_f64_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor. Any
+ * thread.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
+ * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f64_create(size_t max_producers,
+                                         size_t capacity,
+                                         size_t hold,
+                                         uint32_t flags,
+                                         struct spill_cmpsc_f64 **out_mpsc,
+                                         struct spill_cmpsc_f64_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_f64_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_f64_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f64_register(const struct spill_cmpsc_f64 *mpsc,
+                                           const struct spill_spout *spout,
+                                           struct spill_spsc_f64_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now; 0 for a NULL handle. Thread
+ * role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_f64_producers(const struct spill_cmpsc_f64 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_f64_max_producers(const struct spill_cmpsc_f64 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_f64_free(struct spill_cmpsc_f64 *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Removes the oldest item of the first non-empty lane, starting after the
+ * lane the last item came from, into `*out`.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
+ * a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f64_consumer_pop(struct spill_cmpsc_f64_consumer *consumer,
+                                               double *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes (copied, aligned as an array of `double`).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f64_consumer_drain(struct spill_cmpsc_f64_consumer *consumer,
+                                                 size_t quota,
+                                                 const struct spill_spout *dst,
+                                                 size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now; 0 for a NULL handle or from inside a
+ * spout of this consumer's own drain. Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_f64_consumer_len(const struct spill_cmpsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f64_consumer_close(struct spill_cmpsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_f64_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_f64_consumer_free(struct spill_cmpsc_f64_consumer *consumer)
 SPILL_NOEXCEPT;
 
 #ifdef __cplusplus

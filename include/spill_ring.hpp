@@ -15,6 +15,14 @@
  *   spill::mpsc<T>          per-producer rings (scalar T)
  *   spill::pool<T, Args>    worker threads running a callable per round (scalar T)
  *   spill::collector<T>     where a pool's batches go (unordered or sequenced)
+ *   spill::spsc<T>          a concurrent (lock-free) ring's two halves,
+ *                           spsc_producer<T> and spsc_consumer<T>, for two
+ *                           threads; spill::spsc_options sizes it
+ *   spill::cmpsc<T>         a concurrent MPSC: a cmpsc_registry<T> where
+ *                           producers (spsc_producer<T>) register from any
+ *                           thread, and the cmpsc_consumer<T> draining them
+ *                           (both for any element type, as ring<T>)
+ *   spill::slots<P>         the slot pointers of a reservation or a read
  *
  * Spouts from callables. Wherever a spout is expected, a callable may be
  * given instead: a lambda, a function object or spill::member<&C::f>(obj),
@@ -46,8 +54,10 @@
 
 #include "spill_ring.h"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -1025,6 +1035,170 @@ template <class T> struct pool_family;
 
 SPILL_HPP_BY_VALUE_FAMILIES(SPILL_HPP_SET_FAMILIES)
 #undef SPILL_HPP_SET_FAMILIES
+
+// The concurrent families: one table per element type, each entry one C
+// call. The SPSC halves, and the concurrent MPSC whose producers are SPSC
+// producer handles.
+template <class T> struct spsc_family; // the by-value families, below
+
+#define SPILL_HPP_SPSC_FAMILY(FAM, CTYPE)                                                          \
+    template <> struct spsc_family<CTYPE> {                                                        \
+        using producer = spill_spsc_##FAM##_producer;                                              \
+        using consumer = spill_spsc_##FAM##_consumer;                                              \
+        using registry = spill_cmpsc_##FAM;                                                        \
+        using mpsc_consumer = spill_cmpsc_##FAM##_consumer;                                        \
+        static status create(std::size_t cap, std::size_t hold, std::uint32_t flags,               \
+                             const spill_spout *s, producer **p, consumer **c) noexcept {          \
+            return spill_spsc_##FAM##_create(cap, hold, flags, s, p, c);                           \
+        }                                                                                          \
+        static status push(producer *p, const CTYPE &v) noexcept {                                 \
+            return spill_spsc_##FAM##_producer_push(p, v);                                         \
+        }                                                                                          \
+        static status try_push(producer *p, const CTYPE &v) noexcept {                             \
+            return spill_spsc_##FAM##_producer_try_push(p, v);                                     \
+        }                                                                                          \
+        static status push_wait(producer *p, const CTYPE &v, std::uint64_t ns) noexcept {          \
+            return spill_spsc_##FAM##_producer_push_wait(p, v, ns);                                \
+        }                                                                                          \
+        static status reserve(producer *p, std::size_t n, CTYPE **slots, std::size_t *got) noexcept { \
+            return spill_spsc_##FAM##_producer_reserve(p, n, slots, got);                          \
+        }                                                                                          \
+        static status commit(producer *p, std::size_t n) noexcept {                                \
+            return spill_spsc_##FAM##_producer_commit(p, n);                                       \
+        }                                                                                          \
+        static std::size_t producer_len(const producer *p) noexcept {                              \
+            return spill_spsc_##FAM##_producer_len(p);                                             \
+        }                                                                                          \
+        static bool producer_abandoned(const producer *p) noexcept {                               \
+            return spill_spsc_##FAM##_producer_is_abandoned(p);                                    \
+        }                                                                                          \
+        static bool producer_closed(const producer *p) noexcept {                                  \
+            return spill_spsc_##FAM##_producer_is_closed(p);                                       \
+        }                                                                                          \
+        static status producer_free(producer *p) noexcept {                                        \
+            return spill_spsc_##FAM##_producer_free(p);                                            \
+        }                                                                                          \
+        static status pop(consumer *c, CTYPE *out) noexcept {                                      \
+            return spill_spsc_##FAM##_consumer_pop(c, out);                                        \
+        }                                                                                          \
+        static status pop_bulk(consumer *c, CTYPE *out, std::size_t max, std::size_t *n) noexcept { \
+            return spill_spsc_##FAM##_consumer_pop_bulk(c, out, max, n);                           \
+        }                                                                                          \
+        static status read(consumer *c, std::size_t max, const CTYPE **slots,                      \
+                           std::size_t *n) noexcept {                                              \
+            return spill_spsc_##FAM##_consumer_read(c, max, slots, n);                             \
+        }                                                                                          \
+        static status release(consumer *c) noexcept { return spill_spsc_##FAM##_consumer_release(c); } \
+        static std::size_t consumer_len(const consumer *c) noexcept {                              \
+            return spill_spsc_##FAM##_consumer_len(c);                                             \
+        }                                                                                          \
+        static bool consumer_abandoned(const consumer *c) noexcept {                               \
+            return spill_spsc_##FAM##_consumer_is_abandoned(c);                                    \
+        }                                                                                          \
+        static status consumer_close(consumer *c) noexcept { return spill_spsc_##FAM##_consumer_close(c); } \
+        static status consumer_free(consumer *c) noexcept { return spill_spsc_##FAM##_consumer_free(c); } \
+        static status create_mpsc(std::size_t producers, std::size_t cap, std::size_t hold,        \
+                                  std::uint32_t flags, registry **r, mpsc_consumer **c) noexcept { \
+            return spill_cmpsc_##FAM##_create(producers, cap, hold, flags, r, c);                  \
+        }                                                                                          \
+        static status register_producer(const registry *r, const spill_spout *s,                   \
+                                        producer **p) noexcept {                                   \
+            return spill_cmpsc_##FAM##_register(r, s, p);                                          \
+        }                                                                                          \
+        static std::size_t producers(const registry *r) noexcept {                                 \
+            return spill_cmpsc_##FAM##_producers(r);                                               \
+        }                                                                                          \
+        static std::size_t max_producers(const registry *r) noexcept {                             \
+            return spill_cmpsc_##FAM##_max_producers(r);                                           \
+        }                                                                                          \
+        static status registry_free(registry *r) noexcept { return spill_cmpsc_##FAM##_free(r); }  \
+        static status mpsc_pop(mpsc_consumer *c, CTYPE *out) noexcept {                            \
+            return spill_cmpsc_##FAM##_consumer_pop(c, out);                                       \
+        }                                                                                          \
+        static status mpsc_drain(mpsc_consumer *c, std::size_t quota, const spill_spout *d,        \
+                                 std::size_t *n) noexcept {                                        \
+            return spill_cmpsc_##FAM##_consumer_drain(c, quota, d, n);                             \
+        }                                                                                          \
+        static std::size_t mpsc_len(const mpsc_consumer *c) noexcept {                             \
+            return spill_cmpsc_##FAM##_consumer_len(c);                                            \
+        }                                                                                          \
+        static status mpsc_close(mpsc_consumer *c) noexcept {                                      \
+            return spill_cmpsc_##FAM##_consumer_close(c);                                          \
+        }                                                                                          \
+        static status mpsc_free(mpsc_consumer *c) noexcept {                                       \
+            return spill_cmpsc_##FAM##_consumer_free(c);                                           \
+        }                                                                                          \
+    };
+
+SPILL_HPP_BY_VALUE_FAMILIES(SPILL_HPP_SPSC_FAMILY)
+#undef SPILL_HPP_SPSC_FAMILY
+
+// Any other element type: the bytes families with elem_size == sizeof(T).
+// The slot arrays are arrays of T pointers, which the C calls fill as
+// arrays of void pointers (the same representation on every platform the
+// library supports).
+template <class T> struct spsc_bytes_family {
+    using producer = spill_spsc_bytes_producer;
+    using consumer = spill_spsc_bytes_consumer;
+    using registry = spill_cmpsc_bytes;
+    using mpsc_consumer = spill_cmpsc_bytes_consumer;
+    static status create(std::size_t cap, std::size_t hold, std::uint32_t flags, const spill_spout *s,
+                         producer **p, consumer **c) noexcept {
+        return spill_spsc_bytes_create(sizeof(T), cap, hold, flags, s, p, c);
+    }
+    static status push(producer *p, const T &v) noexcept { return spill_spsc_bytes_producer_push(p, &v); }
+    static status try_push(producer *p, const T &v) noexcept {
+        return spill_spsc_bytes_producer_try_push(p, &v);
+    }
+    static status push_wait(producer *p, const T &v, std::uint64_t ns) noexcept {
+        return spill_spsc_bytes_producer_push_wait(p, &v, ns);
+    }
+    static status reserve(producer *p, std::size_t n, T **slots, std::size_t *got) noexcept {
+        return spill_spsc_bytes_producer_reserve(p, n, reinterpret_cast<void **>(slots), got);
+    }
+    static status commit(producer *p, std::size_t n) noexcept { return spill_spsc_bytes_producer_commit(p, n); }
+    static std::size_t producer_len(const producer *p) noexcept { return spill_spsc_bytes_producer_len(p); }
+    static bool producer_abandoned(const producer *p) noexcept {
+        return spill_spsc_bytes_producer_is_abandoned(p);
+    }
+    static bool producer_closed(const producer *p) noexcept { return spill_spsc_bytes_producer_is_closed(p); }
+    static status producer_free(producer *p) noexcept { return spill_spsc_bytes_producer_free(p); }
+    static status pop(consumer *c, T *out) noexcept { return spill_spsc_bytes_consumer_pop(c, out); }
+    static status pop_bulk(consumer *c, T *out, std::size_t max, std::size_t *n) noexcept {
+        return spill_spsc_bytes_consumer_pop_bulk(c, out, max, n);
+    }
+    static status read(consumer *c, std::size_t max, const T **slots, std::size_t *n) noexcept {
+        return spill_spsc_bytes_consumer_read(c, max, reinterpret_cast<const void **>(slots), n);
+    }
+    static status release(consumer *c) noexcept { return spill_spsc_bytes_consumer_release(c); }
+    static std::size_t consumer_len(const consumer *c) noexcept { return spill_spsc_bytes_consumer_len(c); }
+    static bool consumer_abandoned(const consumer *c) noexcept {
+        return spill_spsc_bytes_consumer_is_abandoned(c);
+    }
+    static status consumer_close(consumer *c) noexcept { return spill_spsc_bytes_consumer_close(c); }
+    static status consumer_free(consumer *c) noexcept { return spill_spsc_bytes_consumer_free(c); }
+    static status create_mpsc(std::size_t producers, std::size_t cap, std::size_t hold, std::uint32_t flags,
+                              registry **r, mpsc_consumer **c) noexcept {
+        return spill_cmpsc_bytes_create(sizeof(T), producers, cap, hold, flags, r, c);
+    }
+    static status register_producer(const registry *r, const spill_spout *s, producer **p) noexcept {
+        return spill_cmpsc_bytes_register(r, s, p);
+    }
+    static std::size_t producers(const registry *r) noexcept { return spill_cmpsc_bytes_producers(r); }
+    static std::size_t max_producers(const registry *r) noexcept { return spill_cmpsc_bytes_max_producers(r); }
+    static status registry_free(registry *r) noexcept { return spill_cmpsc_bytes_free(r); }
+    static status mpsc_pop(mpsc_consumer *c, T *out) noexcept { return spill_cmpsc_bytes_consumer_pop(c, out); }
+    static status mpsc_drain(mpsc_consumer *c, std::size_t quota, const spill_spout *d,
+                             std::size_t *n) noexcept {
+        return spill_cmpsc_bytes_consumer_drain(c, quota, d, n);
+    }
+    static std::size_t mpsc_len(const mpsc_consumer *c) noexcept { return spill_cmpsc_bytes_consumer_len(c); }
+    static status mpsc_close(mpsc_consumer *c) noexcept { return spill_cmpsc_bytes_consumer_close(c); }
+    static status mpsc_free(mpsc_consumer *c) noexcept { return spill_cmpsc_bytes_consumer_free(c); }
+};
+
+template <class T>
+using spsc_family_of = std::conditional_t<is_scalar_family<T>::value, spsc_family<T>, spsc_bytes_family<T>>;
 #undef SPILL_HPP_BY_VALUE_FAMILIES
 
 // A C spout over a callable moved into a heap control block `owner_out`
@@ -1436,6 +1610,621 @@ template <class T, class Args = void> class pool {
     detail::owner<handle, &fam::free, 2> h_;
     const void *work_ctx_ = nullptr;
     const void *overflow_ctx_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------
+// concurrent rings: SPSC halves and the concurrent MPSC
+
+/// How a concurrent ring (or each lane of a concurrent MPSC) is sized:
+/// `capacity` items (a power of two); `hold`, how many items the consumer
+/// may hold at once (the largest pop_bulk or read; 0 means `capacity`);
+/// `waking`, whether the consumer wakes a producer parked in push_wait as
+/// soon as it makes room (SPILL_WAKING; else a parked producer polls every
+/// 50 microseconds). A plain capacity converts to it.
+struct spsc_options {
+    constexpr spsc_options(std::size_t capacity_items, std::size_t hold_items = 0,
+                           bool wake = false) noexcept
+        : capacity(capacity_items), hold(hold_items), waking(wake) {}
+    std::size_t capacity;
+    std::size_t hold;
+    bool waking;
+    constexpr std::uint32_t flags() const noexcept { return waking ? SPILL_WAKING : 0u; }
+};
+
+/// The slots of a reservation (P = T, written in place) or of a read (P =
+/// const T, read in place): `size()` pointers, one per slot (the slots are
+/// not contiguous); indexing and iteration give the items. A view of the
+/// pointer storage given to reserve() or read(): valid until the commit or
+/// the release.
+template <class P> class slots {
+  public:
+    /// Iterates over the items (through their slot pointers).
+    class iterator {
+      public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = std::remove_cv_t<P>;
+        using difference_type = std::ptrdiff_t;
+        using pointer = P *;
+        using reference = P &;
+        iterator() noexcept = default;
+        explicit iterator(P *const *at) noexcept : at_(at) {}
+        P &operator*() const noexcept { return **at_; }
+        P *operator->() const noexcept { return *at_; }
+        iterator &operator++() noexcept {
+            ++at_;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator old = *this;
+            ++at_;
+            return old;
+        }
+        friend bool operator==(iterator a, iterator b) noexcept { return a.at_ == b.at_; }
+        friend bool operator!=(iterator a, iterator b) noexcept { return a.at_ != b.at_; }
+
+      private:
+        P *const *at_ = nullptr;
+    };
+
+    slots() noexcept = default;
+    slots(P *const *pointers, std::size_t count) noexcept : p_(pointers), n_(count) {}
+    std::size_t size() const noexcept { return n_; }
+    bool empty() const noexcept { return n_ == 0; }
+    P &operator[](std::size_t i) const noexcept { return *p_[i]; }
+    iterator begin() const noexcept { return iterator(p_); }
+    iterator end() const noexcept { return iterator(p_ + n_); }
+    /// The slot pointers.
+    span<P *const> pointers() const noexcept { return span<P *const>(p_, n_); }
+
+  private:
+    P *const *p_ = nullptr;
+    std::size_t n_ = 0;
+};
+
+namespace detail {
+
+// ThreadSanitizer and the concurrent rings. The library orders the halves
+// with atomics ThreadSanitizer does not see (it is not instrumented), so
+// where C++ code on both sides touches the same memory the wrapper states
+// the edges the library makes: a producer releases each slot it wrote in
+// place before commit, the consumer acquires each slot read() claims; the
+// consumer releases the slots it read before handing them back (release,
+// or the next pop/pop_bulk/read), the producer acquires each slot
+// reserve() gives it. Before freeing a half (or a concurrent MPSC's
+// registry, consumer or producer), each releases then acquires one address
+// shared by the handles of that ring or MPSC (never dereferenced), so the
+// half that frees the memory last comes after everything the other did.
+// Without ThreadSanitizer these do nothing.
+inline void tsan_release(const void *at) noexcept {
+#if SPILL_HPP_TSAN
+    if (at != nullptr) __tsan_release(const_cast<void *>(at));
+#else
+    (void)at;
+#endif
+}
+inline void tsan_acquire(const void *at) noexcept {
+#if SPILL_HPP_TSAN
+    if (at != nullptr) __tsan_acquire(const_cast<void *>(at));
+#else
+    (void)at;
+#endif
+}
+template <class P> void tsan_release_slots(const slots<P> &s) noexcept {
+#if SPILL_HPP_TSAN
+    for (P *at : s.pointers()) tsan_release(at);
+#else
+    (void)s;
+#endif
+}
+template <class P> void tsan_acquire_slots(const slots<P> &s) noexcept {
+#if SPILL_HPP_TSAN
+    for (P *at : s.pointers()) tsan_acquire(at);
+#else
+    (void)s;
+#endif
+}
+inline void tsan_before_free(const void *shared) noexcept {
+    tsan_release(shared);
+    tsan_acquire(shared);
+}
+
+// A timeout for the C waiting calls: nanoseconds, rounded up; 0 or less is
+// no wait; more than nanoseconds::max() (about 292 years) waits forever.
+template <class Rep, class Period>
+std::uint64_t timeout_ns(const std::chrono::duration<Rep, Period> &d) noexcept {
+    using std::chrono::nanoseconds;
+    if (d <= d.zero()) return 0;
+    if (std::chrono::duration<double, std::nano>(d) >=
+        std::chrono::duration<double, std::nano>(nanoseconds::max()))
+        return SPILL_WAIT_FOREVER;
+    const std::int64_t ns = std::chrono::ceil<nanoseconds>(d).count();
+    return static_cast<std::uint64_t>(ns);
+}
+
+// A concurrent handle `H` freed by `Free`, plus one callable (a producer's
+// spout) and the ThreadSanitizer address shared with the other handles of
+// its ring (see tsan_before_free).
+template <class H, status (*Free)(H *) noexcept> class concurrent_owner {
+  public:
+    concurrent_owner() noexcept = default;
+    concurrent_owner(concurrent_owner &&o) noexcept
+        : h_(std::move(o.h_)), shared_(std::exchange(o.shared_, nullptr)) {}
+    concurrent_owner &operator=(concurrent_owner &&o) noexcept {
+        if (this != &o) {
+            (void)close();
+            h_ = std::move(o.h_);
+            shared_ = std::exchange(o.shared_, nullptr);
+        }
+        return *this;
+    }
+    concurrent_owner(const concurrent_owner &) = delete;
+    concurrent_owner &operator=(const concurrent_owner &) = delete;
+    ~concurrent_owner() { (void)close(); }
+
+    status close() noexcept {
+        if (h_.get() == nullptr) return SPILL_OK;
+        tsan_before_free(shared_);
+        return h_.close();
+    }
+    void adopt(H *h, const void *shared, owned_fn fn = {}) noexcept {
+        (void)h_.adopt(SPILL_OK, h, std::move(fn));
+        shared_ = shared;
+    }
+    H *get() const noexcept { return h_.get(); }
+    const void *shared() const noexcept { return shared_; }
+
+  private:
+    owner<H, Free, 1> h_;
+    const void *shared_ = nullptr;
+};
+
+} // namespace detail
+
+template <class T> struct spsc;
+template <class T> class cmpsc_registry;
+
+/// The producer half of a concurrent ring of T (move-only), also what a
+/// concurrent MPSC's register_producer() gives. Every call belongs to one
+/// thread at a time (the handle may move to another thread with the usual
+/// synchronisation, such as starting that thread); it runs at the same time
+/// as the consumer's calls, without locks. Its spout (a callable it owns, or
+/// a borrowed spout) is called on the producer thread. The destructor frees
+/// it: the items it pushed stay for the consumer, the spout is flushed.
+template <class T> class spsc_producer {
+    static_assert(detail::check_element<T>(), "");
+    using fam = detail::spsc_family_of<T>;
+    using handle = typename fam::producer;
+
+  public:
+    using value_type = T;
+    spsc_producer() noexcept = default;
+
+    /// Appends `item`; when the ring is full, first evicts the oldest item
+    /// to the spout. Never waits. SPILL_SPOUT_FAILED: the spout refused the
+    /// evicted item (lost), `item` was pushed all the same.
+    [[nodiscard]] status push(const T &item) noexcept { return fam::push(h(), item); }
+    /// Appends `item` only if there is room (SPILL_FULL otherwise).
+    [[nodiscard]] status try_push(const T &item) noexcept { return fam::try_push(h(), item); }
+    /// Appends `item` without losing anything: when full, waits until the
+    /// consumer makes room, at most `timeout` (SPILL_TIMEOUT), or until the
+    /// consumer shuts the ring down (SPILL_CLOSED).
+    template <class Rep, class Period>
+    [[nodiscard]] status push_wait(const T &item, std::chrono::duration<Rep, Period> timeout) noexcept {
+        return fam::push_wait(h(), item, detail::timeout_ns(timeout));
+    }
+    /// As push_wait, with no time limit.
+    [[nodiscard]] status push_wait(const T &item) noexcept {
+        return fam::push_wait(h(), item, SPILL_WAIT_FOREVER);
+    }
+    /// Reserves min(storage.size(), capacity) slots to write in place,
+    /// evicting the oldest items to the spout as needed; `storage` receives
+    /// a pointer to each slot and `out` views them. Nothing is visible to
+    /// the consumer until commit(); until then the other element calls
+    /// return SPILL_BUSY. SPILL_SPOUT_FAILED: reserved all the same.
+    [[nodiscard]] status reserve(span<T *> storage, slots<T> &out) noexcept {
+        std::size_t n = 0;
+        const status s = fam::reserve(h(), storage.size(), storage.data(), &n);
+        out = slots<T>(storage.data(), n);
+        reserved_ = out;
+        detail::tsan_acquire_slots(out);
+        return s;
+    }
+    /// Publishes the first `written` reserved slots, in order (0 cancels);
+    /// SPILL_INVALID_ARGUMENT for more than were reserved.
+    [[nodiscard]] status commit(std::size_t written) noexcept {
+        if (written <= reserved_.size()) detail::tsan_release_slots(slots<T>(reserved_.pointers().data(), written));
+        const status s = fam::commit(h(), written);
+        if (s == SPILL_OK) reserved_ = slots<T>();
+        return s;
+    }
+    /// Items in the ring now (the consumer may be taking some).
+    std::size_t size() const noexcept { return fam::producer_len(h()); }
+    /// Whether the consumer was freed (pushes still evict; nobody pops).
+    bool abandoned() const noexcept { return fam::producer_abandoned(h()); }
+    /// Whether the consumer shut the ring down (push_wait returns SPILL_CLOSED).
+    bool closed() const noexcept { return fam::producer_closed(h()); }
+    /// Frees the producer now (SPILL_SPOUT_FAILED: the spout's flush
+    /// failed, freed anyway; SPILL_BUSY from inside its own spout, not
+    /// freed). An empty handle returns SPILL_OK.
+    [[nodiscard]] status close() noexcept { return h_.close(); }
+
+#if SPILL_HPP_EXCEPTIONS
+    void push_or_throw(const T &item) { check(push(item), "spill::spsc_producer::push"); }
+    /// false when the ring is full.
+    bool try_push_or_throw(const T &item) {
+        const status s = try_push(item);
+        if (s == SPILL_FULL) return false;
+        check(s, "spill::spsc_producer::try_push");
+        return true;
+    }
+    /// false when the time ran out; throws on SPILL_CLOSED.
+    template <class Rep, class Period>
+    bool push_wait_or_throw(const T &item, std::chrono::duration<Rep, Period> timeout) {
+        const status s = push_wait(item, timeout);
+        if (s == SPILL_TIMEOUT) return false;
+        check(s, "spill::spsc_producer::push_wait");
+        return true;
+    }
+    void push_wait_or_throw(const T &item) { check(push_wait(item), "spill::spsc_producer::push_wait"); }
+    /// Throws on failure, SPILL_SPOUT_FAILED included (the slots are
+    /// reserved then: commit or cancel them).
+    slots<T> reserve_or_throw(span<T *> storage) {
+        slots<T> out;
+        check(reserve(storage, out), "spill::spsc_producer::reserve");
+        return out;
+    }
+    void commit_or_throw(std::size_t written) { check(commit(written), "spill::spsc_producer::commit"); }
+    void close_or_throw() { check(close(), "spill::spsc_producer::close"); }
+#endif
+
+    handle *native_handle() const noexcept { return h_.get(); }
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+
+  private:
+    friend struct spsc<T>;
+    friend class cmpsc_registry<T>;
+    handle *h() const noexcept { return h_.get(); }
+
+    detail::concurrent_owner<handle, &fam::producer_free> h_;
+    slots<T> reserved_; // the open reservation (for the ThreadSanitizer edges)
+};
+
+/// The consumer half of a concurrent ring of T (move-only): every call
+/// belongs to one thread at a time, which may differ from the producer's.
+/// The destructor frees it (shutting the ring down: a waiting producer gets
+/// SPILL_CLOSED); what it did not pop is dropped once the producer is freed.
+template <class T> class spsc_consumer {
+    static_assert(detail::check_element<T>(), "");
+    using fam = detail::spsc_family_of<T>;
+    using handle = typename fam::consumer;
+
+  public:
+    using value_type = T;
+    spsc_consumer() noexcept = default;
+
+    /// Removes the oldest item into `out` (SPILL_EMPTY when there is none).
+    /// Releases what read() claimed first.
+    [[nodiscard]] status pop(T &out) noexcept {
+        hand_back();
+        return fam::pop(h(), &out);
+    }
+    /// Removes up to out.size() (at most the hold) of the oldest items into
+    /// `out`, oldest first; `popped` says how many (SPILL_EMPTY: none).
+    [[nodiscard]] status pop_bulk(span<T> out, std::size_t &popped) noexcept {
+        return pop_bulk(out.data(), out.size(), popped);
+    }
+    [[nodiscard]] status pop_bulk(T *out, std::size_t max, std::size_t &popped) noexcept {
+        hand_back();
+        return fam::pop_bulk(h(), out, max, &popped);
+    }
+    /// Claims up to storage.size() (at most the hold) of the oldest items to
+    /// read in place: `storage` receives a pointer to each, oldest first,
+    /// and `out` views them, until release() or the next pop, pop_bulk or
+    /// read (SPILL_EMPTY: none).
+    [[nodiscard]] status read(span<const T *> storage, slots<const T> &out) noexcept {
+        hand_back();
+        std::size_t n = 0;
+        const status s = fam::read(h(), storage.size(), storage.data(), &n);
+        out = slots<const T>(storage.data(), n);
+        claimed_ = out;
+        detail::tsan_acquire_slots(out);
+        return s;
+    }
+    /// Gives back what read() claimed (its pointers become invalid).
+    [[nodiscard]] status release() noexcept {
+        hand_back();
+        return fam::release(h());
+    }
+    /// Items in the ring now (the producer may be adding or evicting).
+    std::size_t size() const noexcept { return fam::consumer_len(h()); }
+    /// Whether the producer was freed: once empty, nothing more comes.
+    bool abandoned() const noexcept { return fam::consumer_abandoned(h()); }
+    /// Shuts the ring down: waiting pushes return SPILL_CLOSED from now on
+    /// (a parked producer is woken); evicting pushes and pops go on.
+    [[nodiscard]] status shutdown() noexcept { return fam::consumer_close(h()); }
+    /// Frees the consumer now (shutting the ring down). An empty handle
+    /// returns SPILL_OK.
+    [[nodiscard]] status close() noexcept {
+        hand_back();
+        return h_.close();
+    }
+
+#if SPILL_HPP_EXCEPTIONS
+    /// std::nullopt when the ring is empty.
+    std::optional<T> pop_or_throw() {
+        T item{};
+        const status s = pop(item);
+        if (s == SPILL_EMPTY) return std::nullopt;
+        check(s, "spill::spsc_consumer::pop");
+        return item;
+    }
+    /// How many items were popped (0 when the ring is empty).
+    std::size_t pop_bulk_or_throw(span<T> out) {
+        std::size_t n = 0;
+        const status s = pop_bulk(out, n);
+        if (s != SPILL_EMPTY) check(s, "spill::spsc_consumer::pop_bulk");
+        return n;
+    }
+    /// Empty slots when the ring is empty.
+    slots<const T> read_or_throw(span<const T *> storage) {
+        slots<const T> out;
+        const status s = read(storage, out);
+        if (s != SPILL_EMPTY) check(s, "spill::spsc_consumer::read");
+        return out;
+    }
+    void release_or_throw() { check(release(), "spill::spsc_consumer::release"); }
+    void shutdown_or_throw() { check(shutdown(), "spill::spsc_consumer::shutdown"); }
+#endif
+
+    handle *native_handle() const noexcept { return h_.get(); }
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+
+  private:
+    friend struct spsc<T>;
+    handle *h() const noexcept { return h_.get(); }
+    // The claimed slots go back to the producer with the next call.
+    void hand_back() noexcept {
+        detail::tsan_release_slots(claimed_);
+        claimed_ = slots<const T>();
+    }
+
+    detail::concurrent_owner<handle, &fam::consumer_free> h_;
+    slots<const T> claimed_; // what read() claimed (for the ThreadSanitizer edges)
+};
+
+/// A concurrent single-producer single-consumer ring of T: its two halves,
+/// each freed by its own thread in any order (the memory goes with the
+/// last). T is uint8_t ... double (their own families) or another trivially
+/// copyable type (the bytes family, elem_size == sizeof(T)).
+///
+///     auto [producer, consumer] = spill::spsc<Event>(1024, on_evicted);
+///     std::thread t([p = std::move(producer)]() mutable { ... p.push(e) ... });
+template <class T> struct spsc {
+    static_assert(detail::check_element<T>(), "");
+    using fam = detail::spsc_family_of<T>;
+
+    spsc_producer<T> producer;
+    spsc_consumer<T> consumer;
+
+    spsc() noexcept = default;
+
+    /// A ring whose evicted items are dropped.
+    [[nodiscard]] static status create(spsc_options options, spsc &out) noexcept {
+        return build(options, nullptr, out, {});
+    }
+    /// Evicted items go to `s` (borrowed), called on the producer thread.
+    [[nodiscard]] static status create(spsc_options options, const spout<T> &s, spsc &out) noexcept {
+        return build(options, &s.c(), out, {});
+    }
+    /// Evicted items go to the callable `fn`, stored once in a control block
+    /// the producer owns, called on the producer thread.
+    template <class F, std::enable_if_t<detail::is_spout_arg<T, F>::value, int> = 0>
+    [[nodiscard]] static status create(spsc_options options, F &&fn, spsc &out) noexcept {
+        static_assert(detail::check_nothrow_callable<std::decay_t<F>, F>(), "");
+        return create_owned(options, std::forward<F>(fn), out);
+    }
+#if SPILL_HPP_EXCEPTIONS
+    explicit spsc(spsc_options options) { check(create(options, *this), "spill::spsc"); }
+    spsc(spsc_options options, const spout<T> &s) { check(create(options, s, *this), "spill::spsc"); }
+    template <class F, std::enable_if_t<detail::is_spout_arg<T, F>::value, int> = 0>
+    spsc(spsc_options options, F &&fn) {
+        check(create_owned(options, std::forward<F>(fn), *this), "spill::spsc");
+    }
+#endif
+
+  private:
+    static status build(const spsc_options &o, const spill_spout *s, spsc &out, detail::owned_fn fn) noexcept {
+        typename fam::producer *p = nullptr;
+        typename fam::consumer *c = nullptr;
+        const status st = fam::create(o.capacity, o.hold, o.flags(), s, &p, &c);
+        if (st != SPILL_OK) return st;
+        out.producer.h_.adopt(p, c, std::move(fn));
+        out.consumer.h_.adopt(c, c);
+        return SPILL_OK;
+    }
+    template <class F>
+    static status create_owned(const spsc_options &o, F &&fn,
+                               spsc &out) noexcept(std::is_nothrow_constructible<std::decay_t<F>, F &&>::value) {
+        spill_spout c{};
+        detail::owned_fn owner;
+        if (!detail::owned_spout<T>(std::forward<F>(fn), c, owner)) return SPILL_OUT_OF_MEMORY;
+        return build(o, &c, out, std::move(owner));
+    }
+};
+
+/// The consumer of a concurrent MPSC of T (move-only): one thread at a
+/// time. Pops and drains the producers' lanes fairly. The destructor frees
+/// it (shutting the MPSC down).
+template <class T> class cmpsc_consumer {
+    static_assert(detail::check_element<T>(), "");
+    using fam = detail::spsc_family_of<T>;
+    using handle = typename fam::mpsc_consumer;
+
+  public:
+    using value_type = T;
+    cmpsc_consumer() noexcept = default;
+
+    /// Removes the oldest item of the next non-empty lane (round robin)
+    /// into `out` (SPILL_EMPTY when every lane is empty).
+    [[nodiscard]] status pop(T &out) noexcept { return fam::mpsc_pop(h(), &out); }
+    /// One fair pass over the lanes: at most `quota` items (and at most
+    /// the hold) of each lane, each lane's oldest first, to `dst` on this
+    /// thread. SPILL_SPOUT_FAILED: `dst` refused a batch (lost; the pass
+    /// went on). `drained` counts what `dst` accepted.
+    [[nodiscard]] status drain(std::size_t quota, const spout<T> &dst, std::size_t *drained = nullptr) noexcept {
+        return fam::mpsc_drain(h(), quota, &dst.c(), drained);
+    }
+    template <class F, std::enable_if_t<detail::is_spout_arg<T, F>::value, int> = 0>
+    [[nodiscard]] status drain(std::size_t quota, F &&fn, std::size_t *drained = nullptr) noexcept {
+        const spill_spout c = detail::c_spout<T>(fn);
+        return fam::mpsc_drain(h(), quota, &c, drained);
+    }
+    /// Items the lanes hold now.
+    std::size_t size() const noexcept { return fam::mpsc_len(h()); }
+    /// Shuts the MPSC down: registrations and waiting pushes return
+    /// SPILL_CLOSED from now on; what the lanes hold can still be taken.
+    [[nodiscard]] status shutdown() noexcept { return fam::mpsc_close(h()); }
+    /// Frees the consumer now (shutting the MPSC down).
+    [[nodiscard]] status close() noexcept { return h_.close(); }
+
+#if SPILL_HPP_EXCEPTIONS
+    /// std::nullopt when every lane is empty.
+    std::optional<T> pop_or_throw() {
+        T item{};
+        const status s = pop(item);
+        if (s == SPILL_EMPTY) return std::nullopt;
+        check(s, "spill::cmpsc_consumer::pop");
+        return item;
+    }
+    template <class D> std::size_t drain_or_throw(std::size_t quota, D &&dst) {
+        std::size_t n = 0;
+        check(drain(quota, std::forward<D>(dst), &n), "spill::cmpsc_consumer::drain");
+        return n;
+    }
+    void shutdown_or_throw() { check(shutdown(), "spill::cmpsc_consumer::shutdown"); }
+#endif
+
+    handle *native_handle() const noexcept { return h_.get(); }
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+
+  private:
+    template <class> friend struct cmpsc;
+    handle *h() const noexcept { return h_.get(); }
+    detail::concurrent_owner<handle, &fam::mpsc_free> h_;
+};
+
+/// Where producers of a concurrent MPSC of T register (move-only): any
+/// thread, at the same time. Each producer is a spsc_producer<T> with a lane
+/// of its own, for one thread at a time; freeing it unregisters it (what it
+/// pushed is still drained). The destructor frees the registry (no more
+/// registrations; the producers and the consumer live on).
+template <class T> class cmpsc_registry {
+    static_assert(detail::check_element<T>(), "");
+    using fam = detail::spsc_family_of<T>;
+    using handle = typename fam::registry;
+
+  public:
+    cmpsc_registry() noexcept = default;
+
+    /// Registers a producer whose evicted items are dropped. SPILL_FULL
+    /// when every lane is taken (retryable), SPILL_CLOSED after shutdown.
+    [[nodiscard]] status register_producer(spsc_producer<T> &out) const noexcept {
+        return build(nullptr, out, {});
+    }
+    /// Evicted items go to `s` (borrowed), on the producer's thread.
+    [[nodiscard]] status register_producer(const spout<T> &s, spsc_producer<T> &out) const noexcept {
+        return build(&s.c(), out, {});
+    }
+    /// Evicted items go to the callable `fn`, stored in a control block the
+    /// producer owns, on the producer's thread.
+    template <class F, std::enable_if_t<detail::is_spout_arg<T, F>::value, int> = 0>
+    [[nodiscard]] status register_producer(F &&fn, spsc_producer<T> &out) const noexcept {
+        static_assert(detail::check_nothrow_callable<std::decay_t<F>, F>(), "");
+        return register_owned(std::forward<F>(fn), out);
+    }
+#if SPILL_HPP_EXCEPTIONS
+    spsc_producer<T> register_producer_or_throw() const {
+        spsc_producer<T> p;
+        check(register_producer(p), "spill::cmpsc::register_producer");
+        return p;
+    }
+    spsc_producer<T> register_producer_or_throw(const spout<T> &s) const {
+        spsc_producer<T> p;
+        check(register_producer(s, p), "spill::cmpsc::register_producer");
+        return p;
+    }
+    template <class F, std::enable_if_t<detail::is_spout_arg<T, F>::value, int> = 0>
+    spsc_producer<T> register_producer_or_throw(F &&fn) const {
+        spsc_producer<T> p;
+        check(register_owned(std::forward<F>(fn), p), "spill::cmpsc::register_producer");
+        return p;
+    }
+#endif
+    /// Producers registered now.
+    std::size_t producers() const noexcept { return fam::producers(h_.get()); }
+    /// The most producers registered at once.
+    std::size_t max_producers() const noexcept { return fam::max_producers(h_.get()); }
+    /// Frees the registry now.
+    [[nodiscard]] status close() noexcept { return h_.close(); }
+    handle *native_handle() const noexcept { return h_.get(); }
+    explicit operator bool() const noexcept { return h_.get() != nullptr; }
+
+  private:
+    template <class> friend struct cmpsc;
+    status build(const spill_spout *s, spsc_producer<T> &out, detail::owned_fn fn) const noexcept {
+        typename fam::producer *p = nullptr;
+        const status st = fam::register_producer(h_.get(), s, &p);
+        if (st == SPILL_OK) out.h_.adopt(p, h_.shared(), std::move(fn));
+        return st;
+    }
+    template <class F>
+    status register_owned(F &&fn, spsc_producer<T> &out) const
+        noexcept(std::is_nothrow_constructible<std::decay_t<F>, F &&>::value) {
+        spill_spout c{};
+        detail::owned_fn owner;
+        if (!detail::owned_spout<T>(std::forward<F>(fn), c, owner)) return SPILL_OUT_OF_MEMORY;
+        return build(&c, out, std::move(owner));
+    }
+    detail::concurrent_owner<handle, &fam::registry_free> h_;
+};
+
+/// A concurrent MPSC of T: producers register at run time from any thread
+/// (registry.register_producer(), or register_producer() here), each with a
+/// lane of `options` (every lane allocated at creation; nothing is
+/// allocated on push); the consumer pops and drains them fairly. The
+/// registry, the consumer and each producer are freed separately, in any
+/// order, each by its own thread.
+///
+///     auto [registry, consumer] = spill::cmpsc<Record>(8, 1024);
+template <class T> struct cmpsc {
+    static_assert(detail::check_element<T>(), "");
+    using fam = detail::spsc_family_of<T>;
+
+    cmpsc_registry<T> registry;
+    cmpsc_consumer<T> consumer;
+
+    cmpsc() noexcept = default;
+    /// Up to `max_producers` producers at once (1..SPILL_CMPSC_MAX_PRODUCERS).
+    [[nodiscard]] static status create(std::size_t max_producers, spsc_options options, cmpsc &out) noexcept {
+        typename fam::registry *r = nullptr;
+        typename fam::mpsc_consumer *c = nullptr;
+        const status st = fam::create_mpsc(max_producers, options.capacity, options.hold, options.flags(), &r, &c);
+        if (st != SPILL_OK) return st;
+        out.registry.h_.adopt(r, r);
+        out.consumer.h_.adopt(c, r);
+        return SPILL_OK;
+    }
+#if SPILL_HPP_EXCEPTIONS
+    cmpsc(std::size_t max_producers, spsc_options options) {
+        check(create(max_producers, options, *this), "spill::cmpsc");
+    }
+#endif
+    /// registry.register_producer(...).
+    template <class... A>
+    [[nodiscard]] status register_producer(A &&...args) const
+        noexcept(noexcept(std::declval<const cmpsc_registry<T> &>().register_producer(std::forward<A>(args)...))) {
+        return registry.register_producer(std::forward<A>(args)...);
+    }
 };
 
 } // namespace spill

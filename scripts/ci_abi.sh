@@ -45,6 +45,7 @@ if [ "${SPILL_SKIP_MIRI:-0}" != 1 ]; then
     # Isolation off: the file spout's tests create and read files.
     MIRIFLAGS="${MIRIFLAGS:--Zmiri-disable-isolation}" timeout 1500 \
         cargo +nightly miri test -p spill-ring --test ffi_rings --test ffi_bytes \
-        --test ffi_free --test ffi_errors --test ffi_file --test ffi_mpsc_pool
+        --test ffi_free --test ffi_errors --test ffi_file --test ffi_mpsc_pool \
+        --test ffi_spsc --test ffi_cmpsc
     log "Miri on the C ABI took $(( $(date +%s) - start )) s"
 fi

@@ -27,6 +27,8 @@ mod c_spout;
 #[cfg(feature = "std")]
 mod bytes;
 #[cfg(feature = "std")]
+mod cmpsc;
+#[cfg(feature = "std")]
 mod file_spout;
 #[cfg(feature = "std")]
 mod mpsc;
@@ -34,6 +36,8 @@ mod mpsc;
 mod pool;
 #[cfg(feature = "std")]
 mod ring;
+#[cfg(feature = "std")]
+mod spsc;
 
 #[cfg(feature = "std")]
 pub mod ffi;

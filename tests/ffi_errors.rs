@@ -22,7 +22,7 @@ fn status_name(code: c_int) -> String {
 #[test]
 fn every_status_has_its_header_name() {
     let header = include_str!("../include/spill_ring.h");
-    for code in 0..=10 {
+    for code in 0..=12 {
         let name = status_name(code);
         assert!(name.starts_with("SPILL_"), "{name}");
         assert!(
@@ -31,7 +31,7 @@ fn every_status_has_its_header_name() {
         );
     }
     assert_eq!(status_name(-1), "SPILL_UNKNOWN_STATUS");
-    assert_eq!(status_name(11), "SPILL_UNKNOWN_STATUS");
+    assert_eq!(status_name(13), "SPILL_UNKNOWN_STATUS");
     assert_eq!(
         status_name(SPILL_SPOUT_FAILED as c_int),
         "SPILL_SPOUT_FAILED"
@@ -46,7 +46,8 @@ fn retryable_statuses() {
         vec![
             SPILL_EMPTY as c_int,
             SPILL_FULL as c_int,
-            SPILL_BUSY as c_int
+            SPILL_BUSY as c_int,
+            SPILL_TIMEOUT as c_int
         ]
     );
 }

@@ -36,17 +36,25 @@ pub enum spill_status {
     /// A file could not be opened, read or written.
     SPILL_IO_ERROR = 8,
     /// The handle is in use: the call came from inside one of the handle's
-    /// own spout callbacks, or a pool round is still running. Retryable once
-    /// the outer call returned.
+    /// own spout callbacks, a pool round is still running, or a concurrent
+    /// producer has an open reservation (commit it first). Retryable once
+    /// the outer call returned (or the reservation was committed).
     SPILL_BUSY = 9,
     /// An internal error was caught at the boundary; the message says what.
     SPILL_PANIC = 10,
+    /// A waiting call gave up: its timeout passed before there was room
+    /// (a concurrent producer's push_wait). Nothing changed. Retryable.
+    SPILL_TIMEOUT = 11,
+    /// The consumer of a concurrent ring closed it (or was freed): waiting
+    /// pushes and registrations fail with this status (evicting pushes go
+    /// on). Nothing changed. Not retryable: a closed ring stays closed.
+    SPILL_CLOSED = 12,
 }
 
 use spill_status::*;
 
 /// Every status, in numeric order.
-const ALL_STATUSES: [spill_status; 11] = [
+const ALL_STATUSES: [spill_status; 13] = [
     SPILL_OK,
     SPILL_EMPTY,
     SPILL_FULL,
@@ -58,6 +66,8 @@ const ALL_STATUSES: [spill_status; 11] = [
     SPILL_IO_ERROR,
     SPILL_BUSY,
     SPILL_PANIC,
+    SPILL_TIMEOUT,
+    SPILL_CLOSED,
 ];
 
 impl spill_status {
@@ -80,13 +90,15 @@ impl spill_status {
             SPILL_IO_ERROR => c"SPILL_IO_ERROR",
             SPILL_BUSY => c"SPILL_BUSY",
             SPILL_PANIC => c"SPILL_PANIC",
+            SPILL_TIMEOUT => c"SPILL_TIMEOUT",
+            SPILL_CLOSED => c"SPILL_CLOSED",
         }
     }
 
     /// Whether retrying the same call later can succeed: true for
-    /// `SPILL_FULL`, `SPILL_EMPTY` and `SPILL_BUSY`.
+    /// `SPILL_FULL`, `SPILL_EMPTY`, `SPILL_BUSY` and `SPILL_TIMEOUT`.
     pub const fn is_retryable(self) -> bool {
-        matches!(self, SPILL_FULL | SPILL_EMPTY | SPILL_BUSY)
+        matches!(self, SPILL_FULL | SPILL_EMPTY | SPILL_BUSY | SPILL_TIMEOUT)
     }
 }
 
@@ -102,8 +114,8 @@ pub extern "C" fn spill_status_str(status: c_int) -> *const c_char {
 }
 
 /// Whether retrying the call that returned `status` can succeed later:
-/// true for SPILL_FULL, SPILL_EMPTY and SPILL_BUSY, false for every other
-/// value (including unknown ones). Safe from any thread.
+/// true for SPILL_FULL, SPILL_EMPTY, SPILL_BUSY and SPILL_TIMEOUT, false
+/// for every other value (including unknown ones). Safe from any thread.
 #[no_mangle]
 pub extern "C" fn spill_status_is_retryable(status: c_int) -> bool {
     spill_status::from_code(status).is_some_and(spill_status::is_retryable)
@@ -120,6 +132,6 @@ mod tests {
             assert_eq!(spill_status::from_code(i as c_int), Some(*s));
         }
         assert_eq!(spill_status::from_code(-1), None);
-        assert_eq!(spill_status::from_code(11), None);
+        assert_eq!(spill_status::from_code(13), None);
     }
 }
