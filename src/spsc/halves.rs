@@ -22,6 +22,13 @@ impl<T> Exclusive<T> {
         Exclusive(UnsafeCell::new(value))
     }
 
+    /// The half, through an exclusive borrow of the handle's payload (a
+    /// call that found the handle idle and calls no spout).
+    #[inline(always)]
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.0.get_mut()
+    }
+
     /// The half, exclusively.
     ///
     /// # Safety

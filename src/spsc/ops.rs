@@ -171,6 +171,21 @@ fn no_reservation(raw: &RawProducer) -> Result<(), Error> {
     Ok(())
 }
 
+/// The straight line of [`push`] and [`try_push`]: a live, idle producer
+/// without an open reservation and with room for `item` takes it, calling
+/// no spout. `false` sends the call the checked way (which also says why).
+#[inline(always)]
+fn push_if_room(half: &mut ProducerHalf, item: impl Item) -> bool {
+    let elem_size = half.elem_size;
+    let raw = half.raw.get_mut();
+    if raw.reserved() != 0 || item.check().is_err() {
+        return false;
+    }
+    // SAFETY: `write` initialises the slot's `elem_size` bytes (`check`
+    // passed) and cannot unwind.
+    unsafe { raw.try_push_with(|slot| item.write(slot, elem_size)) }
+}
+
 /// `*_producer_push`: pushes `item`, evicting the oldest element to the
 /// spout when the ring is full.
 ///
@@ -179,9 +194,29 @@ fn no_reservation(raw: &RawProducer) -> Result<(), Error> {
 /// `p` is NULL or a live producer handle; `item`'s pointer (bytes) is NULL
 /// or valid for `elem_size` bytes.
 #[inline(always)]
-pub(crate) unsafe fn push<P>(p: *mut P, item: impl Item) -> spill_status
+pub(crate) unsafe fn push<P, I>(p: *mut P, item: I) -> spill_status
 where
     P: Opaque<Payload = ProducerHalf>,
+    I: Item,
+{
+    let fast = |half: &mut ProducerHalf| push_if_room(half, item);
+    // SAFETY: the caller's contract; the fast way calls no spout.
+    unsafe { entry::idle_or_checked(p, fast, || push_evicting(p, item)) }
+}
+
+/// [`push`] the checked way: evicts to the spout (the handle entered, so a
+/// spout calling back gets `SPILL_BUSY`) and reports why a push fails.
+/// `extern "C"`: see [`entry::idle_or_checked`].
+///
+/// # Safety
+///
+/// As for [`push`].
+#[inline(never)]
+#[allow(improper_ctypes_definitions)] // not exported; `extern "C"` only so it cannot unwind
+unsafe extern "C" fn push_evicting<P, I>(p: *mut P, item: I) -> spill_status
+where
+    P: Opaque<Payload = ProducerHalf>,
+    I: Item,
 {
     entry::status(|| {
         // SAFETY: the caller's contract.
@@ -208,9 +243,29 @@ where
 /// # Safety
 ///
 /// As for [`push`].
-pub(crate) unsafe fn try_push<P>(p: *mut P, item: impl Item) -> spill_status
+#[inline(always)]
+pub(crate) unsafe fn try_push<P, I>(p: *mut P, item: I) -> spill_status
 where
     P: Opaque<Payload = ProducerHalf>,
+    I: Item,
+{
+    let fast = |half: &mut ProducerHalf| push_if_room(half, item);
+    // SAFETY: the caller's contract; the fast way calls no spout.
+    unsafe { entry::idle_or_checked(p, fast, || try_push_checked(p, item)) }
+}
+
+/// [`try_push`] the checked way: says why the push failed. `extern "C"`:
+/// see [`entry::idle_or_checked`].
+///
+/// # Safety
+///
+/// As for [`push`].
+#[inline(never)]
+#[allow(improper_ctypes_definitions)] // not exported; `extern "C"` only so it cannot unwind
+unsafe extern "C" fn try_push_checked<P, I>(p: *mut P, item: I) -> spill_status
+where
+    P: Opaque<Payload = ProducerHalf>,
+    I: Item,
 {
     entry::status(|| {
         // SAFETY: the caller's contract.
@@ -219,7 +274,7 @@ where
                 no_reservation(raw)?;
                 item.check()?;
                 let elem_size = half.elem_size;
-                // SAFETY: as in `push`.
+                // SAFETY: as in `push_evicting`.
                 if raw.try_push_with(|slot| item.write(slot, elem_size)) {
                     Ok(())
                 } else {
