@@ -167,9 +167,16 @@ fn expand_bytes(template: &str) -> String {
 
 /// Whether `text` still holds one of the templates' placeholders.
 fn has_placeholder(text: &str) -> bool {
-    ["__FAM__", "__T__", "__C__", "__ITEM__", "__WRAP__", "__ELEM_SIZE__"]
-        .iter()
-        .any(|p| text.contains(p))
+    [
+        "__FAM__",
+        "__T__",
+        "__C__",
+        "__ITEM__",
+        "__WRAP__",
+        "__ELEM_SIZE__",
+    ]
+    .iter()
+    .any(|p| text.contains(p))
 }
 
 /// The version constants, as literals cbindgen turns into macros.
