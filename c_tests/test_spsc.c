@@ -1,7 +1,9 @@
 /*
  * The concurrent rings from C: every spill_spsc_* and spill_cmpsc_* call of
- * every family (round trips, statuses), and a producer thread feeding a
- * consumer thread with conservation checked (label "threads").
+ * every family (round trips, statuses), a producer thread feeding a
+ * consumer thread, and producer threads registering on a concurrent MPSC
+ * and pushing while the consumer drains, with conservation and per-producer
+ * order checked (label "threads").
  */
 #include "support/check.h"
 
@@ -186,5 +188,88 @@ static void threads_lose_nothing_with_waiting_pushes(void) {
     CHECK_OK(spill_spsc_u64_consumer_free(c));
 }
 
+#define LANES 3u
+#define LANE_ITEMS 20000u
+
+struct lane_producer_arg {
+    spill_cmpsc_u64 *mpsc;
+    uint64_t tag;
+};
+
+/* A producer thread of the concurrent MPSC: registers from its own thread
+ * (registrations run at the same time), pushes `tag << 32 | i` for every i
+ * without loss, then frees (unregisters) its producer. */
+static void *lane_producer(void *arg) {
+    const struct lane_producer_arg *a = (const struct lane_producer_arg *)arg;
+    spill_spsc_u64_producer *p = NULL;
+    uint64_t i;
+    if (spill_cmpsc_u64_register(a->mpsc, NULL, &p) != SPILL_OK) return arg;
+    for (i = 0; i < LANE_ITEMS; i++) {
+        uint64_t item = (a->tag << 32) | i;
+        if (spill_spsc_u64_producer_push_wait(p, item, SPILL_WAIT_FOREVER) != SPILL_OK) return arg;
+    }
+    return spill_spsc_u64_producer_free(p) == SPILL_OK ? NULL : arg;
+}
+
+/* What the drain's spout saw: the next expected index of each producer. */
+struct lane_order {
+    uint64_t next[LANES];
+    size_t total;
+    int bad;
+};
+
+/* The drain's spout (called on the consumer thread): each producer's items
+ * arrive in order, none twice, none missing. */
+static int check_lane_order(void *ctx, const void *items, size_t count) {
+    struct lane_order *order = (struct lane_order *)ctx;
+    const uint64_t *item = (const uint64_t *)items;
+    size_t k;
+    for (k = 0; k < count; k++) {
+        uint64_t tag = item[k] >> 32, i = item[k] & 0xffffffffu;
+        if (tag >= LANES || i != order->next[tag]) {
+            order->bad = 1;
+            continue;
+        }
+        order->next[tag]++;
+        order->total++;
+    }
+    return 0;
+}
+
+static void mpsc_producer_threads_drain_in_order(void) {
+    spill_cmpsc_u64 *m = NULL;
+    spill_cmpsc_u64_consumer *c = NULL;
+    pthread_t threads[LANES];
+    struct lane_producer_arg args[LANES];
+    struct lane_order order = {{0}, 0, 0};
+    spill_spout spout;
+    void *failed;
+    size_t t, n;
+    spout.send = check_lane_order;
+    spout.flush = NULL;
+    spout.ctx = &order;
+    CHECK_OK(spill_cmpsc_u64_create(LANES, 64, 16, SPILL_WAKING, &m, &c));
+    for (t = 0; t < LANES; t++) {
+        args[t].mpsc = m;
+        args[t].tag = t;
+        CHECK_EQ(pthread_create(&threads[t], NULL, lane_producer, &args[t]), 0);
+    }
+    while (order.total < LANES * LANE_ITEMS && !order.bad) {
+        CHECK_OK(spill_cmpsc_u64_consumer_drain(c, 32, &spout, &n));
+    }
+    for (t = 0; t < LANES; t++) {
+        failed = NULL;
+        CHECK_EQ(pthread_join(threads[t], &failed), 0);
+        CHECK(failed == NULL);
+    }
+    CHECK(!order.bad);
+    CHECK_EQ(order.total, LANES * LANE_ITEMS);
+    CHECK_EQ(spill_cmpsc_u64_consumer_len(c), 0);
+    CHECK_EQ(spill_cmpsc_u64_producers(m), 0);
+    CHECK_OK(spill_cmpsc_u64_free(m));
+    CHECK_OK(spill_cmpsc_u64_consumer_free(c));
+}
+
 CHECK_MAIN(CHECK_CASE(every_by_value_family), CHECK_CASE(bytes_family),
-           CHECK_CASE(threads_lose_nothing_with_waiting_pushes))
+           CHECK_CASE(threads_lose_nothing_with_waiting_pushes),
+           CHECK_CASE(mpsc_producer_threads_drain_in_order))

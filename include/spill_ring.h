@@ -231,10 +231,16 @@ typedef enum spill_status {
 } spill_status;
 
 /**
- * A concurrent MPSC of `elem_size`-byte elements (opaque): where producers
- * (spill_spsc_bytes_producer handles) register.
+ * A concurrent MPSC of `elem_size`-byte elements (opaque): where
+ * producers register.
+ * Each registered producer is a spill_spsc_bytes_producer with a lane (a
+ * lock-free SPSC ring) of its own, pushing while the consumer
+ * (spill_cmpsc_bytes_consumer) pops and drains.
  *
- * Thread role: ANY THREAD, as for spill_cmpsc_u64.
+ * Thread role: ANY THREAD. spill_cmpsc_bytes_register(),
+ * spill_cmpsc_bytes_producers() and spill_cmpsc_bytes_max_producers()
+ * may be called from any thread at any time, at the same time;
+ * spill_cmpsc_bytes_free() once none of them runs.
  */
 typedef struct spill_cmpsc_bytes spill_cmpsc_bytes;
 
@@ -746,23 +752,24 @@ typedef struct spill_ring_u64 spill_ring_u64;
 typedef struct spill_ring_u8 spill_ring_u8;
 
 /**
- * The consumer half of a concurrent SPSC ring of `elem_size`-byte elements
- * (opaque).
+ * The consumer half of a concurrent SPSC ring of `elem_size`-byte
+ * elements (opaque).
  *
- * Thread role: CONSUMER. Every spill_spsc_bytes_consumer_* call belongs to
- * the one consumer thread.
+ * Thread role: CONSUMER. Every spill_spsc_bytes_consumer_* call belongs
+ * to the one consumer thread (which may differ from the producer's).
  */
 typedef struct spill_spsc_bytes_consumer spill_spsc_bytes_consumer;
 
 /**
- * The producer half of a concurrent SPSC ring of `elem_size`-byte elements
- * (opaque).
+ * The producer half of a concurrent SPSC ring of `elem_size`-byte
+ * elements (opaque).
  *
- * Thread role: PRODUCER. Every spill_spsc_bytes_producer_* call belongs to
- * the one producer thread; it runs at the same time as the consumer's
- * calls, without locks. Its spout is called on the producer thread, with
- * batches of one element of `elem_size` bytes, aligned as a C struct of
- * that size would be in an array. Concurrent MPSC producers
+ * Thread role: PRODUCER. Every spill_spsc_bytes_producer_* call belongs
+ * to the one producer thread (the handle may move to another thread with
+ * external synchronisation, such as creating that thread). It runs at the
+ * same time as the consumer's calls, without locks. Its spout is called on
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_bytes_register()) are handles of this type too.
  */
 typedef struct spill_spsc_bytes_producer spill_spsc_bytes_producer;
@@ -782,7 +789,8 @@ typedef struct spill_spsc_f32_consumer spill_spsc_f32_consumer;
  * to the one producer thread (the handle may move to another thread with
  * external synchronisation, such as creating that thread). It runs at the
  * same time as the consumer's calls, without locks. Its spout is called on
- * the producer thread. Concurrent MPSC producers
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_f32_register()) are handles of this type too.
  */
 typedef struct spill_spsc_f32_producer spill_spsc_f32_producer;
@@ -802,7 +810,8 @@ typedef struct spill_spsc_f64_consumer spill_spsc_f64_consumer;
  * to the one producer thread (the handle may move to another thread with
  * external synchronisation, such as creating that thread). It runs at the
  * same time as the consumer's calls, without locks. Its spout is called on
- * the producer thread. Concurrent MPSC producers
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_f64_register()) are handles of this type too.
  */
 typedef struct spill_spsc_f64_producer spill_spsc_f64_producer;
@@ -822,7 +831,8 @@ typedef struct spill_spsc_u16_consumer spill_spsc_u16_consumer;
  * to the one producer thread (the handle may move to another thread with
  * external synchronisation, such as creating that thread). It runs at the
  * same time as the consumer's calls, without locks. Its spout is called on
- * the producer thread. Concurrent MPSC producers
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_u16_register()) are handles of this type too.
  */
 typedef struct spill_spsc_u16_producer spill_spsc_u16_producer;
@@ -842,7 +852,8 @@ typedef struct spill_spsc_u32_consumer spill_spsc_u32_consumer;
  * to the one producer thread (the handle may move to another thread with
  * external synchronisation, such as creating that thread). It runs at the
  * same time as the consumer's calls, without locks. Its spout is called on
- * the producer thread. Concurrent MPSC producers
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_u32_register()) are handles of this type too.
  */
 typedef struct spill_spsc_u32_producer spill_spsc_u32_producer;
@@ -862,7 +873,8 @@ typedef struct spill_spsc_u64_consumer spill_spsc_u64_consumer;
  * to the one producer thread (the handle may move to another thread with
  * external synchronisation, such as creating that thread). It runs at the
  * same time as the consumer's calls, without locks. Its spout is called on
- * the producer thread. Concurrent MPSC producers
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_u64_register()) are handles of this type too.
  */
 typedef struct spill_spsc_u64_producer spill_spsc_u64_producer;
@@ -882,7 +894,8 @@ typedef struct spill_spsc_u8_consumer spill_spsc_u8_consumer;
  * to the one producer thread (the handle may move to another thread with
  * external synchronisation, such as creating that thread). It runs at the
  * same time as the consumer's calls, without locks. Its spout is called on
- * the producer thread. Concurrent MPSC producers
+ * the producer thread, with batches of one item (aligned as an array of
+ * the element type would be). Concurrent MPSC producers
  * (spill_cmpsc_u8_register()) are handles of this type too.
  */
 typedef struct spill_spsc_u8_producer spill_spsc_u8_producer;
@@ -1370,163 +1383,16 @@ struct spill_spout spill_ring_bytes_as_spout(struct spill_ring_bytes *ring)
 SPILL_NOEXCEPT;
 
 /**
- * Creates a concurrent MPSC of `elem_size`-byte elements
- * (1..=SPILL_RING_MAX_ELEM_SIZE); otherwise as spill_cmpsc_u64_create().
- * Any thread.
+ * The element size in bytes (the `elem_size` of creation); 0 for a NULL
+ * handle.
  *
- * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `elem_size`, `max_producers`,
- * capacity, hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
- *
- * # Safety
- *
- * The out-pointers are NULL or writable.
- */
-SPILL_API
-enum spill_status spill_cmpsc_bytes_create(size_t elem_size,
-                                           size_t max_producers,
-                                           size_t capacity,
-                                           size_t hold,
-                                           uint32_t flags,
-                                           struct spill_cmpsc_bytes **out_mpsc,
-                                           struct spill_cmpsc_bytes_consumer **out_consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Registers a producer (a spill_spsc_bytes_producer); as
- * spill_cmpsc_u64_register(). Thread role: ANY THREAD.
- *
- * Returns SPILL_OK; SPILL_FULL when every lane is taken; SPILL_CLOSED when
- * the consumer closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a
- * NULL handle or `out_producer`; SPILL_INVALID_ARGUMENT for a spout
- * without a send function or one that feeds a ring of another element
- * size; SPILL_OUT_OF_MEMORY.
- *
- * # Safety
- *
- * As for spill_cmpsc_u64_register().
- */
-SPILL_API
-enum spill_status spill_cmpsc_bytes_register(const struct spill_cmpsc_bytes *mpsc,
-                                             const struct spill_spout *spout,
-                                             struct spill_spsc_bytes_producer **out_producer)
-SPILL_NOEXCEPT;
-
-/**
- * How many producers are registered now; 0 for NULL. Thread role: ANY
- * THREAD.
- *
- * # Safety
- *
- * `mpsc` is NULL or a live MPSC handle.
- */
-SPILL_API size_t spill_cmpsc_bytes_producers(const struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
-
-/**
- * The most producers that can be registered at once; 0 for NULL. Thread
- * role: ANY THREAD.
- *
- * # Safety
- *
- * `mpsc` is NULL or a live MPSC handle.
- */
-SPILL_API
-size_t spill_cmpsc_bytes_max_producers(const struct spill_cmpsc_bytes *mpsc)
-SPILL_NOEXCEPT;
-
-/**
- * The element size in bytes; 0 for NULL. Thread role: ANY THREAD.
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
  * `mpsc` is NULL or a live MPSC handle.
  */
 SPILL_API size_t spill_cmpsc_bytes_elem_size(const struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
-
-/**
- * Frees the registry; as spill_cmpsc_u64_free(). Returns SPILL_OK. Thread
- * role: ANY THREAD, once no call on `mpsc` runs.
- *
- * # Safety
- *
- * `mpsc` is NULL or a live MPSC handle, not used again once freed.
- */
-SPILL_API enum spill_status spill_cmpsc_bytes_free(struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
-
-/**
- * Copies the oldest element of the next non-empty lane to `out`
- * (`elem_size` bytes) and removes it. Thread role: CONSUMER.
- *
- * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle; `out` is NULL or writable
- * for `elem_size` bytes.
- */
-SPILL_API
-enum spill_status spill_cmpsc_bytes_consumer_pop(struct spill_cmpsc_bytes_consumer *consumer,
-                                                 void *out)
-SPILL_NOEXCEPT;
-
-/**
- * One fair pass over the lanes into `dst`; as
- * spill_cmpsc_u64_consumer_drain() (batches of whole elements, up to 4096
- * bytes). Thread role: CONSUMER.
- *
- * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch (lost;
- * the pass goes on); SPILL_NULL_ARGUMENT for a NULL handle or `dst`;
- * SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst` without send;
- * SPILL_BUSY from inside `dst` itself.
- *
- * # Safety
- *
- * As for spill_cmpsc_u64_consumer_drain().
- */
-SPILL_API
-enum spill_status spill_cmpsc_bytes_consumer_drain(struct spill_cmpsc_bytes_consumer *consumer,
-                                                   size_t quota,
-                                                   const struct spill_spout *dst,
-                                                   size_t *out_drained)
-SPILL_NOEXCEPT;
-
-/**
- * How many elements the lanes hold now; 0 for NULL. Thread role:
- * CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle.
- */
-SPILL_API
-size_t spill_cmpsc_bytes_consumer_len(const struct spill_cmpsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Closes the MPSC; as spill_cmpsc_u64_consumer_close() (SPILL_OK,
- * SPILL_NULL_ARGUMENT, SPILL_BUSY). Thread role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle.
- */
-SPILL_API
-enum spill_status spill_cmpsc_bytes_consumer_close(struct spill_cmpsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Frees the consumer; as spill_cmpsc_u64_consumer_free() (SPILL_OK,
- * SPILL_BUSY). Thread role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle, not used again once freed.
- */
-SPILL_API
-enum spill_status spill_cmpsc_bytes_consumer_free(struct spill_cmpsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
 
 /**
  * Opens (creating it if needed) the record file at `path` for appending
@@ -1625,104 +1491,9 @@ enum spill_status spill_file_read(const char *path,
 SPILL_NOEXCEPT;
 
 /**
- * Creates a concurrent SPSC ring of `capacity` elements of `elem_size`
- * bytes (1..=SPILL_RING_MAX_ELEM_SIZE); the other parameters, the halves
- * and the statuses are those of spill_spsc_u64_create(), plus
- * SPILL_INVALID_ARGUMENT for an `elem_size` out of range. The ring
- * allocates `(capacity + hold) * elem_size` bytes of slots, aligned to
- * SPILL_RING_ALIGN (slot i at base + i * elem_size). Any thread.
+ * The element size in bytes (the `elem_size` of creation); 0 for a NULL
+ * handle. Works from inside the producer's own spout.
  *
- * # Safety
- *
- * As for spill_spsc_u64_create().
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_create(size_t elem_size,
-                                          size_t capacity,
-                                          size_t hold,
-                                          uint32_t flags,
-                                          const struct spill_spout *spout,
-                                          struct spill_spsc_bytes_producer **out_producer,
-                                          struct spill_spsc_bytes_consumer **out_consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Appends the `elem_size` bytes at `item`, evicting the oldest element to
- * the spout when full; as spill_spsc_u64_producer_push(), plus
- * SPILL_NULL_ARGUMENT for a NULL `item`. Thread role: PRODUCER.
- *
- * # Safety
- *
- * `producer` is NULL or a live producer handle; `item` is NULL or valid
- * for `elem_size` bytes.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_producer_push(struct spill_spsc_bytes_producer *producer,
-                                                 const void *item)
-SPILL_NOEXCEPT;
-
-/**
- * Appends the element at `item` only if there is room; as
- * spill_spsc_u64_producer_try_push(), plus SPILL_NULL_ARGUMENT for a NULL
- * `item`. Thread role: PRODUCER.
- *
- * # Safety
- *
- * As for spill_spsc_bytes_producer_push().
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_producer_try_push(struct spill_spsc_bytes_producer *producer,
-                                                     const void *item)
-SPILL_NOEXCEPT;
-
-/**
- * Appends the element at `item` without losing anything, waiting up to
- * `timeout_ns` (SPILL_WAIT_FOREVER: no limit); as
- * spill_spsc_u64_producer_push_wait() (SPILL_TIMEOUT, SPILL_CLOSED), plus
- * SPILL_NULL_ARGUMENT for a NULL `item`. Thread role: PRODUCER.
- *
- * # Safety
- *
- * As for spill_spsc_bytes_producer_push().
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_producer_push_wait(struct spill_spsc_bytes_producer *producer,
-                                                      const void *item,
-                                                      uint64_t timeout_ns)
-SPILL_NOEXCEPT;
-
-/**
- * Reserves `min(n, capacity)` slots of `elem_size` bytes to write in
- * place, a pointer to each into `slots` (each aligned as a C struct of
- * `elem_size` bytes in an array would be); as
- * spill_spsc_u64_producer_reserve(). Thread role: PRODUCER.
- *
- * # Safety
- *
- * As for spill_spsc_u64_producer_reserve().
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_producer_reserve(struct spill_spsc_bytes_producer *producer,
-                                                    size_t n,
-                                                    void **slots,
-                                                    size_t *out_reserved)
-SPILL_NOEXCEPT;
-
-/**
- * Publishes the first `written` reserved slots; as
- * spill_spsc_u64_producer_commit(). Thread role: PRODUCER.
- *
- * # Safety
- *
- * As for spill_spsc_u64_producer_commit().
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_producer_commit(struct spill_spsc_bytes_producer *producer,
-                                                   size_t written)
-SPILL_NOEXCEPT;
-
-/**
- * How many elements are in the ring now; as spill_spsc_u64_producer_len().
  * Thread role: PRODUCER.
  *
  * # Safety
@@ -1730,164 +1501,7 @@ SPILL_NOEXCEPT;
  * `producer` is NULL or a live producer handle.
  */
 SPILL_API
-size_t spill_spsc_bytes_producer_len(const struct spill_spsc_bytes_producer *producer)
-SPILL_NOEXCEPT;
-
-/**
- * The element size in bytes; 0 for a NULL handle. Works from inside the
- * producer's own spout. Thread role: PRODUCER.
- *
- * # Safety
- *
- * `producer` is NULL or a live producer handle.
- */
-SPILL_API
 size_t spill_spsc_bytes_producer_elem_size(const struct spill_spsc_bytes_producer *producer)
-SPILL_NOEXCEPT;
-
-/**
- * Whether the consumer was freed; as
- * spill_spsc_u64_producer_is_abandoned(). Thread role: PRODUCER.
- *
- * # Safety
- *
- * `producer` is NULL or a live producer handle.
- */
-SPILL_API
-bool spill_spsc_bytes_producer_is_abandoned(const struct spill_spsc_bytes_producer *producer)
-SPILL_NOEXCEPT;
-
-/**
- * Whether the consumer closed the ring; as
- * spill_spsc_u64_producer_is_closed(). Thread role: PRODUCER.
- *
- * # Safety
- *
- * `producer` is NULL or a live producer handle.
- */
-SPILL_API
-bool spill_spsc_bytes_producer_is_closed(const struct spill_spsc_bytes_producer *producer)
-SPILL_NOEXCEPT;
-
-/**
- * Frees the producer half; as spill_spsc_u64_producer_free() (SPILL_OK,
- * SPILL_SPOUT_FAILED, SPILL_BUSY). Thread role: PRODUCER.
- *
- * # Safety
- *
- * `producer` is NULL or a live producer handle, not used again once
- * freed.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_producer_free(struct spill_spsc_bytes_producer *producer)
-SPILL_NOEXCEPT;
-
-/**
- * Copies the oldest element's `elem_size` bytes to `out` and removes it;
- * as spill_spsc_u64_consumer_pop(). Thread role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle; `out` is NULL or writable
- * for `elem_size` bytes.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_consumer_pop(struct spill_spsc_bytes_consumer *consumer,
-                                                void *out)
-SPILL_NOEXCEPT;
-
-/**
- * Copies up to `max` of the oldest elements, packed, to `out` (room for
- * `max * elem_size` bytes) and removes them; as
- * spill_spsc_u64_consumer_pop_bulk(). Thread role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
- * for `max * elem_size` bytes; `out_popped` is NULL or writable.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_consumer_pop_bulk(struct spill_spsc_bytes_consumer *consumer,
-                                                     void *out,
-                                                     size_t max,
-                                                     size_t *out_popped)
-SPILL_NOEXCEPT;
-
-/**
- * Claims up to `max` of the oldest elements to read in place, a pointer to
- * each into `slots`; as spill_spsc_u64_consumer_read(). Thread role:
- * CONSUMER.
- *
- * # Safety
- *
- * As for spill_spsc_u64_consumer_read().
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_consumer_read(struct spill_spsc_bytes_consumer *consumer,
-                                                 size_t max,
-                                                 const void **slots,
-                                                 size_t *out_read)
-SPILL_NOEXCEPT;
-
-/**
- * Releases what spill_spsc_bytes_consumer_read() claimed; as
- * spill_spsc_u64_consumer_release(). Thread role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_consumer_release(struct spill_spsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
-
-/**
- * How many elements are in the ring now; 0 for a NULL handle. Thread
- * role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle.
- */
-SPILL_API
-size_t spill_spsc_bytes_consumer_len(const struct spill_spsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Whether the producer was freed; false for a NULL handle. Thread role:
- * CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle.
- */
-SPILL_API
-bool spill_spsc_bytes_consumer_is_abandoned(const struct spill_spsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Closes the ring; as spill_spsc_u64_consumer_close(). Thread role:
- * CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_consumer_close(struct spill_spsc_bytes_consumer *consumer)
-SPILL_NOEXCEPT;
-
-/**
- * Frees the consumer half; as spill_spsc_u64_consumer_free(). Thread
- * role: CONSUMER.
- *
- * # Safety
- *
- * `consumer` is NULL or a live consumer handle, not used again once
- * freed.
- */
-SPILL_API
-enum spill_status spill_spsc_bytes_consumer_free(struct spill_spsc_bytes_consumer *consumer)
 SPILL_NOEXCEPT;
 
 /**
@@ -6264,23 +5878,27 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent SPSC ring of `capacity` `uint8_t` items and writes
  * its two halves to `*out_producer` and `*out_consumer` (both NULL on
- * failure). The documented constructor. Any thread.
+ * failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
  * how many items the consumer may hold at once (claimed by one call and
  * not yet released; the largest batch of one pop_bulk or read): 0 means
  * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
- * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
- * to `spout` (copied; NULL drops them), called on the producer thread.
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
  *
  * Each half is freed by its own thread (spill_spsc_u8_producer_free(),
  * spill_spsc_u8_consumer_free()), in any order; the ring's memory goes
  * when both are freed.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
- * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
- * or flags, a spout without a send function or one that feeds a ring of
- * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -6297,8 +5915,9 @@ enum spill_status spill_spsc_u8_create(size_t capacity,
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item`; when the ring is full, first evicts the oldest item to
- * the spout (a batch of one, taken from the consumer's reach with one
+ * Appends `item`.
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
  * compare-exchange). Never blocks, never waits for the consumer.
  *
  * Thread role: PRODUCER.
@@ -6306,8 +5925,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
  * item: `item` was pushed all the same and the refused item is lost (it
  * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -6324,8 +5944,9 @@ SPILL_NOEXCEPT;
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
- * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is open.
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -6337,9 +5958,9 @@ enum spill_status spill_spsc_u8_producer_try_push(struct spill_spsc_u8_producer 
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item` without losing anything: when the ring is full, waits
- * (spinning, yielding, then parking) until the consumer makes room, for at
- * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * Appends `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
  * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
  * producer polls every 50 microseconds.
  *
@@ -6348,8 +5969,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
  * when the consumer closed the ring or was freed (also while waiting: it
  * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -6365,18 +5987,22 @@ SPILL_NOEXCEPT;
  * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
  * items to the spout as needed (one batch of one per item), and writes a
  * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
- * contiguous: write each through its own pointer. Nothing is visible to
- * the consumer until spill_spsc_u8_producer_commit(); until then the
- * other element calls of this producer return SPILL_BUSY. n = 0 reserves
- * nothing.
+ * contiguous: write each through its own pointer.
+ * Each is aligned for `uint8_t`.
+ * Nothing is visible to the consumer until
+ * spill_spsc_u8_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
  *
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
  * items: the slots are reserved all the same (commit them) and the
  * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
- * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is already open.
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
  *
  * # Safety
  *
@@ -6415,7 +6041,9 @@ SPILL_NOEXCEPT;
 /**
  * How many items are in the ring now (the consumer may be taking some); 0
  * for a NULL handle or from inside the producer's own spout (the last
- * error says why). Thread role: PRODUCER.
+ * error says why).
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -6428,7 +6056,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer was freed: pushes still work (the ring fills and
  * evicts) but nobody will pop. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -6441,7 +6071,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer closed the ring (or was freed): waiting pushes then
  * return SPILL_CLOSED. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -6455,7 +6087,9 @@ SPILL_NOEXCEPT;
  * Frees the producer half. The items it pushed stay in the ring for the
  * consumer (spill_spsc_u8_consumer_is_abandoned() turns true); an
  * open reservation is cancelled; the spout's flush is called once. The
- * ring's memory goes when the consumer is freed too. NULL does nothing.
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
  *
  * Thread role: PRODUCER.
  *
@@ -6473,13 +6107,14 @@ enum spill_status spill_spsc_u8_producer_free(struct spill_spsc_u8_producer *pro
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out` (one compare-exchange). Releases
- * what spill_spsc_u8_consumer_read() claimed first.
+ * Removes the oldest item into `*out` (one compare-exchange).
+ * Releases what spill_spsc_u8_consumer_read() claimed first.
  *
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -6499,8 +6134,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
- * `max` that does not fit in memory.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -6517,8 +6153,8 @@ SPILL_NOEXCEPT;
 /**
  * Claims up to `max` of the oldest items (at most the hold limit) to read
  * in place, with one compare-exchange, and writes a pointer to each,
- * oldest first, into `slots[0..*out_read]`. The items have left the ring
- * (the producer cannot evict them) and stay readable until
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
  * spill_spsc_u8_consumer_release() or the next pop, pop_bulk or read,
  * which release them first.
  *
@@ -6526,7 +6162,8 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
  *
  * # Safety
  *
@@ -6559,7 +6196,9 @@ SPILL_NOEXCEPT;
 
 /**
  * How many items are in the ring now (the producer may be adding or
- * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -6571,7 +6210,9 @@ SPILL_NOEXCEPT;
 
 /**
  * Whether the producer was freed: once the ring is empty, nothing more
- * will come. false for a NULL handle. Thread role: CONSUMER.
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -6583,7 +6224,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
- * parked producer is woken). Evicting pushes and pops go on.
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
  *
  * Thread role: CONSUMER.
  *
@@ -6618,23 +6260,27 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent SPSC ring of `capacity` `uint16_t` items and writes
  * its two halves to `*out_producer` and `*out_consumer` (both NULL on
- * failure). The documented constructor. Any thread.
+ * failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
  * how many items the consumer may hold at once (claimed by one call and
  * not yet released; the largest batch of one pop_bulk or read): 0 means
  * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
- * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
- * to `spout` (copied; NULL drops them), called on the producer thread.
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
  *
  * Each half is freed by its own thread (spill_spsc_u16_producer_free(),
  * spill_spsc_u16_consumer_free()), in any order; the ring's memory goes
  * when both are freed.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
- * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
- * or flags, a spout without a send function or one that feeds a ring of
- * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -6651,8 +6297,9 @@ enum spill_status spill_spsc_u16_create(size_t capacity,
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item`; when the ring is full, first evicts the oldest item to
- * the spout (a batch of one, taken from the consumer's reach with one
+ * Appends `item`.
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
  * compare-exchange). Never blocks, never waits for the consumer.
  *
  * Thread role: PRODUCER.
@@ -6660,8 +6307,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
  * item: `item` was pushed all the same and the refused item is lost (it
  * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -6678,8 +6326,9 @@ SPILL_NOEXCEPT;
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
- * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is open.
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -6691,9 +6340,9 @@ enum spill_status spill_spsc_u16_producer_try_push(struct spill_spsc_u16_produce
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item` without losing anything: when the ring is full, waits
- * (spinning, yielding, then parking) until the consumer makes room, for at
- * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * Appends `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
  * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
  * producer polls every 50 microseconds.
  *
@@ -6702,8 +6351,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
  * when the consumer closed the ring or was freed (also while waiting: it
  * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -6719,18 +6369,22 @@ SPILL_NOEXCEPT;
  * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
  * items to the spout as needed (one batch of one per item), and writes a
  * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
- * contiguous: write each through its own pointer. Nothing is visible to
- * the consumer until spill_spsc_u16_producer_commit(); until then the
- * other element calls of this producer return SPILL_BUSY. n = 0 reserves
- * nothing.
+ * contiguous: write each through its own pointer.
+ * Each is aligned for `uint16_t`.
+ * Nothing is visible to the consumer until
+ * spill_spsc_u16_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
  *
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
  * items: the slots are reserved all the same (commit them) and the
  * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
- * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is already open.
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
  *
  * # Safety
  *
@@ -6769,7 +6423,9 @@ SPILL_NOEXCEPT;
 /**
  * How many items are in the ring now (the consumer may be taking some); 0
  * for a NULL handle or from inside the producer's own spout (the last
- * error says why). Thread role: PRODUCER.
+ * error says why).
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -6782,7 +6438,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer was freed: pushes still work (the ring fills and
  * evicts) but nobody will pop. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -6795,7 +6453,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer closed the ring (or was freed): waiting pushes then
  * return SPILL_CLOSED. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -6809,7 +6469,9 @@ SPILL_NOEXCEPT;
  * Frees the producer half. The items it pushed stay in the ring for the
  * consumer (spill_spsc_u16_consumer_is_abandoned() turns true); an
  * open reservation is cancelled; the spout's flush is called once. The
- * ring's memory goes when the consumer is freed too. NULL does nothing.
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
  *
  * Thread role: PRODUCER.
  *
@@ -6827,13 +6489,14 @@ enum spill_status spill_spsc_u16_producer_free(struct spill_spsc_u16_producer *p
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out` (one compare-exchange). Releases
- * what spill_spsc_u16_consumer_read() claimed first.
+ * Removes the oldest item into `*out` (one compare-exchange).
+ * Releases what spill_spsc_u16_consumer_read() claimed first.
  *
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -6853,8 +6516,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
- * `max` that does not fit in memory.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -6871,8 +6535,8 @@ SPILL_NOEXCEPT;
 /**
  * Claims up to `max` of the oldest items (at most the hold limit) to read
  * in place, with one compare-exchange, and writes a pointer to each,
- * oldest first, into `slots[0..*out_read]`. The items have left the ring
- * (the producer cannot evict them) and stay readable until
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
  * spill_spsc_u16_consumer_release() or the next pop, pop_bulk or read,
  * which release them first.
  *
@@ -6880,7 +6544,8 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
  *
  * # Safety
  *
@@ -6913,7 +6578,9 @@ SPILL_NOEXCEPT;
 
 /**
  * How many items are in the ring now (the producer may be adding or
- * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -6925,7 +6592,9 @@ SPILL_NOEXCEPT;
 
 /**
  * Whether the producer was freed: once the ring is empty, nothing more
- * will come. false for a NULL handle. Thread role: CONSUMER.
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -6937,7 +6606,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
- * parked producer is woken). Evicting pushes and pops go on.
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
  *
  * Thread role: CONSUMER.
  *
@@ -6972,23 +6642,27 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent SPSC ring of `capacity` `uint32_t` items and writes
  * its two halves to `*out_producer` and `*out_consumer` (both NULL on
- * failure). The documented constructor. Any thread.
+ * failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
  * how many items the consumer may hold at once (claimed by one call and
  * not yet released; the largest batch of one pop_bulk or read): 0 means
  * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
- * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
- * to `spout` (copied; NULL drops them), called on the producer thread.
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
  *
  * Each half is freed by its own thread (spill_spsc_u32_producer_free(),
  * spill_spsc_u32_consumer_free()), in any order; the ring's memory goes
  * when both are freed.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
- * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
- * or flags, a spout without a send function or one that feeds a ring of
- * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -7005,8 +6679,9 @@ enum spill_status spill_spsc_u32_create(size_t capacity,
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item`; when the ring is full, first evicts the oldest item to
- * the spout (a batch of one, taken from the consumer's reach with one
+ * Appends `item`.
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
  * compare-exchange). Never blocks, never waits for the consumer.
  *
  * Thread role: PRODUCER.
@@ -7014,8 +6689,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
  * item: `item` was pushed all the same and the refused item is lost (it
  * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7032,8 +6708,9 @@ SPILL_NOEXCEPT;
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
- * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is open.
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7045,9 +6722,9 @@ enum spill_status spill_spsc_u32_producer_try_push(struct spill_spsc_u32_produce
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item` without losing anything: when the ring is full, waits
- * (spinning, yielding, then parking) until the consumer makes room, for at
- * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * Appends `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
  * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
  * producer polls every 50 microseconds.
  *
@@ -7056,8 +6733,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
  * when the consumer closed the ring or was freed (also while waiting: it
  * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7073,18 +6751,22 @@ SPILL_NOEXCEPT;
  * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
  * items to the spout as needed (one batch of one per item), and writes a
  * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
- * contiguous: write each through its own pointer. Nothing is visible to
- * the consumer until spill_spsc_u32_producer_commit(); until then the
- * other element calls of this producer return SPILL_BUSY. n = 0 reserves
- * nothing.
+ * contiguous: write each through its own pointer.
+ * Each is aligned for `uint32_t`.
+ * Nothing is visible to the consumer until
+ * spill_spsc_u32_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
  *
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
  * items: the slots are reserved all the same (commit them) and the
  * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
- * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is already open.
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
  *
  * # Safety
  *
@@ -7123,7 +6805,9 @@ SPILL_NOEXCEPT;
 /**
  * How many items are in the ring now (the consumer may be taking some); 0
  * for a NULL handle or from inside the producer's own spout (the last
- * error says why). Thread role: PRODUCER.
+ * error says why).
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7136,7 +6820,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer was freed: pushes still work (the ring fills and
  * evicts) but nobody will pop. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7149,7 +6835,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer closed the ring (or was freed): waiting pushes then
  * return SPILL_CLOSED. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7163,7 +6851,9 @@ SPILL_NOEXCEPT;
  * Frees the producer half. The items it pushed stay in the ring for the
  * consumer (spill_spsc_u32_consumer_is_abandoned() turns true); an
  * open reservation is cancelled; the spout's flush is called once. The
- * ring's memory goes when the consumer is freed too. NULL does nothing.
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
  *
  * Thread role: PRODUCER.
  *
@@ -7181,13 +6871,14 @@ enum spill_status spill_spsc_u32_producer_free(struct spill_spsc_u32_producer *p
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out` (one compare-exchange). Releases
- * what spill_spsc_u32_consumer_read() claimed first.
+ * Removes the oldest item into `*out` (one compare-exchange).
+ * Releases what spill_spsc_u32_consumer_read() claimed first.
  *
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -7207,8 +6898,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
- * `max` that does not fit in memory.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -7225,8 +6917,8 @@ SPILL_NOEXCEPT;
 /**
  * Claims up to `max` of the oldest items (at most the hold limit) to read
  * in place, with one compare-exchange, and writes a pointer to each,
- * oldest first, into `slots[0..*out_read]`. The items have left the ring
- * (the producer cannot evict them) and stay readable until
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
  * spill_spsc_u32_consumer_release() or the next pop, pop_bulk or read,
  * which release them first.
  *
@@ -7234,7 +6926,8 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
  *
  * # Safety
  *
@@ -7267,7 +6960,9 @@ SPILL_NOEXCEPT;
 
 /**
  * How many items are in the ring now (the producer may be adding or
- * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -7279,7 +6974,9 @@ SPILL_NOEXCEPT;
 
 /**
  * Whether the producer was freed: once the ring is empty, nothing more
- * will come. false for a NULL handle. Thread role: CONSUMER.
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -7291,7 +6988,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
- * parked producer is woken). Evicting pushes and pops go on.
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
  *
  * Thread role: CONSUMER.
  *
@@ -7326,23 +7024,27 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent SPSC ring of `capacity` `uint64_t` items and writes
  * its two halves to `*out_producer` and `*out_consumer` (both NULL on
- * failure). The documented constructor. Any thread.
+ * failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
  * how many items the consumer may hold at once (claimed by one call and
  * not yet released; the largest batch of one pop_bulk or read): 0 means
  * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
- * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
- * to `spout` (copied; NULL drops them), called on the producer thread.
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
  *
  * Each half is freed by its own thread (spill_spsc_u64_producer_free(),
  * spill_spsc_u64_consumer_free()), in any order; the ring's memory goes
  * when both are freed.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
- * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
- * or flags, a spout without a send function or one that feeds a ring of
- * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -7359,8 +7061,9 @@ enum spill_status spill_spsc_u64_create(size_t capacity,
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item`; when the ring is full, first evicts the oldest item to
- * the spout (a batch of one, taken from the consumer's reach with one
+ * Appends `item`.
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
  * compare-exchange). Never blocks, never waits for the consumer.
  *
  * Thread role: PRODUCER.
@@ -7368,8 +7071,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
  * item: `item` was pushed all the same and the refused item is lost (it
  * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7386,8 +7090,9 @@ SPILL_NOEXCEPT;
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
- * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is open.
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7399,9 +7104,9 @@ enum spill_status spill_spsc_u64_producer_try_push(struct spill_spsc_u64_produce
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item` without losing anything: when the ring is full, waits
- * (spinning, yielding, then parking) until the consumer makes room, for at
- * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * Appends `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
  * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
  * producer polls every 50 microseconds.
  *
@@ -7410,8 +7115,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
  * when the consumer closed the ring or was freed (also while waiting: it
  * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7427,18 +7133,22 @@ SPILL_NOEXCEPT;
  * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
  * items to the spout as needed (one batch of one per item), and writes a
  * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
- * contiguous: write each through its own pointer. Nothing is visible to
- * the consumer until spill_spsc_u64_producer_commit(); until then the
- * other element calls of this producer return SPILL_BUSY. n = 0 reserves
- * nothing.
+ * contiguous: write each through its own pointer.
+ * Each is aligned for `uint64_t`.
+ * Nothing is visible to the consumer until
+ * spill_spsc_u64_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
  *
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
  * items: the slots are reserved all the same (commit them) and the
  * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
- * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is already open.
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
  *
  * # Safety
  *
@@ -7477,7 +7187,9 @@ SPILL_NOEXCEPT;
 /**
  * How many items are in the ring now (the consumer may be taking some); 0
  * for a NULL handle or from inside the producer's own spout (the last
- * error says why). Thread role: PRODUCER.
+ * error says why).
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7490,7 +7202,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer was freed: pushes still work (the ring fills and
  * evicts) but nobody will pop. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7503,7 +7217,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer closed the ring (or was freed): waiting pushes then
  * return SPILL_CLOSED. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7517,7 +7233,9 @@ SPILL_NOEXCEPT;
  * Frees the producer half. The items it pushed stay in the ring for the
  * consumer (spill_spsc_u64_consumer_is_abandoned() turns true); an
  * open reservation is cancelled; the spout's flush is called once. The
- * ring's memory goes when the consumer is freed too. NULL does nothing.
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
  *
  * Thread role: PRODUCER.
  *
@@ -7535,13 +7253,14 @@ enum spill_status spill_spsc_u64_producer_free(struct spill_spsc_u64_producer *p
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out` (one compare-exchange). Releases
- * what spill_spsc_u64_consumer_read() claimed first.
+ * Removes the oldest item into `*out` (one compare-exchange).
+ * Releases what spill_spsc_u64_consumer_read() claimed first.
  *
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -7561,8 +7280,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
- * `max` that does not fit in memory.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -7579,8 +7299,8 @@ SPILL_NOEXCEPT;
 /**
  * Claims up to `max` of the oldest items (at most the hold limit) to read
  * in place, with one compare-exchange, and writes a pointer to each,
- * oldest first, into `slots[0..*out_read]`. The items have left the ring
- * (the producer cannot evict them) and stay readable until
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
  * spill_spsc_u64_consumer_release() or the next pop, pop_bulk or read,
  * which release them first.
  *
@@ -7588,7 +7308,8 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
  *
  * # Safety
  *
@@ -7621,7 +7342,9 @@ SPILL_NOEXCEPT;
 
 /**
  * How many items are in the ring now (the producer may be adding or
- * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -7633,7 +7356,9 @@ SPILL_NOEXCEPT;
 
 /**
  * Whether the producer was freed: once the ring is empty, nothing more
- * will come. false for a NULL handle. Thread role: CONSUMER.
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -7645,7 +7370,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
- * parked producer is woken). Evicting pushes and pops go on.
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
  *
  * Thread role: CONSUMER.
  *
@@ -7680,23 +7406,27 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent SPSC ring of `capacity` `float` items and writes
  * its two halves to `*out_producer` and `*out_consumer` (both NULL on
- * failure). The documented constructor. Any thread.
+ * failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
  * how many items the consumer may hold at once (claimed by one call and
  * not yet released; the largest batch of one pop_bulk or read): 0 means
  * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
- * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
- * to `spout` (copied; NULL drops them), called on the producer thread.
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
  *
  * Each half is freed by its own thread (spill_spsc_f32_producer_free(),
  * spill_spsc_f32_consumer_free()), in any order; the ring's memory goes
  * when both are freed.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
- * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
- * or flags, a spout without a send function or one that feeds a ring of
- * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -7713,8 +7443,9 @@ enum spill_status spill_spsc_f32_create(size_t capacity,
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item`; when the ring is full, first evicts the oldest item to
- * the spout (a batch of one, taken from the consumer's reach with one
+ * Appends `item`.
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
  * compare-exchange). Never blocks, never waits for the consumer.
  *
  * Thread role: PRODUCER.
@@ -7722,8 +7453,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
  * item: `item` was pushed all the same and the refused item is lost (it
  * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7740,8 +7472,9 @@ SPILL_NOEXCEPT;
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
- * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is open.
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7753,9 +7486,9 @@ enum spill_status spill_spsc_f32_producer_try_push(struct spill_spsc_f32_produce
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item` without losing anything: when the ring is full, waits
- * (spinning, yielding, then parking) until the consumer makes room, for at
- * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * Appends `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
  * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
  * producer polls every 50 microseconds.
  *
@@ -7764,8 +7497,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
  * when the consumer closed the ring or was freed (also while waiting: it
  * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -7781,18 +7515,22 @@ SPILL_NOEXCEPT;
  * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
  * items to the spout as needed (one batch of one per item), and writes a
  * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
- * contiguous: write each through its own pointer. Nothing is visible to
- * the consumer until spill_spsc_f32_producer_commit(); until then the
- * other element calls of this producer return SPILL_BUSY. n = 0 reserves
- * nothing.
+ * contiguous: write each through its own pointer.
+ * Each is aligned for `float`.
+ * Nothing is visible to the consumer until
+ * spill_spsc_f32_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
  *
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
  * items: the slots are reserved all the same (commit them) and the
  * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
- * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is already open.
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
  *
  * # Safety
  *
@@ -7831,7 +7569,9 @@ SPILL_NOEXCEPT;
 /**
  * How many items are in the ring now (the consumer may be taking some); 0
  * for a NULL handle or from inside the producer's own spout (the last
- * error says why). Thread role: PRODUCER.
+ * error says why).
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7844,7 +7584,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer was freed: pushes still work (the ring fills and
  * evicts) but nobody will pop. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7857,7 +7599,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer closed the ring (or was freed): waiting pushes then
  * return SPILL_CLOSED. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -7871,7 +7615,9 @@ SPILL_NOEXCEPT;
  * Frees the producer half. The items it pushed stay in the ring for the
  * consumer (spill_spsc_f32_consumer_is_abandoned() turns true); an
  * open reservation is cancelled; the spout's flush is called once. The
- * ring's memory goes when the consumer is freed too. NULL does nothing.
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
  *
  * Thread role: PRODUCER.
  *
@@ -7889,13 +7635,14 @@ enum spill_status spill_spsc_f32_producer_free(struct spill_spsc_f32_producer *p
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out` (one compare-exchange). Releases
- * what spill_spsc_f32_consumer_read() claimed first.
+ * Removes the oldest item into `*out` (one compare-exchange).
+ * Releases what spill_spsc_f32_consumer_read() claimed first.
  *
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -7915,8 +7662,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
- * `max` that does not fit in memory.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -7933,8 +7681,8 @@ SPILL_NOEXCEPT;
 /**
  * Claims up to `max` of the oldest items (at most the hold limit) to read
  * in place, with one compare-exchange, and writes a pointer to each,
- * oldest first, into `slots[0..*out_read]`. The items have left the ring
- * (the producer cannot evict them) and stay readable until
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
  * spill_spsc_f32_consumer_release() or the next pop, pop_bulk or read,
  * which release them first.
  *
@@ -7942,7 +7690,8 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
  *
  * # Safety
  *
@@ -7975,7 +7724,9 @@ SPILL_NOEXCEPT;
 
 /**
  * How many items are in the ring now (the producer may be adding or
- * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -7987,7 +7738,9 @@ SPILL_NOEXCEPT;
 
 /**
  * Whether the producer was freed: once the ring is empty, nothing more
- * will come. false for a NULL handle. Thread role: CONSUMER.
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -7999,7 +7752,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
- * parked producer is woken). Evicting pushes and pops go on.
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
  *
  * Thread role: CONSUMER.
  *
@@ -8034,23 +7788,27 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent SPSC ring of `capacity` `double` items and writes
  * its two halves to `*out_producer` and `*out_consumer` (both NULL on
- * failure). The documented constructor. Any thread.
+ * failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
  * how many items the consumer may hold at once (claimed by one call and
  * not yet released; the largest batch of one pop_bulk or read): 0 means
  * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
- * `capacity + hold` slots. `flags` is 0 or SPILL_WAKING. Evicted items go
- * to `spout` (copied; NULL drops them), called on the producer thread.
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
  *
  * Each half is freed by its own thread (spill_spsc_f64_producer_free(),
  * spill_spsc_f64_consumer_free()), in any order; the ring's memory goes
  * when both are freed.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
- * `out_consumer` is NULL; SPILL_INVALID_ARGUMENT for a bad capacity, hold
- * or flags, a spout without a send function or one that feeds a ring of
- * another element size; SPILL_OUT_OF_MEMORY when memory runs out.
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -8067,8 +7825,9 @@ enum spill_status spill_spsc_f64_create(size_t capacity,
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item`; when the ring is full, first evicts the oldest item to
- * the spout (a batch of one, taken from the consumer's reach with one
+ * Appends `item`.
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
  * compare-exchange). Never blocks, never waits for the consumer.
  *
  * Thread role: PRODUCER.
@@ -8076,8 +7835,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
  * item: `item` was pushed all the same and the refused item is lost (it
  * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -8094,8 +7854,9 @@ SPILL_NOEXCEPT;
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
- * SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is open.
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -8107,9 +7868,9 @@ enum spill_status spill_spsc_f64_producer_try_push(struct spill_spsc_f64_produce
 SPILL_NOEXCEPT;
 
 /**
- * Appends `item` without losing anything: when the ring is full, waits
- * (spinning, yielding, then parking) until the consumer makes room, for at
- * most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * Appends `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
  * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
  * producer polls every 50 microseconds.
  *
@@ -8118,8 +7879,9 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
  * when the consumer closed the ring or was freed (also while waiting: it
  * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
- * for a NULL handle; SPILL_BUSY from inside the producer's own spout or
- * while a reservation is open.
+ * for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
  *
  * # Safety
  *
@@ -8135,18 +7897,22 @@ SPILL_NOEXCEPT;
  * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
  * items to the spout as needed (one batch of one per item), and writes a
  * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
- * contiguous: write each through its own pointer. Nothing is visible to
- * the consumer until spill_spsc_f64_producer_commit(); until then the
- * other element calls of this producer return SPILL_BUSY. n = 0 reserves
- * nothing.
+ * contiguous: write each through its own pointer.
+ * Each is aligned for `double`.
+ * Nothing is visible to the consumer until
+ * spill_spsc_f64_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
  *
  * Thread role: PRODUCER.
  *
  * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
  * items: the slots are reserved all the same (commit them) and the
  * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
- * `out_reserved`, or NULL `slots` with n > 0; SPILL_BUSY from inside the
- * producer's own spout or while a reservation is already open.
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
  *
  * # Safety
  *
@@ -8185,7 +7951,9 @@ SPILL_NOEXCEPT;
 /**
  * How many items are in the ring now (the consumer may be taking some); 0
  * for a NULL handle or from inside the producer's own spout (the last
- * error says why). Thread role: PRODUCER.
+ * error says why).
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -8198,7 +7966,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer was freed: pushes still work (the ring fills and
  * evicts) but nobody will pop. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -8211,7 +7981,9 @@ SPILL_NOEXCEPT;
 /**
  * Whether the consumer closed the ring (or was freed): waiting pushes then
  * return SPILL_CLOSED. false for a NULL handle or from inside the
- * producer's own spout. Thread role: PRODUCER.
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
  *
  * # Safety
  *
@@ -8225,7 +7997,9 @@ SPILL_NOEXCEPT;
  * Frees the producer half. The items it pushed stay in the ring for the
  * consumer (spill_spsc_f64_consumer_is_abandoned() turns true); an
  * open reservation is cancelled; the spout's flush is called once. The
- * ring's memory goes when the consumer is freed too. NULL does nothing.
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
  *
  * Thread role: PRODUCER.
  *
@@ -8243,13 +8017,14 @@ enum spill_status spill_spsc_f64_producer_free(struct spill_spsc_f64_producer *p
 SPILL_NOEXCEPT;
 
 /**
- * Removes the oldest item into `*out` (one compare-exchange). Releases
- * what spill_spsc_f64_consumer_read() claimed first.
+ * Removes the oldest item into `*out` (one compare-exchange).
+ * Releases what spill_spsc_f64_consumer_read() claimed first.
  *
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -8269,8 +8044,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `out` or a
- * `max` that does not fit in memory.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`.
  *
  * # Safety
  *
@@ -8287,8 +8063,8 @@ SPILL_NOEXCEPT;
 /**
  * Claims up to `max` of the oldest items (at most the hold limit) to read
  * in place, with one compare-exchange, and writes a pointer to each,
- * oldest first, into `slots[0..*out_read]`. The items have left the ring
- * (the producer cannot evict them) and stay readable until
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
  * spill_spsc_f64_consumer_release() or the next pop, pop_bulk or read,
  * which release them first.
  *
@@ -8296,7 +8072,8 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
- * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots`.
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
  *
  * # Safety
  *
@@ -8329,7 +8106,9 @@ SPILL_NOEXCEPT;
 
 /**
  * How many items are in the ring now (the producer may be adding or
- * evicting); 0 for a NULL handle. Thread role: CONSUMER.
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -8341,7 +8120,9 @@ SPILL_NOEXCEPT;
 
 /**
  * Whether the producer was freed: once the ring is empty, nothing more
- * will come. false for a NULL handle. Thread role: CONSUMER.
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -8353,7 +8134,8 @@ SPILL_NOEXCEPT;
 
 /**
  * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
- * parked producer is woken). Evicting pushes and pops go on.
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
  *
  * Thread role: CONSUMER.
  *
@@ -8386,22 +8168,424 @@ enum spill_status spill_spsc_f64_consumer_free(struct spill_spsc_f64_consumer *c
 SPILL_NOEXCEPT;
 
 /**
+ * Creates a concurrent SPSC ring of `capacity` elements of `elem_size`
+ * bytes (1..=SPILL_RING_MAX_ELEM_SIZE, chosen now; a C struct goes in
+ * as it is) and writes its two halves to `*out_producer` and
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
+ *
+ * `capacity` is a power of two in 1..=SPILL_RING_MAX_CAPACITY. `hold` is
+ * how many items the consumer may hold at once (claimed by one call and
+ * not yet released; the largest batch of one pop_bulk or read): 0 means
+ * `capacity`, else 1..=SPILL_RING_MAX_CAPACITY; the ring has
+ * `capacity + hold` slots, allocated now (nothing is allocated on push or
+ * pop). `flags` is 0 or SPILL_WAKING. Evicted items go to `spout`
+ * (copied; NULL drops them), called on the producer thread.
+ * The slots are `elem_size` bytes apart from a base aligned to
+ * SPILL_RING_ALIGN (slot i at base + i * elem_size), so each is
+ * aligned as an element of a C array of such structs would be.
+ *
+ * Each half is freed by its own thread (spill_spsc_bytes_producer_free(),
+ * spill_spsc_bytes_consumer_free()), in any order; the ring's memory goes
+ * when both are freed.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_producer` or
+ * `out_consumer` is NULL;
+ * SPILL_INVALID_ARGUMENT for an `elem_size` out of range;
+ * SPILL_INVALID_ARGUMENT for a bad capacity, hold or flags, a spout
+ * without a send function or one that feeds a ring of another element
+ * size; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * `spout` is NULL or points to a valid spill_spout whose callbacks may be
+ * called from the producer thread; the out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_create(size_t elem_size,
+                                          size_t capacity,
+                                          size_t hold,
+                                          uint32_t flags,
+                                          const struct spill_spout *spout,
+                                          struct spill_spsc_bytes_producer **out_producer,
+                                          struct spill_spsc_bytes_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends the `elem_size` bytes at `item` (copied into a slot).
+ * When the ring is full, first evicts the oldest item to the spout (a
+ * batch of one, taken from the consumer's reach with one
+ * compare-exchange). Never blocks, never waits for the consumer.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused the evicted
+ * item: `item` was pushed all the same and the refused item is lost (it
+ * had left the ring; spill_last_error() says so); SPILL_NULL_ARGUMENT
+ * for a NULL handle;
+ * SPILL_NULL_ARGUMENT for a NULL `item`;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ *
+ * `item` is NULL or valid for reads of `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_push(struct spill_spsc_bytes_producer *producer,
+                                                 const void *item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends the `elem_size` bytes at `item` only if there is room;
+ * evicts nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_FULL when the ring is full (nothing changed);
+ * SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_NULL_ARGUMENT for a NULL `item`;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ *
+ * `item` is NULL or valid for reads of `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_try_push(struct spill_spsc_bytes_producer *producer,
+                                                     const void *item)
+SPILL_NOEXCEPT;
+
+/**
+ * Appends the `elem_size` bytes at `item` without losing anything.
+ * When the ring is full, waits (spinning, yielding, then parking) until
+ * the consumer makes room, for at most `timeout_ns` nanoseconds (SPILL_WAIT_FOREVER: no limit; 0: no
+ * wait). Evicts nothing. Without SPILL_WAKING at creation a parked
+ * producer polls every 50 microseconds.
+ *
+ * Thread role: PRODUCER (it blocks the producer thread).
+ *
+ * Returns SPILL_OK; SPILL_TIMEOUT when the time ran out first, SPILL_CLOSED
+ * when the consumer closed the ring or was freed (also while waiting: it
+ * wakes the waiter); in both cases nothing changed. SPILL_NULL_ARGUMENT
+ * for a NULL handle;
+ * SPILL_NULL_ARGUMENT for a NULL `item`;
+ * SPILL_BUSY from inside the producer's own spout or while a reservation
+ * is open.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ *
+ * `item` is NULL or valid for reads of `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_push_wait(struct spill_spsc_bytes_producer *producer,
+                                                      const void *item,
+                                                      uint64_t timeout_ns)
+SPILL_NOEXCEPT;
+
+/**
+ * Reserves `min(n, capacity)` slots to write in place, evicting the oldest
+ * items to the spout as needed (one batch of one per item), and writes a
+ * pointer to each slot into `slots[0..*out_reserved]`. The slots are not
+ * contiguous: write each through its own pointer.
+ * Each has `elem_size` bytes, aligned as an element of a C array of
+ * `elem_size`-byte structs would be.
+ * Nothing is visible to the consumer until
+ * spill_spsc_bytes_producer_commit(); until then the other element calls
+ * of this producer return SPILL_BUSY. n = 0 reserves nothing. Any `n` is
+ * accepted (more than the capacity reserves the capacity).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout refused evicted
+ * items: the slots are reserved all the same (commit them) and the
+ * refused items are lost; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_reserved`, or NULL `slots` with n > 0; SPILL_INVALID_ARGUMENT for
+ * a misaligned `slots`; SPILL_BUSY from inside the producer's own spout or
+ * while a reservation is already open. `*out_reserved` is 0 on failure,
+ * except SPILL_SPOUT_FAILED.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; `slots` is NULL or has
+ * room for `min(n, capacity)` pointers; `out_reserved` is NULL or
+ * writable. The slot pointers are valid until the commit.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_reserve(struct spill_spsc_bytes_producer *producer,
+                                                    size_t n,
+                                                    void **slots,
+                                                    size_t *out_reserved)
+SPILL_NOEXCEPT;
+
+/**
+ * Publishes the first `written` reserved slots, in order, with one release
+ * store; the other reserved slots go back unused. Closes the reservation
+ * (`written` = 0 cancels it; with no reservation open, 0 does nothing).
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_INVALID_ARGUMENT when `written` is more than the
+ * slots reserved (nothing changed); SPILL_NULL_ARGUMENT for a NULL handle;
+ * SPILL_BUSY from inside the producer's own spout.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle; the first `written`
+ * reserved slots were fully written.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_commit(struct spill_spsc_bytes_producer *producer,
+                                                   size_t written)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the consumer may be taking some); 0
+ * for a NULL handle or from inside the producer's own spout (the last
+ * error says why).
+ *
+ * Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+size_t spill_spsc_bytes_producer_len(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer was freed: pushes still work (the ring fills and
+ * evicts) but nobody will pop. false for a NULL handle or from inside the
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_bytes_producer_is_abandoned(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the consumer closed the ring (or was freed): waiting pushes then
+ * return SPILL_CLOSED. false for a NULL handle or from inside the
+ * producer's own spout.
+ *
+ * Thread role: PRODUCER.
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle.
+ */
+SPILL_API
+bool spill_spsc_bytes_producer_is_closed(const struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the producer half. The items it pushed stay in the ring for the
+ * consumer (spill_spsc_bytes_consumer_is_abandoned() turns true); an
+ * open reservation is cancelled; the spout's flush is called once. The
+ * ring's memory goes when the consumer is freed too. A producer of a
+ * concurrent MPSC is unregistered (its lane goes to the next
+ * registration; what it pushed is still drained). NULL does nothing.
+ *
+ * Thread role: PRODUCER.
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when the spout's flush failed (the
+ * producer is freed anyway); SPILL_BUSY from inside the producer's own
+ * spout (NOT freed).
+ *
+ * # Safety
+ *
+ * `producer` is NULL or a live producer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_producer_free(struct spill_spsc_bytes_producer *producer)
+SPILL_NOEXCEPT;
+
+/**
+ * Copies the oldest element's `elem_size` bytes to `out` and removes it
+ * (one compare-exchange).
+ * Releases what spill_spsc_bytes_consumer_read() claimed first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
+ * for a NULL handle or `out`.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable
+ * for `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_pop(struct spill_spsc_bytes_consumer *consumer,
+                                                void *out)
+SPILL_NOEXCEPT;
+
+/**
+ * Removes up to `max` of the oldest items (at most the hold limit) into
+ * `out`, oldest first, with one compare-exchange; `*out_popped` says how
+ * many (0 on failure). Releases what a read claimed first.
+ * The elements are packed: `out` has room for `max * elem_size` bytes.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_popped`, or a NULL `out`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a `max` whose items do not
+ * fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or has room
+ * for `max` items; `out_popped` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_pop_bulk(struct spill_spsc_bytes_consumer *consumer,
+                                                     void *out,
+                                                     size_t max,
+                                                     size_t *out_popped)
+SPILL_NOEXCEPT;
+
+/**
+ * Claims up to `max` of the oldest items (at most the hold limit) to read
+ * in place, with one compare-exchange, and writes a pointer to each,
+ * oldest first, into `slots[0..*out_read]` (0 on failure). The items have
+ * left the ring (the producer cannot evict them) and stay readable until
+ * spill_spsc_bytes_consumer_release() or the next pop, pop_bulk or read,
+ * which release them first.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when the ring is empty and `max` > 0;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out_read`, or a NULL `slots`
+ * with `max` > 0; SPILL_INVALID_ARGUMENT for a misaligned `slots` or a
+ * `max` whose pointers do not fit in memory.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `slots` is NULL or has
+ * room for `max` pointers; `out_read` is NULL or writable. The items are
+ * only read through the pointers, until they are released.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_read(struct spill_spsc_bytes_consumer *consumer,
+                                                 size_t max,
+                                                 const void **slots,
+                                                 size_t *out_read)
+SPILL_NOEXCEPT;
+
+/**
+ * Releases the items spill_spsc_bytes_consumer_read() claimed (their
+ * pointers become invalid); nothing to release does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_release(struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items are in the ring now (the producer may be adding or
+ * evicting); 0 for a NULL handle.
+ *
+ * Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_spsc_bytes_consumer_len(const struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Whether the producer was freed: once the ring is empty, nothing more
+ * will come. false for a NULL handle.
+ *
+ * Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+bool spill_spsc_bytes_consumer_is_abandoned(const struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the ring: waiting pushes return SPILL_CLOSED from now on (a
+ * parked producer is woken). Evicting pushes and pops go on. Closing a
+ * closed ring does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_close(struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer half: closes the ring (a waiting producer gets
+ * SPILL_CLOSED) and drops what it still holds unread once the producer is
+ * freed too (with the ring's memory). NULL does nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once
+ * freed.
+ */
+SPILL_API
+enum spill_status spill_spsc_bytes_consumer_free(struct spill_spsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
  * Creates a concurrent MPSC for up to `max_producers` registered producers
  * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
- * `uint8_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
- * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * `uint8_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u8_create(), per lane. Every lane is allocated now
  * (`max_producers * (capacity + hold)` slots); nothing is allocated on
  * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor. Any
- * thread.
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * The registry, the consumer and every producer are freed separately, in
  * any order, each by its own thread; the memory goes with the last.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
- * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -8447,8 +8631,10 @@ enum spill_status spill_cmpsc_u8_register(const struct spill_cmpsc_u8 *mpsc,
 SPILL_NOEXCEPT;
 
 /**
- * How many producers are registered now; 0 for a NULL handle. Thread
- * role: ANY THREAD.
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -8458,7 +8644,9 @@ SPILL_API size_t spill_cmpsc_u8_producers(const struct spill_cmpsc_u8 *mpsc) SPI
 
 /**
  * The most producers that can be registered at once (the `max_producers`
- * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -8487,8 +8675,9 @@ SPILL_API enum spill_status spill_cmpsc_u8_free(struct spill_cmpsc_u8 *mpsc) SPI
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
  *
  * # Safety
  *
@@ -8503,7 +8692,8 @@ SPILL_NOEXCEPT;
  * One fair pass over every lane, starting one lane further than the last
  * pass: takes at most `quota` items of each lane (one claim per lane, at
  * most the hold), each lane's oldest first, and sends them to `dst` in
- * batches of up to 4096 bytes (copied, aligned as an array of `uint8_t`).
+ * batches of up to 4096 bytes
+ * (copied, aligned as an array of `uint8_t`).
  * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
  * failure. An empty MPSC drains nothing and returns SPILL_OK.
  *
@@ -8528,8 +8718,10 @@ enum spill_status spill_cmpsc_u8_consumer_drain(struct spill_cmpsc_u8_consumer *
 SPILL_NOEXCEPT;
 
 /**
- * How many items the lanes hold now; 0 for a NULL handle or from inside a
- * spout of this consumer's own drain. Thread role: CONSUMER.
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -8578,20 +8770,22 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent MPSC for up to `max_producers` registered producers
  * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
- * `uint16_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
- * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * `uint16_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u16_create(), per lane. Every lane is allocated now
  * (`max_producers * (capacity + hold)` slots); nothing is allocated on
  * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor. Any
- * thread.
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * The registry, the consumer and every producer are freed separately, in
  * any order, each by its own thread; the memory goes with the last.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
- * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -8637,8 +8831,10 @@ enum spill_status spill_cmpsc_u16_register(const struct spill_cmpsc_u16 *mpsc,
 SPILL_NOEXCEPT;
 
 /**
- * How many producers are registered now; 0 for a NULL handle. Thread
- * role: ANY THREAD.
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -8648,7 +8844,9 @@ SPILL_API size_t spill_cmpsc_u16_producers(const struct spill_cmpsc_u16 *mpsc) S
 
 /**
  * The most producers that can be registered at once (the `max_producers`
- * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -8677,8 +8875,9 @@ SPILL_API enum spill_status spill_cmpsc_u16_free(struct spill_cmpsc_u16 *mpsc) S
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
  *
  * # Safety
  *
@@ -8693,7 +8892,8 @@ SPILL_NOEXCEPT;
  * One fair pass over every lane, starting one lane further than the last
  * pass: takes at most `quota` items of each lane (one claim per lane, at
  * most the hold), each lane's oldest first, and sends them to `dst` in
- * batches of up to 4096 bytes (copied, aligned as an array of `uint16_t`).
+ * batches of up to 4096 bytes
+ * (copied, aligned as an array of `uint16_t`).
  * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
  * failure. An empty MPSC drains nothing and returns SPILL_OK.
  *
@@ -8718,8 +8918,10 @@ enum spill_status spill_cmpsc_u16_consumer_drain(struct spill_cmpsc_u16_consumer
 SPILL_NOEXCEPT;
 
 /**
- * How many items the lanes hold now; 0 for a NULL handle or from inside a
- * spout of this consumer's own drain. Thread role: CONSUMER.
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -8768,20 +8970,22 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent MPSC for up to `max_producers` registered producers
  * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
- * `uint32_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
- * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * `uint32_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u32_create(), per lane. Every lane is allocated now
  * (`max_producers * (capacity + hold)` slots); nothing is allocated on
  * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor. Any
- * thread.
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * The registry, the consumer and every producer are freed separately, in
  * any order, each by its own thread; the memory goes with the last.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
- * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -8827,8 +9031,10 @@ enum spill_status spill_cmpsc_u32_register(const struct spill_cmpsc_u32 *mpsc,
 SPILL_NOEXCEPT;
 
 /**
- * How many producers are registered now; 0 for a NULL handle. Thread
- * role: ANY THREAD.
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -8838,7 +9044,9 @@ SPILL_API size_t spill_cmpsc_u32_producers(const struct spill_cmpsc_u32 *mpsc) S
 
 /**
  * The most producers that can be registered at once (the `max_producers`
- * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -8867,8 +9075,9 @@ SPILL_API enum spill_status spill_cmpsc_u32_free(struct spill_cmpsc_u32 *mpsc) S
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
  *
  * # Safety
  *
@@ -8883,7 +9092,8 @@ SPILL_NOEXCEPT;
  * One fair pass over every lane, starting one lane further than the last
  * pass: takes at most `quota` items of each lane (one claim per lane, at
  * most the hold), each lane's oldest first, and sends them to `dst` in
- * batches of up to 4096 bytes (copied, aligned as an array of `uint32_t`).
+ * batches of up to 4096 bytes
+ * (copied, aligned as an array of `uint32_t`).
  * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
  * failure. An empty MPSC drains nothing and returns SPILL_OK.
  *
@@ -8908,8 +9118,10 @@ enum spill_status spill_cmpsc_u32_consumer_drain(struct spill_cmpsc_u32_consumer
 SPILL_NOEXCEPT;
 
 /**
- * How many items the lanes hold now; 0 for a NULL handle or from inside a
- * spout of this consumer's own drain. Thread role: CONSUMER.
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -8958,20 +9170,22 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent MPSC for up to `max_producers` registered producers
  * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
- * `uint64_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
- * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * `uint64_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u64_create(), per lane. Every lane is allocated now
  * (`max_producers * (capacity + hold)` slots); nothing is allocated on
  * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor. Any
- * thread.
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * The registry, the consumer and every producer are freed separately, in
  * any order, each by its own thread; the memory goes with the last.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
- * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9017,8 +9231,10 @@ enum spill_status spill_cmpsc_u64_register(const struct spill_cmpsc_u64 *mpsc,
 SPILL_NOEXCEPT;
 
 /**
- * How many producers are registered now; 0 for a NULL handle. Thread
- * role: ANY THREAD.
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -9028,7 +9244,9 @@ SPILL_API size_t spill_cmpsc_u64_producers(const struct spill_cmpsc_u64 *mpsc) S
 
 /**
  * The most producers that can be registered at once (the `max_producers`
- * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -9057,8 +9275,9 @@ SPILL_API enum spill_status spill_cmpsc_u64_free(struct spill_cmpsc_u64 *mpsc) S
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
  *
  * # Safety
  *
@@ -9073,7 +9292,8 @@ SPILL_NOEXCEPT;
  * One fair pass over every lane, starting one lane further than the last
  * pass: takes at most `quota` items of each lane (one claim per lane, at
  * most the hold), each lane's oldest first, and sends them to `dst` in
- * batches of up to 4096 bytes (copied, aligned as an array of `uint64_t`).
+ * batches of up to 4096 bytes
+ * (copied, aligned as an array of `uint64_t`).
  * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
  * failure. An empty MPSC drains nothing and returns SPILL_OK.
  *
@@ -9098,8 +9318,10 @@ enum spill_status spill_cmpsc_u64_consumer_drain(struct spill_cmpsc_u64_consumer
 SPILL_NOEXCEPT;
 
 /**
- * How many items the lanes hold now; 0 for a NULL handle or from inside a
- * spout of this consumer's own drain. Thread role: CONSUMER.
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -9148,20 +9370,22 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent MPSC for up to `max_producers` registered producers
  * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
- * `float` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
- * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * `float` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_f32_create(), per lane. Every lane is allocated now
  * (`max_producers * (capacity + hold)` slots); nothing is allocated on
  * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor. Any
- * thread.
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * The registry, the consumer and every producer are freed separately, in
  * any order, each by its own thread; the memory goes with the last.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
- * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9207,8 +9431,10 @@ enum spill_status spill_cmpsc_f32_register(const struct spill_cmpsc_f32 *mpsc,
 SPILL_NOEXCEPT;
 
 /**
- * How many producers are registered now; 0 for a NULL handle. Thread
- * role: ANY THREAD.
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -9218,7 +9444,9 @@ SPILL_API size_t spill_cmpsc_f32_producers(const struct spill_cmpsc_f32 *mpsc) S
 
 /**
  * The most producers that can be registered at once (the `max_producers`
- * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -9247,8 +9475,9 @@ SPILL_API enum spill_status spill_cmpsc_f32_free(struct spill_cmpsc_f32 *mpsc) S
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
  *
  * # Safety
  *
@@ -9263,7 +9492,8 @@ SPILL_NOEXCEPT;
  * One fair pass over every lane, starting one lane further than the last
  * pass: takes at most `quota` items of each lane (one claim per lane, at
  * most the hold), each lane's oldest first, and sends them to `dst` in
- * batches of up to 4096 bytes (copied, aligned as an array of `float`).
+ * batches of up to 4096 bytes
+ * (copied, aligned as an array of `float`).
  * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
  * failure. An empty MPSC drains nothing and returns SPILL_OK.
  *
@@ -9288,8 +9518,10 @@ enum spill_status spill_cmpsc_f32_consumer_drain(struct spill_cmpsc_f32_consumer
 SPILL_NOEXCEPT;
 
 /**
- * How many items the lanes hold now; 0 for a NULL handle or from inside a
- * spout of this consumer's own drain. Thread role: CONSUMER.
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -9338,20 +9570,22 @@ SPILL_NOEXCEPT;
 /**
  * Creates a concurrent MPSC for up to `max_producers` registered producers
  * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
- * `double` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY). `hold`
- * (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * `double` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_f64_create(), per lane. Every lane is allocated now
  * (`max_producers * (capacity + hold)` slots); nothing is allocated on
  * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor. Any
- * thread.
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
  *
  * The registry, the consumer and every producer are freed separately, in
  * any order, each by its own thread; the memory goes with the last.
  *
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
- * is NULL; SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity,
- * hold or flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9397,8 +9631,10 @@ enum spill_status spill_cmpsc_f64_register(const struct spill_cmpsc_f64 *mpsc,
 SPILL_NOEXCEPT;
 
 /**
- * How many producers are registered now; 0 for a NULL handle. Thread
- * role: ANY THREAD.
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -9408,7 +9644,9 @@ SPILL_API size_t spill_cmpsc_f64_producers(const struct spill_cmpsc_f64 *mpsc) S
 
 /**
  * The most producers that can be registered at once (the `max_producers`
- * of creation); 0 for a NULL handle. Thread role: ANY THREAD.
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
  *
  * # Safety
  *
@@ -9437,8 +9675,9 @@ SPILL_API enum spill_status spill_cmpsc_f64_free(struct spill_cmpsc_f64 *mpsc) S
  * Thread role: CONSUMER.
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
- * SPILL_NULL_ARGUMENT for a NULL handle or `out`; SPILL_BUSY from inside
- * a spout of this consumer's own drain.
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_INVALID_ARGUMENT for a misaligned `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
  *
  * # Safety
  *
@@ -9453,7 +9692,8 @@ SPILL_NOEXCEPT;
  * One fair pass over every lane, starting one lane further than the last
  * pass: takes at most `quota` items of each lane (one claim per lane, at
  * most the hold), each lane's oldest first, and sends them to `dst` in
- * batches of up to 4096 bytes (copied, aligned as an array of `double`).
+ * batches of up to 4096 bytes
+ * (copied, aligned as an array of `double`).
  * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
  * failure. An empty MPSC drains nothing and returns SPILL_OK.
  *
@@ -9478,8 +9718,10 @@ enum spill_status spill_cmpsc_f64_consumer_drain(struct spill_cmpsc_f64_consumer
 SPILL_NOEXCEPT;
 
 /**
- * How many items the lanes hold now; 0 for a NULL handle or from inside a
- * spout of this consumer's own drain. Thread role: CONSUMER.
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
  *
  * # Safety
  *
@@ -9523,6 +9765,213 @@ SPILL_NOEXCEPT;
  */
 SPILL_API
 enum spill_status spill_cmpsc_f64_consumer_free(struct spill_cmpsc_f64_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Creates a concurrent MPSC for up to `max_producers` registered producers
+ * at once (1..=SPILL_CMPSC_MAX_PRODUCERS), each with a lane of `capacity`
+ * elements of `elem_size` bytes (1..=SPILL_RING_MAX_ELEM_SIZE; a power
+ * of two in 1..=SPILL_RING_MAX_CAPACITY of them).
+ * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
+ * spill_spsc_bytes_create(), per lane. Every lane is allocated now
+ * (`max_producers * (capacity + hold)` slots); nothing is allocated on
+ * push. Writes the registry to `*out_mpsc` and the consumer to
+ * `*out_consumer` (both NULL on failure). The documented constructor.
+ *
+ * Thread role: ANY THREAD.
+ *
+ * The registry, the consumer and every producer are freed separately, in
+ * any order, each by its own thread; the memory goes with the last.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
+ * is NULL;
+ * SPILL_INVALID_ARGUMENT for an `elem_size` out of range;
+ * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
+ * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ *
+ * # Safety
+ *
+ * The out-pointers are NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_create(size_t elem_size,
+                                           size_t max_producers,
+                                           size_t capacity,
+                                           size_t hold,
+                                           uint32_t flags,
+                                           struct spill_cmpsc_bytes **out_mpsc,
+                                           struct spill_cmpsc_bytes_consumer **out_consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Registers a producer on a free lane and writes its handle to
+ * `*out_producer` (NULL on failure): use it with the
+ * spill_spsc_bytes_producer_* calls from one thread (the PRODUCER role),
+ * and free it with spill_spsc_bytes_producer_free(), which unregisters it
+ * (what it pushed is still drained; the lane goes to the next
+ * registration). Its evicted items go to `spout` (copied; NULL drops
+ * them), called on that producer's thread.
+ *
+ * Thread role: ANY THREAD (registrations may run at the same time).
+ *
+ * Returns SPILL_OK; SPILL_FULL when `max_producers` producers are
+ * registered (retryable: one may be freed); SPILL_CLOSED when the consumer
+ * closed the MPSC or was freed; SPILL_NULL_ARGUMENT for a NULL handle or
+ * `out_producer`; SPILL_INVALID_ARGUMENT for a spout without a send
+ * function or one that feeds a ring of another element size;
+ * SPILL_OUT_OF_MEMORY when the handle cannot be allocated.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle; `spout` is NULL or a valid
+ * spill_spout whose callbacks may be called from the producer's thread;
+ * `out_producer` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_register(const struct spill_cmpsc_bytes *mpsc,
+                                             const struct spill_spout *spout,
+                                             struct spill_spsc_bytes_producer **out_producer)
+SPILL_NOEXCEPT;
+
+/**
+ * How many producers are registered now (others may be registering or
+ * being freed); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API size_t spill_cmpsc_bytes_producers(const struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * The most producers that can be registered at once (the `max_producers`
+ * of creation); 0 for a NULL handle.
+ *
+ * Thread role: ANY THREAD.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle.
+ */
+SPILL_API
+size_t spill_cmpsc_bytes_max_producers(const struct spill_cmpsc_bytes *mpsc)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the registry: no more registrations. Registered producers and the
+ * consumer live on. NULL does nothing.
+ *
+ * Thread role: ANY THREAD, once no call on `mpsc` runs.
+ *
+ * Returns SPILL_OK.
+ *
+ * # Safety
+ *
+ * `mpsc` is NULL or a live MPSC handle, not used again once freed.
+ */
+SPILL_API enum spill_status spill_cmpsc_bytes_free(struct spill_cmpsc_bytes *mpsc) SPILL_NOEXCEPT;
+
+/**
+ * Copies the oldest element of the first non-empty lane, starting after
+ * the lane the last element came from, to `out` (`elem_size` bytes) and
+ * removes it.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
+ * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
+ * SPILL_BUSY from inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `out` is NULL or writable
+ * for `elem_size` bytes.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_pop(struct spill_cmpsc_bytes_consumer *consumer,
+                                                 void *out)
+SPILL_NOEXCEPT;
+
+/**
+ * One fair pass over every lane, starting one lane further than the last
+ * pass: takes at most `quota` items of each lane (one claim per lane, at
+ * most the hold), each lane's oldest first, and sends them to `dst` in
+ * batches of up to 4096 bytes
+ * of whole elements (copied, packed, from a base aligned to
+ * SPILL_RING_ALIGN).
+ * `*out_drained` (may be NULL) counts the items `dst` accepted, also on
+ * failure. An empty MPSC drains nothing and returns SPILL_OK.
+ *
+ * Thread role: CONSUMER (`dst` is called on the consumer thread).
+ *
+ * Returns SPILL_OK; SPILL_SPOUT_FAILED when `dst` refused a batch: the
+ * pass goes on, the refused items are lost (they had left the lanes;
+ * spill_last_error() says how many); SPILL_NULL_ARGUMENT for a NULL
+ * handle or `dst`; SPILL_INVALID_ARGUMENT for a `quota` of 0 or a `dst`
+ * without a send function; SPILL_BUSY from inside `dst` itself.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle; `dst` is NULL or a valid
+ * spill_spout; `out_drained` is NULL or writable.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_drain(struct spill_cmpsc_bytes_consumer *consumer,
+                                                   size_t quota,
+                                                   const struct spill_spout *dst,
+                                                   size_t *out_drained)
+SPILL_NOEXCEPT;
+
+/**
+ * How many items the lanes hold now (producers may be pushing); 0 for a
+ * NULL handle or from inside a spout of this consumer's own drain.
+ *
+ * Thread role: CONSUMER.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+size_t spill_cmpsc_bytes_consumer_len(const struct spill_cmpsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Closes the MPSC: registrations and waiting pushes return SPILL_CLOSED
+ * from now on (parked producers are woken). What the lanes hold can still
+ * be popped and drained; evicting pushes go on.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_NULL_ARGUMENT for a NULL handle; SPILL_BUSY from
+ * inside a spout of this consumer's own drain.
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_close(struct spill_cmpsc_bytes_consumer *consumer)
+SPILL_NOEXCEPT;
+
+/**
+ * Frees the consumer: closes the MPSC (as spill_cmpsc_bytes_consumer_close())
+ * and drops what the lanes hold once the producers are freed too. NULL does
+ * nothing.
+ *
+ * Thread role: CONSUMER.
+ *
+ * Returns SPILL_OK; SPILL_BUSY from inside a spout of its own drain (NOT
+ * freed).
+ *
+ * # Safety
+ *
+ * `consumer` is NULL or a live consumer handle, not used again once freed.
+ */
+SPILL_API
+enum spill_status spill_cmpsc_bytes_consumer_free(struct spill_cmpsc_bytes_consumer *consumer)
 SPILL_NOEXCEPT;
 
 #ifdef __cplusplus

@@ -349,3 +349,89 @@ fn the_bytes_family_drains_packed_batches() {
         expect(spill_cmpsc_bytes_consumer_free(c), SPILL_OK);
     }
 }
+
+/// Creation with counts far past their maxima: refused with a message
+/// naming the count, never an abort or an allocation attempt.
+#[test]
+fn huge_counts_are_refused_with_a_message() {
+    let (mut m, mut c) = (null_mut(), null_mut());
+    // SAFETY: valid out-pointers.
+    unsafe {
+        for (max, capacity, hold, what) in [
+            (usize::MAX, 8usize, 0usize, "max_producers"),
+            (1 << 40, 8, 0, "max_producers"),
+            (2, 1 << 40, 0, "capacity"),
+            (2, usize::MAX, 0, "capacity"),
+            (2, 8, usize::MAX, "hold"),
+            (
+                SPILL_CMPSC_MAX_PRODUCERS,
+                usize::MAX,
+                usize::MAX,
+                "capacity",
+            ),
+        ] {
+            assert_eq!(
+                spill_cmpsc_u64_create(max, capacity, hold, 0, &mut m, &mut c),
+                SPILL_INVALID_ARGUMENT
+            );
+            assert!(m.is_null() && c.is_null());
+            assert!(last_error().contains(what), "{what}: {}", last_error());
+            let (mut bm, mut bc) = (null_mut(), null_mut());
+            assert_eq!(
+                spill_cmpsc_bytes_create(4096, max, capacity, hold, 0, &mut bm, &mut bc),
+                SPILL_INVALID_ARGUMENT
+            );
+            assert!(bm.is_null() && bc.is_null());
+            assert!(last_error().contains(what), "{}", last_error());
+        }
+        for elem_size in [0, 4097, usize::MAX] {
+            let (mut bm, mut bc) = (null_mut(), null_mut());
+            assert_eq!(
+                spill_cmpsc_bytes_create(elem_size, 2, 8, 0, 0, &mut bm, &mut bc),
+                SPILL_INVALID_ARGUMENT
+            );
+            assert!(last_error().contains("elem_size"), "{}", last_error());
+        }
+        assert_eq!(
+            spill_cmpsc_u64_create(2, 8, 0, 0, &mut m, null_mut()),
+            SPILL_NULL_ARGUMENT
+        );
+    }
+}
+
+/// A call that returns SPILL_OK leaves spill_last_error() as it was.
+#[test]
+fn successful_calls_leave_the_last_error_unchanged() {
+    let (m, c) = mpsc(2, 4, 0);
+    let counting = Counting::default();
+    let mut out = 0u64;
+    let mut n = 0usize;
+    let mut p = null_mut();
+    // SAFETY: live handles; valid out-pointers.
+    unsafe {
+        assert_eq!(spill_cmpsc_u64_consumer_pop(c, &mut out), SPILL_EMPTY);
+        let before = last_error();
+        assert!(!before.is_empty());
+        expect(spill_cmpsc_u64_register(m, null(), &mut p), SPILL_OK);
+        assert_eq!(spill_cmpsc_u64_producers(m), 1);
+        assert_eq!(spill_cmpsc_u64_max_producers(m), 2);
+        expect(spill_spsc_u64_producer_push(p, 1), SPILL_OK);
+        expect(spill_spsc_u64_producer_push(p, 2), SPILL_OK);
+        expect(spill_cmpsc_u64_consumer_pop(c, &mut out), SPILL_OK);
+        expect(
+            spill_cmpsc_u64_consumer_drain(c, usize::MAX, &counting.spout(), &mut n),
+            SPILL_OK,
+        );
+        assert_eq!(n, 1);
+        expect(
+            spill_cmpsc_u64_consumer_drain(c, 1, &counting.spout(), null_mut()),
+            SPILL_OK,
+        );
+        assert_eq!(spill_cmpsc_u64_consumer_len(c), 0);
+        expect(spill_cmpsc_u64_consumer_close(c), SPILL_OK);
+        expect(spill_spsc_u64_producer_free(p), SPILL_OK);
+        expect(spill_cmpsc_u64_consumer_free(c), SPILL_OK);
+        expect(spill_cmpsc_u64_free(m), SPILL_OK);
+        assert_eq!(last_error(), before);
+    }
+}

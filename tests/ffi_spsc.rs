@@ -730,3 +730,198 @@ fn other_families_round_trip() {
         expect(spill_spsc_f64_producer_free(p), SPILL_OK);
     }
 }
+
+/// Creation with counts far past their maxima: refused with a message
+/// naming the count, never an abort or an allocation attempt.
+#[test]
+fn huge_counts_are_refused_with_a_message() {
+    let (mut p, mut c) = (null_mut(), null_mut());
+    // SAFETY: valid out-pointers.
+    unsafe {
+        for (capacity, hold, what) in [
+            (1usize << 40, 0usize, "capacity"),
+            (usize::MAX, 0, "capacity"),
+            (1 << 41, 1, "capacity"),
+            (8, usize::MAX, "hold"),
+            (8, 1 << 40, "hold"),
+        ] {
+            assert_eq!(
+                spill_spsc_u64_create(capacity, hold, 0, null(), &mut p, &mut c),
+                SPILL_INVALID_ARGUMENT,
+                "{capacity} {hold}"
+            );
+            assert!(p.is_null() && c.is_null());
+            let count = if what == "hold" { hold } else { capacity };
+            let message = last_error();
+            assert!(
+                message.contains(what) && message.contains(&count.to_string()),
+                "{what}: {message}"
+            );
+            let (mut bp, mut bc) = (null_mut(), null_mut());
+            assert_eq!(
+                spill_spsc_bytes_create(4096, capacity, hold, 0, null(), &mut bp, &mut bc),
+                SPILL_INVALID_ARGUMENT
+            );
+            assert!(bp.is_null() && bc.is_null());
+            assert!(last_error().contains(what), "{}", last_error());
+        }
+        assert_eq!(
+            spill_spsc_bytes_create(4097, 8, 0, 0, null(), &mut null_mut(), &mut null_mut()),
+            SPILL_INVALID_ARGUMENT
+        );
+        assert!(last_error().contains("4097"), "{}", last_error());
+        assert_eq!(
+            spill_spsc_u64_create(8, 0, u32::MAX, null(), &mut p, &mut c),
+            SPILL_INVALID_ARGUMENT
+        );
+        assert!(last_error().contains("flags"), "{}", last_error());
+    }
+}
+
+/// Counts past what the ring or memory can hold in the element calls:
+/// reserve takes the capacity, pop_bulk and read refuse sizes that do not
+/// fit in memory, misaligned arrays are refused; each with a message.
+#[test]
+fn huge_and_misaligned_element_arguments_are_refused() {
+    let (p, c) = ring(4, 0, 0, None);
+    let mut words = [0u64; 4];
+    let mut n = 7usize;
+    let mut slots = [null_mut::<u64>(); 4];
+    let mut read = [null::<u64>(); 4];
+    // SAFETY: the arrays are valid for what each call may write; the
+    // huge counts are refused before anything is written.
+    unsafe {
+        expect(spill_spsc_u64_producer_push(p, 1), SPILL_OK);
+        assert_eq!(
+            spill_spsc_u64_consumer_pop_bulk(c, words.as_mut_ptr(), usize::MAX, &mut n),
+            SPILL_INVALID_ARGUMENT
+        );
+        assert_eq!(n, 0);
+        assert!(last_error().contains("fit"), "{}", last_error());
+        assert_eq!(
+            spill_spsc_u64_consumer_pop_bulk(c, words.as_mut_ptr(), usize::MAX / 8, &mut n),
+            SPILL_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            spill_spsc_u64_consumer_read(c, usize::MAX, read.as_mut_ptr(), &mut n),
+            SPILL_INVALID_ARGUMENT
+        );
+        assert!(last_error().contains("fit"), "{}", last_error());
+        let odd = words.as_mut_ptr().cast::<u8>().add(1).cast::<u64>();
+        assert_eq!(spill_spsc_u64_consumer_pop(c, odd), SPILL_INVALID_ARGUMENT);
+        assert!(last_error().contains("aligned"), "{}", last_error());
+        assert_eq!(
+            spill_spsc_u64_consumer_pop_bulk(c, odd, 1, &mut n),
+            SPILL_INVALID_ARGUMENT
+        );
+        let odd_slots = slots.as_mut_ptr().cast::<u8>().add(1).cast::<*mut u64>();
+        assert_eq!(
+            spill_spsc_u64_producer_reserve(p, 1, odd_slots, &mut n),
+            SPILL_INVALID_ARGUMENT
+        );
+        assert!(last_error().contains("aligned"), "{}", last_error());
+        let odd_read = read.as_mut_ptr().cast::<u8>().add(1).cast::<*const u64>();
+        assert_eq!(
+            spill_spsc_u64_consumer_read(c, 1, odd_read, &mut n),
+            SPILL_INVALID_ARGUMENT
+        );
+        // Nothing was taken by the refused calls.
+        assert_eq!(spill_spsc_u64_consumer_len(c), 1);
+        // A huge reserve takes the capacity.
+        expect(
+            spill_spsc_u64_producer_reserve(p, usize::MAX, slots.as_mut_ptr(), &mut n),
+            SPILL_OK,
+        );
+        assert_eq!(n, 4);
+        expect(spill_spsc_u64_producer_commit(p, 0), SPILL_OK);
+        assert_eq!(
+            spill_spsc_u64_producer_commit(p, usize::MAX),
+            SPILL_INVALID_ARGUMENT
+        );
+        // NULL out-pointers.
+        assert_eq!(
+            spill_spsc_u64_producer_reserve(p, 1, slots.as_mut_ptr(), null_mut()),
+            SPILL_NULL_ARGUMENT
+        );
+        assert_eq!(
+            spill_spsc_u64_consumer_pop_bulk(c, words.as_mut_ptr(), 1, null_mut()),
+            SPILL_NULL_ARGUMENT
+        );
+        assert_eq!(
+            spill_spsc_u64_consumer_read(c, 1, read.as_mut_ptr(), null_mut()),
+            SPILL_NULL_ARGUMENT
+        );
+        assert_eq!(
+            spill_spsc_u64_consumer_pop_bulk(c, null_mut(), 1, &mut n),
+            SPILL_NULL_ARGUMENT
+        );
+        assert_eq!(
+            spill_spsc_bytes_producer_push(null_mut(), null()),
+            SPILL_NULL_ARGUMENT
+        );
+        free(p, c);
+    }
+}
+
+/// A call that returns SPILL_OK leaves spill_last_error() as it was.
+#[test]
+fn successful_calls_leave_the_last_error_unchanged() {
+    let spout = Recorder::<u64>::new();
+    let (p, c) = ring(2, 0, SPILL_WAKING, Some(&spout.spout()));
+    let mut out = 0u64;
+    let mut n = 0usize;
+    let mut slots = [null_mut::<u64>(); 2];
+    let mut read = [null::<u64>(); 2];
+    // SAFETY: live halves; valid out-pointers.
+    unsafe {
+        // A failure sets the message every later success must keep.
+        assert_eq!(spill_spsc_u64_consumer_pop(c, &mut out), SPILL_EMPTY);
+        let before = last_error();
+        assert!(!before.is_empty());
+        let (mut bp, mut bc) = (null_mut(), null_mut());
+        expect(
+            spill_spsc_bytes_create(3, 2, 0, 0, null(), &mut bp, &mut bc),
+            SPILL_OK,
+        );
+        expect(spill_spsc_u64_producer_push(p, 1), SPILL_OK);
+        expect(spill_spsc_u64_producer_push(p, 2), SPILL_OK);
+        expect(spill_spsc_u64_producer_push(p, 3), SPILL_OK); // evicts 1
+        expect(spill_spsc_u64_consumer_pop(c, &mut out), SPILL_OK);
+        expect(spill_spsc_u64_producer_try_push(p, 4), SPILL_OK);
+        expect(
+            spill_spsc_u64_consumer_pop_bulk(c, &mut out, 1, &mut n),
+            SPILL_OK,
+        );
+        expect(spill_spsc_u64_producer_push_wait(p, 5, 0), SPILL_OK);
+        expect(
+            spill_spsc_u64_producer_reserve(p, 1, slots.as_mut_ptr(), &mut n),
+            SPILL_OK,
+        );
+        slots[0].write(6);
+        expect(spill_spsc_u64_producer_commit(p, 1), SPILL_OK);
+        expect(
+            spill_spsc_u64_consumer_read(c, 2, read.as_mut_ptr(), &mut n),
+            SPILL_OK,
+        );
+        expect(spill_spsc_u64_consumer_release(c), SPILL_OK);
+        assert_eq!(spill_spsc_u64_producer_len(p), 0);
+        assert!(!spill_spsc_u64_producer_is_closed(p));
+        expect(spill_spsc_u64_consumer_close(c), SPILL_OK);
+        let item = [9u8; 3];
+        expect(
+            spill_spsc_bytes_producer_push(bp, item.as_ptr().cast()),
+            SPILL_OK,
+        );
+        assert_eq!(spill_spsc_bytes_producer_elem_size(bp), 3);
+        expect(spill_spsc_bytes_producer_free(bp), SPILL_OK);
+        expect(spill_spsc_bytes_consumer_free(bc), SPILL_OK);
+        free(p, c);
+        expect(spill_spsc_u64_producer_free(null_mut()), SPILL_OK);
+        assert_eq!(last_error(), before);
+    }
+    assert_eq!(
+        spout.items(),
+        vec![1, 4],
+        "the push and the reserve evicted"
+    );
+}

@@ -58,8 +58,62 @@ fn header_has_guard_cpp_linkage_and_no_rust_leftovers() {
     assert!(header.trim_end().ends_with("#endif  /* SPILL_RING_H */"));
     assert!(header.contains("#ifdef __cplusplus\nextern \"C\" {\n#endif"));
     for leftover in [
-        "Option_", "Handle", "__FAM__", "__T__", "__C__", "usize", "c_void",
+        "Option_",
+        "Handle",
+        "__FAM__",
+        "__T__",
+        "__C__",
+        "__ITEM__",
+        "__WRAP__",
+        "__ELEM_SIZE__",
+        "@value",
+        "@bytes",
+        "usize",
+        "c_void",
     ] {
         assert!(!header.contains(leftover), "the header mentions {leftover}");
     }
+}
+
+/// Every function of the concurrent rings (spill_spsc_*, spill_cmpsc_*)
+/// says in its comment which thread may call it, and every one that returns
+/// a status lists them itself (not by reference to another family).
+#[test]
+fn concurrent_functions_document_thread_role_and_statuses() {
+    let header = generated_header();
+    let mut checked = 0;
+    for chunk in header.split("/**").skip(1) {
+        let Some((doc, rest)) = chunk.split_once("*/") else {
+            continue;
+        };
+        let Some(declaration) = rest.split(';').next() else {
+            continue;
+        };
+        let Some(name) = declaration
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|word| word.starts_with("spill_spsc_") || word.starts_with("spill_cmpsc_"))
+        else {
+            continue;
+        };
+        if !declaration.contains('(') || !declaration.contains("SPILL_API") {
+            continue;
+        }
+        checked += 1;
+        assert!(doc.contains("Thread role: "), "{name}: no thread role");
+        if declaration.trim_start().contains("enum spill_status") {
+            assert!(doc.contains("Returns SPILL_OK"), "{name}: no status list");
+        }
+        for family in ["u8", "u16", "u32", "u64", "f32", "f64", "bytes"] {
+            let own =
+                name.contains(&format!("_{family}_")) || name.ends_with(&format!("_{family}"));
+            if !own {
+                assert!(
+                    !doc.contains(&format!("spill_spsc_{family}_"))
+                        && !doc.contains(&format!("spill_cmpsc_{family}_")),
+                    "{name} refers to the {family} family"
+                );
+            }
+        }
+    }
+    assert!(checked >= 190, "only {checked} concurrent functions found");
 }

@@ -6,8 +6,9 @@
 //! consumer pops and drains the lanes fairly while they push. (The
 //! stop-then-merge MPSC of plain rings is `spill_mpsc_*`, in `src/mpsc/`.)
 //!
-//! The logic is written once in [`ops`]; the by-value exports come from
-//! `src/cmpsc/family.rs.in`, the bytes exports are in [`bytes`].
+//! The logic is written once in [`ops`]; the exports of every family,
+//! bytes included, come from `src/cmpsc/family.rs.in`, and the one export
+//! only bytes has is in [`bytes`].
 #![allow(non_camel_case_types)]
 
 pub(crate) mod bytes;
@@ -16,6 +17,8 @@ pub(crate) mod halves;
 pub(crate) mod ops;
 
 pub use bytes::*;
+
+use core::ffi::c_void;
 
 use crate::abi::handle::{impl_opaque, Handle};
 use crate::abi::status::spill_status;
