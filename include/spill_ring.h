@@ -8607,7 +8607,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_u8_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
@@ -8807,7 +8811,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_u16_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
@@ -9007,7 +9015,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_u32_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
@@ -9207,7 +9219,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_u64_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
@@ -9407,7 +9423,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_f32_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
@@ -9607,7 +9627,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_f64_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
@@ -9810,7 +9834,11 @@ SPILL_NOEXCEPT;
  * and free it with spill_spsc_bytes_producer_free(), which unregisters it
  * (what it pushed is still drained; the lane goes to the next
  * registration). Its evicted items go to `spout` (copied; NULL drops
- * them), called on that producer's thread.
+ * them), called on that producer's thread. A lane is one ring: items a
+ * freed producer left in it that the consumer has not taken yet stay
+ * there, in order before the new producer's, and when the new producer's
+ * pushes evict them they go to the NEW producer's spout (nothing is lost,
+ * but a spout may receive items another producer pushed).
  *
  * Thread role: ANY THREAD (registrations may run at the same time).
  *
