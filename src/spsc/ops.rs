@@ -171,6 +171,59 @@ fn no_reservation(raw: &RawProducer) -> Result<(), Error> {
     Ok(())
 }
 
+/// An element checked for its push (its pointer, if any) and the element
+/// size of its ring: what the core's `*_with` calls write into a slot.
+#[derive(Clone, Copy)]
+struct Checked<I> {
+    item: I,
+    elem_size: usize,
+}
+
+impl<I: Item> Checked<I> {
+    /// Writes the element into `slot`.
+    ///
+    /// # Safety
+    ///
+    /// `slot` is a slot the producer holds (valid for `elem_size` bytes),
+    /// as the core's `*_with` calls hand out.
+    #[inline(always)]
+    unsafe fn write(self, slot: *mut u8) {
+        // SAFETY: the item passed its check; the caller's contract for the
+        // slot.
+        unsafe { self.item.write(slot, self.elem_size) }
+    }
+}
+
+/// The checked way into every element push: resolves the producer (a
+/// spout calling back gets `SPILL_BUSY`), refuses it while a reservation
+/// is open, checks the item, then runs `push`.
+///
+/// # Safety
+///
+/// As for [`push`].
+#[inline(always)]
+unsafe fn push_entered<P, I>(
+    p: *mut P,
+    item: I,
+    push: impl FnOnce(&mut RawProducer, &ProducerHalf, Checked<I>) -> Result<(), Error>,
+) -> spill_status
+where
+    P: Opaque<Payload = ProducerHalf>,
+    I: Item,
+{
+    entry::status(|| {
+        // SAFETY: the caller's contract.
+        unsafe {
+            on_producer(p, |raw, half| {
+                no_reservation(raw)?;
+                item.check()?;
+                let elem_size = half.elem_size;
+                push(raw, half, Checked { item, elem_size })
+            })
+        }
+    })
+}
+
 /// The straight line of [`push`] and [`try_push`]: a live, idle producer
 /// without an open reservation and with room for `item` takes it, calling
 /// no spout. `false` sends the call the checked way (which also says why).
@@ -218,24 +271,16 @@ where
     P: Opaque<Payload = ProducerHalf>,
     I: Item,
 {
-    entry::status(|| {
-        // SAFETY: the caller's contract.
-        unsafe {
-            on_producer(p, |raw, half| {
-                no_reservation(raw)?;
-                item.check()?;
-                let elem_size = half.elem_size;
-                let mut evictions = Evictions::new(&half.spout);
-                // SAFETY: `write` initialises the slot's `elem_size` bytes
-                // (`check` passed) and cannot unwind.
-                let _ = raw.push_with(
-                    |slot| item.write(slot, elem_size),
-                    |old| evictions.offer(old),
-                );
-                evictions.finish("the new item was pushed")
-            })
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe {
+        push_entered(p, item, |raw, half, item| {
+            let mut evictions = Evictions::new(&half.spout);
+            // SAFETY: the core hands `write` a slot it holds; an item's
+            // write initialises all its bytes and cannot unwind.
+            let _ = raw.push_with(|slot| item.write(slot), |old| evictions.offer(old));
+            evictions.finish("the new item was pushed")
+        })
+    }
 }
 
 /// `*_producer_try_push`: pushes `item` only if there is room.
@@ -267,22 +312,17 @@ where
     P: Opaque<Payload = ProducerHalf>,
     I: Item,
 {
-    entry::status(|| {
-        // SAFETY: the caller's contract.
-        unsafe {
-            on_producer(p, |raw, half| {
-                no_reservation(raw)?;
-                item.check()?;
-                let elem_size = half.elem_size;
-                // SAFETY: as in `push_evicting`.
-                if raw.try_push_with(|slot| item.write(slot, elem_size)) {
-                    Ok(())
-                } else {
-                    Err(FULL)
-                }
-            })
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe {
+        push_entered(p, item, |raw, _, item| {
+            // SAFETY: as in `push_evicting`.
+            if raw.try_push_with(|slot| item.write(slot)) {
+                Ok(())
+            } else {
+                Err(FULL)
+            }
+        })
+    }
 }
 
 /// `*_producer_push_wait`: pushes `item` without losing anything, waiting
@@ -295,24 +335,18 @@ pub(crate) unsafe fn push_wait<P>(p: *mut P, item: impl Item, timeout_ns: u64) -
 where
     P: Opaque<Payload = ProducerHalf>,
 {
-    entry::status(|| {
-        // SAFETY: the caller's contract.
-        unsafe {
-            on_producer(p, |raw, half| {
-                no_reservation(raw)?;
-                item.check()?;
-                let elem_size = half.elem_size;
-                // SAFETY: as in `push`.
-                let waited =
-                    raw.push_wait_with(|slot| item.write(slot, elem_size), timeout(timeout_ns));
-                match waited {
-                    Ok(()) => Ok(()),
-                    Err(WaitError::Timeout(())) => Err(TIMEOUT),
-                    Err(WaitError::Closed(())) => Err(CLOSED),
-                }
-            })
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe {
+        push_entered(p, item, |raw, _, item| {
+            // SAFETY: as in `push_evicting`.
+            let waited = raw.push_wait_with(|slot| item.write(slot), timeout(timeout_ns));
+            match waited {
+                Ok(()) => Ok(()),
+                Err(WaitError::Timeout(())) => Err(TIMEOUT),
+                Err(WaitError::Closed(())) => Err(CLOSED),
+            }
+        })
+    }
 }
 
 /// `*_producer_reserve`: reserves up to `n` slots (at most the capacity),
