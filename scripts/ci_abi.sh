@@ -9,7 +9,9 @@
 #      exported functions, their handle checks and the spouts they call.
 #
 # Cost on the 2-core machine: about 1 minute for 1 and 2 (dependencies are
-# reused), and 6 to 10 minutes for Miri (measured: see the log line below).
+# reused), and 6 to 11 minutes for Miri (measured: see the log line below;
+# the concurrent families' tests add about 1.5 minutes idle, 500 s in all
+# were measured with a CPU-bound job beside it).
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 need_rust
