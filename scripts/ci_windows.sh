@@ -29,6 +29,10 @@ timeout 900 bash -c '
     cmake --build "$1" -j"$(nproc)"
     log() { printf "\n==> %s\n" "$*"; }
     log "C suite, examples and install test under Wine"
-    ctest --test-dir "$1" --output-on-failure -j"$(nproc)"
+    # A test may fail before its main runs when parallel tests race Wine'"'"'s
+    # server start ("wine client error: recvmsg: Connection reset by
+    # peer", seen once in a full run); such a test gets one more try. A
+    # real failure fails twice.
+    ctest --test-dir "$1" --output-on-failure -j"$(nproc)" --repeat until-pass:2
 ' _ "$BUILD" "$REPO_ROOT/build-test/cargo"
 log "Windows stage passed"
