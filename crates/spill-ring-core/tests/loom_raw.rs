@@ -7,7 +7,10 @@
 //! spill-ring-core --release --test loom_raw` (scripts/ci_loom.sh).
 #![cfg(loom)]
 
+mod loom_support;
+
 use loom::thread;
+use loom_support::exactly_once;
 use spill_ring_core::concurrent::spsc::{self, RawConsumer};
 
 /// The size of the models' elements: big enough to be torn.
@@ -21,26 +24,6 @@ fn whole(bytes: &[u8]) -> u8 {
         "torn element {bytes:?}"
     );
     bytes[0]
-}
-
-/// Checks that `popped` and `evicted` together hold `0..n` exactly once,
-/// each in order.
-fn exactly_once(popped: &[u8], evicted: &[u8], n: u8) {
-    assert!(
-        popped.windows(2).all(|w| w[0] < w[1]),
-        "consumer order {popped:?}"
-    );
-    assert!(
-        evicted.windows(2).all(|w| w[0] < w[1]),
-        "evict order {evicted:?}"
-    );
-    let mut all: Vec<u8> = popped.iter().chain(evicted).copied().collect();
-    all.sort_unstable();
-    assert_eq!(
-        all,
-        (0..n).collect::<Vec<_>>(),
-        "popped {popped:?} evicted {evicted:?}"
-    );
 }
 
 /// What is left once the producer is done.

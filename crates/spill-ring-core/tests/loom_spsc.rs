@@ -7,29 +7,12 @@
 //! spill-ring-core --release --test loom_spsc` (scripts/ci_loom.sh).
 #![cfg(loom)]
 
+mod loom_support;
+
 use loom::thread;
+use loom_support::exactly_once;
 use spill_ring_core::concurrent::{mpsc, spsc, WaitError};
 use spill_ring_core::CollectSpout;
-
-/// Checks that `popped` and `evicted` together hold `0..n` exactly once,
-/// each in order.
-fn exactly_once(popped: &[u32], evicted: &[u32], n: u32) {
-    assert!(
-        popped.windows(2).all(|w| w[0] < w[1]),
-        "consumer order {popped:?}"
-    );
-    assert!(
-        evicted.windows(2).all(|w| w[0] < w[1]),
-        "spout order {evicted:?}"
-    );
-    let mut all: Vec<u32> = popped.iter().chain(evicted).copied().collect();
-    all.sort_unstable();
-    assert_eq!(
-        all,
-        (0..n).collect::<Vec<_>>(),
-        "popped {popped:?} evicted {evicted:?}"
-    );
-}
 
 /// Drains what is left after the producer is done.
 fn drain_rest(consumer: &mut spsc::Consumer<u32>, popped: &mut Vec<u32>) {
