@@ -8,46 +8,13 @@ mod ffi_support;
 use std::collections::BTreeSet;
 use std::ffi::{c_int, c_void};
 use std::ptr::{null, null_mut};
-use std::sync::Mutex;
 
-use ffi_support::{expect, last_error, Recorder};
+use ffi_support::{expect, last_error, Ptr, Recorder, SharedRecorder};
 use spill_ring::ffi::spill_status::*;
 use spill_ring::ffi::*;
 
 /// Items per producer thread (small under Miri).
 const N: u64 = if cfg!(miri) { 60 } else { 5_000 };
-
-/// Raw pointers moved to a thread.
-struct Ptr<T>(*mut T);
-// SAFETY: each handle is used by one thread at a time (the registry by
-// any), as the C API asks.
-unsafe impl<T> Send for Ptr<T> {}
-
-/// A thread-safe counting spout.
-#[derive(Default)]
-struct Counting(Mutex<Vec<u64>>);
-
-unsafe extern "C" fn counting_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
-    // SAFETY: `ctx` is a Counting; `count` u64s at `items`.
-    let (this, items) = unsafe {
-        (
-            &*ctx.cast::<Counting>(),
-            std::slice::from_raw_parts(items.cast::<u64>(), count),
-        )
-    };
-    this.0.lock().unwrap().extend_from_slice(items);
-    0
-}
-
-impl Counting {
-    fn spout(&self) -> spill_spout {
-        spill_spout {
-            send: Some(counting_send),
-            flush: None,
-            ctx: (self as *const Self).cast_mut().cast(),
-        }
-    }
-}
 
 fn mpsc(
     max: usize,
@@ -126,7 +93,7 @@ fn creation_and_registration_are_checked() {
         expect(spill_spsc_u64_producer_push(p[2], 1), SPILL_OK);
         expect(spill_spsc_u64_producer_push(p[2], 2), SPILL_OK);
         assert_eq!(spill_cmpsc_u64_consumer_len(c), 2);
-        let counting = Counting::default();
+        let counting = SharedRecorder::default();
         let mut n = 0;
         assert_eq!(
             spill_cmpsc_u64_consumer_drain(c, 0, &counting.spout(), &mut n),
@@ -141,7 +108,7 @@ fn creation_and_registration_are_checked() {
             SPILL_OK,
         );
         assert_eq!(n, 2);
-        assert_eq!(*counting.0.lock().unwrap(), vec![1, 2]);
+        assert_eq!(counting.items(), vec![1, 2]);
         // Any order of freeing.
         expect(spill_cmpsc_u64_consumer_free(c), SPILL_OK);
         assert!(spill_spsc_u64_producer_is_abandoned(p[2]));
@@ -154,7 +121,7 @@ fn creation_and_registration_are_checked() {
 fn producer_threads_and_a_draining_consumer_conserve_every_item() {
     for flags in [0, SPILL_WAKING] {
         let (m, c) = mpsc(4, 8, flags);
-        let evicted: Vec<Counting> = (0..3).map(|_| Counting::default()).collect();
+        let evicted: Vec<SharedRecorder> = (0..3).map(|_| SharedRecorder::default()).collect();
         let threads: Vec<_> = evicted
             .iter()
             .enumerate()
@@ -189,7 +156,7 @@ fn producer_threads_and_a_draining_consumer_conserve_every_item() {
                 })
             })
             .collect();
-        let drained = Counting::default();
+        let drained = SharedRecorder::default();
         let mut popped = Vec::new();
         let mut rounds = 0u64;
         // SAFETY: the consumer stays on this thread.
@@ -221,10 +188,10 @@ fn producer_threads_and_a_draining_consumer_conserve_every_item() {
             expect(spill_cmpsc_u64_consumer_free(c), SPILL_OK);
             expect(spill_cmpsc_u64_free(m), SPILL_OK);
         }
-        let mut all: Vec<u64> = drained.0.lock().unwrap().clone();
+        let mut all: Vec<u64> = drained.items();
         all.extend_from_slice(&popped);
         for e in &evicted {
-            all.extend_from_slice(&e.0.lock().unwrap());
+            all.extend_from_slice(&e.items());
         }
         let set: BTreeSet<u64> = all.iter().copied().collect();
         assert_eq!(set.len(), all.len(), "no item twice");
@@ -233,7 +200,7 @@ fn producer_threads_and_a_draining_consumer_conserve_every_item() {
             .collect();
         assert_eq!(set, expected, "every item: drained, popped or evicted");
         // Each producer's items keep their order in the drain.
-        let drained = drained.0.lock().unwrap().clone();
+        let drained = drained.items();
         for id in 0..3u64 {
             let mine: Vec<u64> = drained.iter().copied().filter(|x| x >> 32 == id).collect();
             assert!(mine.windows(2).all(|w| w[0] < w[1]));
@@ -403,7 +370,7 @@ fn huge_counts_are_refused_with_a_message() {
 #[test]
 fn successful_calls_leave_the_last_error_unchanged() {
     let (m, c) = mpsc(2, 4, 0);
-    let counting = Counting::default();
+    let counting = SharedRecorder::default();
     let mut out = 0u64;
     let mut n = 0usize;
     let mut p = null_mut();

@@ -8,48 +8,9 @@ use std::ffi::{c_int, c_void};
 use std::ptr::{null, null_mut};
 use std::sync::Mutex;
 
-use ffi_support::{expect, last_error, Recorder};
+use ffi_support::{expect, last_error, Ptr, Recorder, SharedRecorder};
 use spill_ring::ffi::spill_status::*;
 use spill_ring::ffi::*;
-
-/// A thread-safe spout: every batch is appended under a lock.
-#[derive(Default)]
-struct SharedRecorder {
-    items: Mutex<Vec<u64>>,
-    batches: Mutex<usize>,
-}
-
-unsafe extern "C" fn shared_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
-    // SAFETY: `ctx` is a SharedRecorder; `count` u64s at `items`.
-    let (rec, items) = unsafe {
-        (
-            &*ctx.cast::<SharedRecorder>(),
-            std::slice::from_raw_parts(items.cast::<u64>(), count),
-        )
-    };
-    rec.items.lock().unwrap().extend_from_slice(items);
-    *rec.batches.lock().unwrap() += 1;
-    0
-}
-
-impl SharedRecorder {
-    fn spout(&self) -> spill_spout {
-        spill_spout {
-            send: Some(shared_send),
-            flush: None,
-            ctx: (self as *const Self).cast_mut().cast(),
-        }
-    }
-
-    fn items(&self) -> Vec<u64> {
-        self.items.lock().unwrap().clone()
-    }
-}
-
-/// Raw pointers that the test moves to its threads.
-struct Ptr<T>(*mut T);
-// SAFETY: each pointer is used by one thread at a time, as the C API asks.
-unsafe impl<T> Send for Ptr<T> {}
 
 fn item(producer: u64, i: u64) -> u64 {
     producer << 32 | i

@@ -9,55 +9,13 @@ mod ffi_support;
 use std::collections::BTreeSet;
 use std::ffi::{c_int, c_void};
 use std::ptr::{null, null_mut};
-use std::sync::Mutex;
 
-use ffi_support::{expect, last_error, BytesRecorder, Recorder};
+use ffi_support::{expect, last_error, BytesRecorder, Ptr, Recorder, SharedRecorder};
 use spill_ring::ffi::spill_status::*;
 use spill_ring::ffi::*;
 
 /// How many items the threaded tests push (small under Miri).
 const N: u64 = if cfg!(miri) { 200 } else { 20_000 };
-
-/// A thread-safe counting spout: every evicted item, under a lock.
-#[derive(Default)]
-struct Counting {
-    items: Mutex<Vec<u64>>,
-    refuse: std::sync::atomic::AtomicBool,
-}
-
-unsafe extern "C" fn counting_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
-    // SAFETY: `ctx` is a Counting; `count` u64s at `items`.
-    let (this, items) = unsafe {
-        (
-            &*ctx.cast::<Counting>(),
-            std::slice::from_raw_parts(items.cast::<u64>(), count),
-        )
-    };
-    if this.refuse.load(std::sync::atomic::Ordering::Relaxed) {
-        return 7;
-    }
-    this.items.lock().unwrap().extend_from_slice(items);
-    0
-}
-
-impl Counting {
-    fn spout(&self) -> spill_spout {
-        spill_spout {
-            send: Some(counting_send),
-            flush: None,
-            ctx: (self as *const Self).cast_mut().cast(),
-        }
-    }
-
-    fn items(&self) -> Vec<u64> {
-        self.items.lock().unwrap().clone()
-    }
-}
-
-/// Raw pointers moved to a thread.
-struct Ptr<T>(*mut T);
-// SAFETY: each handle is used by one thread at a time, as the C API asks.
-unsafe impl<T> Send for Ptr<T> {}
 
 /// A u64 ring's two halves.
 fn ring(
@@ -532,7 +490,7 @@ unsafe extern "C" fn indirect_send(ctx: *mut c_void, items: *const c_void, count
 #[test]
 fn producer_and_consumer_threads_conserve_every_item() {
     for flags in [0, SPILL_WAKING] {
-        let evicted = Counting::default();
+        let evicted = SharedRecorder::default();
         let (p, c) = ring(16, 0, flags, Some(&evicted.spout()));
         let producer = Ptr(p);
         let pushing = std::thread::spawn(move || {

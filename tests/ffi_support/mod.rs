@@ -4,6 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{c_int, c_void, CStr};
+use std::sync::Mutex;
 
 use spill_ring::ffi::{spill_last_error, spill_spout, spill_status};
 
@@ -206,3 +207,46 @@ impl AlignedBuf {
         self.storage[self.offset..].as_mut_ptr().cast()
     }
 }
+
+/// A thread-safe spout of `u64`s for the threaded tests: every batch is
+/// appended under a lock (the spouts of different threads' rings may be
+/// one and the same).
+#[derive(Debug, Default)]
+pub struct SharedRecorder {
+    items: Mutex<Vec<u64>>,
+}
+
+unsafe extern "C" fn shared_send(ctx: *mut c_void, items: *const c_void, count: usize) -> c_int {
+    // SAFETY: `ctx` is a SharedRecorder (see `spout`); the library passes
+    // `count` u64s at `items`.
+    let (rec, items) = unsafe {
+        (
+            &*ctx.cast::<SharedRecorder>(),
+            std::slice::from_raw_parts(items.cast::<u64>(), count),
+        )
+    };
+    rec.items.lock().unwrap().extend_from_slice(items);
+    0
+}
+
+impl SharedRecorder {
+    /// A C spout over `self`, which must outlive every ring using it.
+    pub fn spout(&self) -> spill_spout {
+        spill_spout {
+            send: Some(shared_send),
+            flush: None,
+            ctx: (self as *const Self).cast_mut().cast(),
+        }
+    }
+
+    /// Every item received, in the order received.
+    pub fn items(&self) -> Vec<u64> {
+        self.items.lock().unwrap().clone()
+    }
+}
+
+/// Raw pointers a test moves to its threads.
+pub struct Ptr<T>(pub *mut T);
+// SAFETY: each pointer is used by one thread at a time (a registry by any
+// thread), as the C API asks.
+unsafe impl<T> Send for Ptr<T> {}
