@@ -111,6 +111,14 @@
 #define SPILL_CMPSC_MAX_PRODUCERS 1024
 
 /**
+ * The most slots a concurrent MPSC (`spill_cmpsc_*`) may have over all its
+ * lanes: `max_producers * (capacity + hold)`. Each slot costs its element
+ * plus about 12 bytes of bookkeeping written at creation, so this keeps
+ * what a creation touches to about 200 MB, whatever the element size.
+ */
+#define SPILL_CMPSC_MAX_TOTAL_SLOTS (1 << 24)
+
+/**
  * Waiting calls (`*_push_wait`) given this timeout wait for as long as it
  * takes (until there is room or the ring is closed).
  */
@@ -8573,9 +8581,10 @@ SPILL_NOEXCEPT;
  * `uint8_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u8_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -8585,7 +8594,8 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
  * is NULL;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -8777,9 +8787,10 @@ SPILL_NOEXCEPT;
  * `uint16_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u16_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -8789,7 +8800,8 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
  * is NULL;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -8981,9 +8993,10 @@ SPILL_NOEXCEPT;
  * `uint32_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u32_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -8993,7 +9006,8 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
  * is NULL;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9185,9 +9199,10 @@ SPILL_NOEXCEPT;
  * `uint64_t` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_u64_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -9197,7 +9212,8 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
  * is NULL;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9389,9 +9405,10 @@ SPILL_NOEXCEPT;
  * `float` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_f32_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -9401,7 +9418,8 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
  * is NULL;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9593,9 +9611,10 @@ SPILL_NOEXCEPT;
  * `double` items (a power of two in 1..=SPILL_RING_MAX_CAPACITY).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_f64_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -9605,7 +9624,8 @@ SPILL_NOEXCEPT;
  * Returns SPILL_OK; SPILL_NULL_ARGUMENT when `out_mpsc` or `out_consumer`
  * is NULL;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *
@@ -9798,9 +9818,10 @@ SPILL_NOEXCEPT;
  * of two in 1..=SPILL_RING_MAX_CAPACITY of them).
  * `hold` (0: `capacity`) and `flags` (0 or SPILL_WAKING) are as for
  * spill_spsc_bytes_create(), per lane. Every lane is allocated now
- * (`max_producers * (capacity + hold)` slots); nothing is allocated on
- * push. Writes the registry to `*out_mpsc` and the consumer to
- * `*out_consumer` (both NULL on failure). The documented constructor.
+ * (`max_producers * (capacity + hold)` slots, at most
+ * SPILL_CMPSC_MAX_TOTAL_SLOTS); nothing is allocated on push. Writes the
+ * registry to `*out_mpsc` and the consumer to `*out_consumer` (both NULL
+ * on failure). The documented constructor.
  *
  * Thread role: ANY THREAD.
  *
@@ -9811,7 +9832,8 @@ SPILL_NOEXCEPT;
  * is NULL;
  * SPILL_INVALID_ARGUMENT for an `elem_size` out of range;
  * SPILL_INVALID_ARGUMENT for a bad `max_producers`, capacity, hold or
- * flags; SPILL_OUT_OF_MEMORY when memory runs out.
+ * flags, or more slots in all than SPILL_CMPSC_MAX_TOTAL_SLOTS;
+ * SPILL_OUT_OF_MEMORY when memory runs out.
  *
  * # Safety
  *

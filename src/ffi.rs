@@ -4,8 +4,9 @@
 
 pub use crate::abi::last_error::{last_error_message, spill_last_error};
 pub use crate::abi::limits::{
-    SPILL_CMPSC_MAX_PRODUCERS, SPILL_MPSC_MAX_PRODUCERS, SPILL_POOL_MAX_WORKERS, SPILL_RING_ALIGN,
-    SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_ELEM_SIZE, SPILL_WAIT_FOREVER, SPILL_WAKING,
+    SPILL_CMPSC_MAX_PRODUCERS, SPILL_CMPSC_MAX_TOTAL_SLOTS, SPILL_MPSC_MAX_PRODUCERS,
+    SPILL_POOL_MAX_WORKERS, SPILL_RING_ALIGN, SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_ELEM_SIZE,
+    SPILL_WAIT_FOREVER, SPILL_WAKING,
 };
 pub use crate::abi::status::{spill_status, spill_status_is_retryable, spill_status_str};
 pub use crate::abi::version::{

@@ -351,6 +351,38 @@ fn huge_counts_are_refused_with_a_message() {
             assert!(bm.is_null() && bc.is_null());
             assert!(last_error().contains(what), "{}", last_error());
         }
+        // Each count in range, the lanes too many slots in all: refused
+        // before anything is allocated (it would touch gigabytes).
+        for (max, capacity, hold) in [
+            (SPILL_CMPSC_MAX_PRODUCERS, SPILL_RING_MAX_CAPACITY, 0),
+            (9, SPILL_RING_MAX_CAPACITY, SPILL_RING_MAX_CAPACITY),
+            (SPILL_CMPSC_MAX_PRODUCERS, 1 << 14, 1),
+        ] {
+            assert_eq!(
+                spill_cmpsc_u64_create(max, capacity, hold, 0, &mut m, &mut c),
+                SPILL_INVALID_ARGUMENT
+            );
+            assert!(m.is_null() && c.is_null());
+            assert!(
+                last_error().contains("SPILL_CMPSC_MAX_TOTAL_SLOTS"),
+                "{}",
+                last_error()
+            );
+        }
+        // Exactly the limit is accepted.
+        assert_eq!(
+            spill_cmpsc_u64_create(
+                SPILL_CMPSC_MAX_TOTAL_SLOTS / (1 << 15),
+                1 << 14,
+                0,
+                0,
+                &mut m,
+                &mut c
+            ),
+            SPILL_OK
+        );
+        assert_eq!(spill_cmpsc_u64_consumer_free(c), SPILL_OK);
+        assert_eq!(spill_cmpsc_u64_free(m), SPILL_OK);
         for elem_size in [0, 4097, usize::MAX] {
             let (mut bm, mut bc) = (null_mut(), null_mut());
             assert_eq!(

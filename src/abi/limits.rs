@@ -17,6 +17,12 @@ pub const SPILL_MPSC_MAX_PRODUCERS: usize = 4096;
 /// for (registered at once).
 pub const SPILL_CMPSC_MAX_PRODUCERS: usize = 1024;
 
+/// The most slots a concurrent MPSC (`spill_cmpsc_*`) may have over all its
+/// lanes: `max_producers * (capacity + hold)`. Each slot costs its element
+/// plus about 12 bytes of bookkeeping written at creation, so this keeps
+/// what a creation touches to about 200 MB, whatever the element size.
+pub const SPILL_CMPSC_MAX_TOTAL_SLOTS: usize = 1 << 24;
+
 /// Waiting calls (`*_push_wait`) given this timeout wait for as long as it
 /// takes (until there is room or the ring is closed).
 pub const SPILL_WAIT_FOREVER: u64 = u64::MAX;

@@ -7,7 +7,9 @@ use crate::abi::entry;
 use crate::abi::handle::{self, Opaque};
 use crate::abi::last_error::Error;
 use crate::abi::lifecycle;
-use crate::abi::limits::{check_count, SPILL_CMPSC_MAX_PRODUCERS};
+use crate::abi::limits::{
+    check_count, SPILL_CMPSC_MAX_PRODUCERS, SPILL_CMPSC_MAX_TOTAL_SLOTS, SPILL_RING_MAX_CAPACITY,
+};
 use crate::abi::outcome::EMPTY;
 use crate::abi::ptr_args::{write_opt, Out};
 use crate::abi::status::spill_status;
@@ -23,6 +25,24 @@ const LANES_TAKEN: Error = Error::fixed(
     spill_status::SPILL_FULL,
     "every producer lane is taken (free a producer to make one free)",
 );
+
+/// Refuses lanes whose slots add up to more than
+/// SPILL_CMPSC_MAX_TOTAL_SLOTS (`hold` 0 means `capacity`). A capacity or
+/// hold out of range on its own is left to the builder, which names it.
+fn check_total_slots(max_producers: usize, capacity: usize, hold: usize) -> Result<(), Error> {
+    let hold = if hold == 0 { capacity } else { hold };
+    if capacity > SPILL_RING_MAX_CAPACITY || hold > SPILL_RING_MAX_CAPACITY {
+        return Ok(());
+    }
+    let total = max_producers.saturating_mul(capacity + hold);
+    if total > SPILL_CMPSC_MAX_TOTAL_SLOTS {
+        return Err(Error::invalid(format!(
+            "max_producers * (capacity + hold) is {total} slots: it must be at most \
+             {SPILL_CMPSC_MAX_TOTAL_SLOTS} (SPILL_CMPSC_MAX_TOTAL_SLOTS)"
+        )));
+    }
+    Ok(())
+}
 
 /// `spill_cmpsc_FAM_create` and `spill_cmpsc_bytes_create`.
 ///
@@ -56,6 +76,7 @@ where
             SPILL_CMPSC_MAX_PRODUCERS,
             "SPILL_CMPSC_MAX_PRODUCERS",
         )?;
+        check_total_slots(max_producers, capacity, hold)?;
         let mut builder = mpsc::Builder::new(max_producers, capacity).waking(waking(flags)?);
         if hold != 0 {
             builder = builder.hold(hold);
