@@ -271,26 +271,34 @@ namespace detail {
 // `handback` (callables release, the driver acquires), so callables on
 // different threads get no edge between them. Without ThreadSanitizer
 // these functions do nothing.
-inline void handoff(const void *ctx) noexcept {
+// The ThreadSanitizer edges every annotation here is made of: release and
+// acquire on an address (never dereferenced; NULL: no edge).
+inline void tsan_release(const void *at) noexcept {
 #if SPILL_HPP_TSAN
-    if (ctx != nullptr) __tsan_release(const_cast<void *>(ctx));
+    if (at != nullptr) __tsan_release(const_cast<void *>(at));
 #else
-    (void)ctx;
+    (void)at;
 #endif
 }
-inline void take_handback(const void *ctx) noexcept {
+inline void tsan_acquire(const void *at) noexcept {
 #if SPILL_HPP_TSAN
-    if (ctx != nullptr) __tsan_acquire(const_cast<char *>(static_cast<const char *>(ctx)) + 1);
+    if (at != nullptr) __tsan_acquire(const_cast<void *>(at));
 #else
-    (void)ctx;
+    (void)at;
 #endif
 }
+// The address one past `ctx`: the `handback` address of a context.
+inline const void *handback_of(const void *ctx) noexcept {
+    return ctx == nullptr ? nullptr : static_cast<const char *>(ctx) + 1;
+}
+inline void handoff(const void *ctx) noexcept { tsan_release(ctx); }
+inline void take_handback(const void *ctx) noexcept { tsan_acquire(handback_of(ctx)); }
 // Brackets a callable's run on behalf of the library.
 #if SPILL_HPP_TSAN
 class callback_scope {
   public:
-    explicit callback_scope(const void *ctx) noexcept : ctx_(ctx) { __tsan_acquire(const_cast<void *>(ctx_)); }
-    ~callback_scope() { __tsan_release(const_cast<char *>(static_cast<const char *>(ctx_)) + 1); }
+    explicit callback_scope(const void *ctx) noexcept : ctx_(ctx) { tsan_acquire(ctx_); }
+    ~callback_scope() { tsan_release(handback_of(ctx_)); }
     callback_scope(const callback_scope &) = delete;
     callback_scope &operator=(const callback_scope &) = delete;
 
@@ -1695,20 +1703,6 @@ namespace detail {
 // shared by the handles of that ring or MPSC (never dereferenced), so the
 // half that frees the memory last comes after everything the other did.
 // Without ThreadSanitizer these do nothing.
-inline void tsan_release(const void *at) noexcept {
-#if SPILL_HPP_TSAN
-    if (at != nullptr) __tsan_release(const_cast<void *>(at));
-#else
-    (void)at;
-#endif
-}
-inline void tsan_acquire(const void *at) noexcept {
-#if SPILL_HPP_TSAN
-    if (at != nullptr) __tsan_acquire(const_cast<void *>(at));
-#else
-    (void)at;
-#endif
-}
 template <class P> void tsan_release_slots(const slots<P> &s) noexcept {
 #if SPILL_HPP_TSAN
     for (P *at : s.pointers()) tsan_release(at);
