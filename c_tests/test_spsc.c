@@ -8,6 +8,7 @@
 #include "support/check.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 
 /* Every call of one by-value family, on one thread. */
@@ -179,7 +180,12 @@ static void threads_lose_nothing_with_waiting_pushes(void) {
     CHECK_EQ(pthread_create(&thread, NULL, lossless_producer, p), 0);
     while (next < ITEMS) {
         size_t i;
-        if (spill_spsc_u64_consumer_pop_bulk(c, buf, 64, &n) != SPILL_OK) continue;
+        /* Nothing yet: give the producer the core (under valgrind, which runs
+         * one thread at a time, a spinning consumer starves it). */
+        if (spill_spsc_u64_consumer_pop_bulk(c, buf, 64, &n) != SPILL_OK) {
+            sched_yield();
+            continue;
+        }
         for (i = 0; i < n; i++) CHECK_EQ(buf[i], next++);
     }
     CHECK_EQ(pthread_join(thread, &failed), 0);
@@ -256,6 +262,7 @@ static void mpsc_producer_threads_drain_in_order(void) {
     }
     while (order.total < LANES * LANE_ITEMS && !order.bad) {
         CHECK_OK(spill_cmpsc_u64_consumer_drain(c, 32, &spout, &n));
+        if (n == 0) sched_yield();
     }
     for (t = 0; t < LANES; t++) {
         failed = NULL;

@@ -8646,7 +8646,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *
@@ -8852,7 +8855,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *
@@ -9058,7 +9064,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *
@@ -9264,7 +9273,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *
@@ -9470,7 +9482,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *
@@ -9676,7 +9691,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *
@@ -9885,7 +9903,10 @@ SPILL_NOEXCEPT;
 
 /**
  * How many producers are registered now (others may be registering or
- * being freed); 0 for a NULL handle.
+ * being freed); 0 for a NULL handle. Once it counts a producer as freed,
+ * every item that producer pushed is visible to the consumer's next pop
+ * or drain: draining while this is above 0, then until a drain returns 0,
+ * loses nothing.
  *
  * Thread role: ANY THREAD.
  *

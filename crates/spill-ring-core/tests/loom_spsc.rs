@@ -1,7 +1,8 @@
 //! loom models of the concurrent rings' shipped code (compiled against
 //! loom's atomics, cells and threads through `concurrent::primitive`):
 //! push/pop/evict races, reserve/commit, consume-all, read-in-place, the
-//! waiting push's wake-ups, and MPSC registration.
+//! waiting push's wake-ups, MPSC registration, and what seeing no
+//! registered producer guarantees.
 //!
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p
 //! spill-ring-core --release --test loom_spsc` (scripts/ci_loom.sh).
@@ -201,6 +202,29 @@ fn mpsc_registration_is_bounded_and_lanes_are_reused() {
         .collect();
         assert_eq!(got, expected);
         assert_eq!(registry.producers(), 0);
+    });
+}
+
+#[test]
+fn no_registered_producer_means_their_items_are_visible() {
+    loom::model(|| {
+        // The consumer's usual shutdown: drain while producers are
+        // registered, then drain what is left. Seeing none registered must
+        // make every item of the producers that left visible to the drain.
+        let (registry, mut consumer) = mpsc::Builder::new(1, 2).build::<u32>().unwrap();
+        let mut producer = registry.register().unwrap();
+        let pushing = thread::spawn(move || {
+            producer.push(1).unwrap();
+            producer.push(2).unwrap();
+        });
+        let mut got = Vec::new();
+        while registry.producers() > 0 {
+            consumer.drain(4, |item| got.push(item));
+            thread::yield_now();
+        }
+        while consumer.drain(4, |item| got.push(item)) > 0 {}
+        assert_eq!(got, [1, 2]);
+        pushing.join().unwrap();
     });
 }
 

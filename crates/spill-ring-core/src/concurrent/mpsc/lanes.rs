@@ -73,10 +73,15 @@ impl<T> Lanes<T> {
     }
 
     /// How many lanes producers hold now.
+    ///
+    /// Acquire: seeing a lane `FREE` synchronizes with its producer's
+    /// release in [`give_back`](Self::give_back), which follows its last
+    /// publication; so once this counts a producer as gone, the consumer's
+    /// next look at that lane sees every item it pushed.
     pub(crate) fn taken(&self) -> usize {
         self.lanes
             .iter()
-            .filter(|lane| lane.state.load(Ordering::Relaxed) == TAKEN)
+            .filter(|lane| lane.state.load(Ordering::Acquire) == TAKEN)
             .count()
     }
 

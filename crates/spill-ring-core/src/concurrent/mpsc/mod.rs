@@ -162,6 +162,10 @@ impl<T> Registry<T> {
     }
 
     /// How many producers are registered now.
+    ///
+    /// Once it counts a producer as gone (freed), everything that producer
+    /// pushed is visible to the consumer's next pop or drain: "drain while
+    /// `producers() > 0`, then drain until empty" loses nothing.
     pub fn producers(&self) -> usize {
         self.lanes.taken()
     }
@@ -204,6 +208,10 @@ impl<T> MpscConsumer<T> {
     }
 
     /// How many producers are registered now.
+    ///
+    /// Once it counts a producer as gone (freed), everything that producer
+    /// pushed is visible to the consumer's next pop or drain: "drain while
+    /// `producers() > 0`, then drain until empty" loses nothing.
     pub fn producers(&self) -> usize {
         self.fair.producers()
     }

@@ -26,6 +26,10 @@ impl RawRegistry {
     }
 
     /// How many producers are registered now (any thread).
+    ///
+    /// Once it counts a producer as gone (freed), everything that producer
+    /// pushed is visible to the consumer's next pop or drain: "drain while
+    /// `producers() > 0`, then drain until empty" loses nothing.
     pub fn producers(&self) -> usize {
         self.lanes.taken()
     }
@@ -95,6 +99,10 @@ impl RawMpscConsumer {
     }
 
     /// How many producers are registered now.
+    ///
+    /// Once it counts a producer as gone (freed), everything that producer
+    /// pushed is visible to the consumer's next pop or drain: "drain while
+    /// `producers() > 0`, then drain until empty" loses nothing.
     pub fn producers(&self) -> usize {
         self.fair.producers()
     }
