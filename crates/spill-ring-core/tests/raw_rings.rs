@@ -43,6 +43,33 @@ fn push_evicts_the_oldest_and_pop_into_copies_in_order() {
 }
 
 #[test]
+fn a_write_that_unwinds_publishes_nothing_and_gives_its_slot_back() {
+    let (mut producer, mut consumer) = Builder::new(2).hold(1).build_raw(4).unwrap();
+    let mut evicted = Vec::new();
+    producer.push(&elem(0, 4), collect(&mut evicted)).unwrap();
+    for _ in 0..5 {
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: the write unwinds before touching the slot.
+            let _ =
+                unsafe { producer.push_with(|_slot| panic!("write"), collect(&mut Vec::new())) };
+        }));
+        assert!(unwound.is_err());
+        assert_eq!(producer.len(), 1);
+    }
+    // Every slot is still usable: laps of the ring need all N + K of them.
+    for n in 1..20 {
+        producer.push(&elem(n, 4), collect(&mut evicted)).unwrap();
+    }
+    assert_eq!(evicted, (0..18).map(|n| elem(n, 4)).collect::<Vec<_>>());
+    let mut out = [0; 4];
+    for n in 18..20 {
+        assert!(consumer.pop_into(&mut out));
+        assert_eq!(out.to_vec(), elem(n, 4));
+    }
+    assert!(!consumer.pop_into(&mut out));
+}
+
+#[test]
 fn the_evict_error_is_returned_and_the_item_pushed_anyway() {
     let (mut producer, mut consumer) = Builder::new(1).build_raw(2).unwrap();
     producer.push(&[1, 1], |_| Err("full")).unwrap();

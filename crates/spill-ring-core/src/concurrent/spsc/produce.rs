@@ -16,6 +16,9 @@ pub(crate) struct ProducerCore<T> {
     tail: u64,
     /// The last `head` we saw; `head` only grows.
     cached_head: u64,
+    /// N (a copy of `shared.capacity()`: the hot path reads only our own
+    /// fields to decide there is room).
+    capacity: u64,
     /// How many returned handles we took back.
     returned_head: u64,
     /// The last `returned_tail` we saw: entries below it are ours to take.
@@ -32,6 +35,7 @@ impl<T> ProducerCore<T> {
     /// allocation does.
     pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let physical = shared.physical();
+        let capacity = shared.capacity() as u64;
         // Every handle starts in the return queue (see `Shared::try_new`).
         let stash = try_vec(physical)?;
         let reserved = try_vec(shared.capacity())?;
@@ -39,6 +43,7 @@ impl<T> ProducerCore<T> {
             shared,
             tail: 0,
             cached_head: 0,
+            capacity,
             returned_head: 0,
             cached_returned_tail: physical as u64,
             stash,
@@ -54,20 +59,28 @@ impl<T> ProducerCore<T> {
 
     /// Whether `n` more items fit without evicting. Loads `head` only when
     /// the cached copy says no.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn has_room(&mut self, n: usize) -> bool {
-        let capacity = self.shared.capacity() as u64;
-        if self.tail + n as u64 <= self.cached_head + capacity {
+        if self.tail + n as u64 <= self.cached_head + self.capacity {
             return true;
         }
+        self.has_room_now(n)
+    }
+
+    /// [`has_room`](Self::has_room) after loading `head` again.
+    #[cold]
+    fn has_room_now(&mut self, n: usize) -> bool {
         self.cached_head = self.shared.head.load(Ordering::Acquire);
-        self.tail + n as u64 <= self.cached_head + capacity
+        self.tail + n as u64 <= self.cached_head + self.capacity
     }
 
     /// Makes room for `n <= N` more items by evicting the oldest ones. For
     /// each evicted item, oldest first, `evict` gets its slot and must move
     /// the item out (ownership passes to it).
-    #[inline]
+    ///
+    /// The element layers check [`has_room`](Self::has_room) in line first
+    /// and call this from a cold function of theirs, so that a push with
+    /// room builds no `evict` closure.
     pub(crate) fn make_room(&mut self, n: usize, mut evict: impl FnMut(*mut T)) {
         debug_assert!(n <= self.shared.capacity());
         if self.has_room(n) {
@@ -78,8 +91,7 @@ impl<T> ProducerCore<T> {
 
     #[cold]
     fn evict_for(&mut self, n: usize, evict: &mut dyn FnMut(*mut T)) {
-        let capacity = self.shared.capacity() as u64;
-        let target = self.tail + n as u64 - capacity;
+        let target = self.tail + n as u64 - self.capacity;
         let mut head = self.cached_head;
         while head < target {
             // AcqRel: acquire the consumer's returns that preceded its last
@@ -138,7 +150,7 @@ impl<T> ProducerCore<T> {
     /// and not published (its slot holds nothing live): when writing the
     /// item unwound.
     #[cold]
-    pub(crate) fn untake_handle(&mut self, handle: u32) {
+    fn untake_handle(&mut self, handle: u32) {
         self.stash.push(handle);
     }
 
@@ -194,17 +206,50 @@ impl<T> ProducerCore<T> {
         }
     }
 
-    /// Publishes one item, in slot `handle` (fully written); there must be
-    /// room for it.
+    /// Takes a free slot, has `write` fill it and publishes it as the next
+    /// item; if `write` unwinds, gives the slot back and publishes nothing.
+    /// There must be room for one item (after `make_room`, or `has_room(1)`).
+    ///
+    /// The tail is read once, before `write`: the compiler cannot tell that
+    /// a write into a slot leaves our fields alone, and reloading them after
+    /// it would put a store-to-load round trip on every push.
+    ///
+    /// # Safety
+    ///
+    /// `write` must leave a fully initialized item in the slot it gets
+    /// (`T`, or `stride` bytes for a raw ring), or unwind.
     #[inline(always)]
-    pub(crate) fn publish_one(&mut self, handle: u32) {
-        self.shared.map(self.tail).store(handle, Ordering::Relaxed);
-        self.tail += 1;
-        self.shared.tail.store(self.tail, Ordering::Release);
+    pub(crate) unsafe fn push_one(&mut self, write: impl FnOnce(*mut T)) {
+        let tail = self.tail;
+        let handle = self.take_handle();
+        let untake = Untake { core: self, handle };
+        // The handle is ours (from the stash or the return queue), so no one
+        // else touches its slot while `write` fills it.
+        untake.core.shared.write_slot(handle, write);
+        core::mem::forget(untake);
+        let shared = &*self.shared;
+        shared.map(tail).store(handle, Ordering::Relaxed);
+        self.tail = tail + 1;
+        // Release: the item and its map entry are visible to whoever sees
+        // the new tail.
+        shared.tail.store(tail + 1, Ordering::Release);
     }
 
     /// Whether the consumer half was dropped.
     pub(crate) fn is_abandoned(&self) -> bool {
         self.shared.consumer_gone.load(Ordering::Acquire)
+    }
+}
+
+/// Gives a taken, unpublished handle back if the write into its slot
+/// unwinds.
+struct Untake<'a, T> {
+    core: &'a mut ProducerCore<T>,
+    handle: u32,
+}
+
+impl<T> Drop for Untake<'_, T> {
+    fn drop(&mut self) {
+        self.core.untake_handle(self.handle);
     }
 }

@@ -35,7 +35,6 @@ use std::time::{Duration, Instant};
 
 use crate::concurrent::spsc::consume::ConsumerCore;
 use crate::concurrent::spsc::owned::Owned;
-use crate::concurrent::spsc::produce::ProducerCore;
 use crate::concurrent::spsc::slots::SlotLayout;
 use crate::concurrent::wait::{WaitError, Waited};
 use crate::concurrent::BuildError;
@@ -355,8 +354,20 @@ impl RawProducer {
 
     /// Evicts as needed for `n` more elements through `evict`; its first
     /// error.
-    #[inline]
+    #[inline(always)]
     fn make_room<E>(
+        &mut self,
+        n: usize,
+        evict: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if self.core.has_room(n) {
+            return Ok(());
+        }
+        self.evict_for_room(n, evict)
+    }
+
+    #[cold]
+    fn evict_for_room<E>(
         &mut self,
         n: usize,
         mut evict: impl FnMut(&[u8]) -> Result<(), E>,
@@ -384,29 +395,9 @@ impl RawProducer {
     /// slot's `elem_size` bytes.
     #[inline(always)]
     unsafe fn write_one(&mut self, write: impl FnOnce(*mut u8)) {
-        let handle = self.core.take_handle();
-        let guard = Untake {
-            core: &mut self.core,
-            handle,
-        };
-        // The handle is ours (from the stash), so no one else touches its
-        // slot while `write` fills it.
-        guard.core.shared.write_slot(handle, write);
-        core::mem::forget(guard);
-        self.core.publish_one(handle);
-    }
-}
-
-/// Gives a taken, unpublished handle back if the write into its slot
-/// unwinds.
-struct Untake<'a> {
-    core: &'a mut ProducerCore<u8>,
-    handle: u32,
-}
-
-impl Drop for Untake<'_> {
-    fn drop(&mut self) {
-        self.core.untake_handle(self.handle);
+        // SAFETY: `write` initializes the slot's `elem_size` bytes, the
+        // stride of a raw ring (our caller's promise).
+        unsafe { self.core.push_one(write) }
     }
 }
 

@@ -84,13 +84,9 @@ impl<T, S: Spout<T>> Producer<T, S> {
     #[inline]
     pub fn push(&mut self, item: T) -> Result<(), S::Error> {
         let result = self.make_room(1);
-        let handle = self.core.take_handle();
-        // SAFETY: the handle is ours (from the stash), so no one else
-        // touches its slot; writing an item into it is what the slot is for.
-        self.core
-            .shared
-            .write_slot(handle, |slot| unsafe { slot.write(item) });
-        self.core.publish_one(handle);
+        // SAFETY: there is room for one item (`make_room`), and `push_one`
+        // hands us a slot of our own: writing the item initializes it.
+        unsafe { self.core.push_one(|slot| slot.write(item)) };
         result
     }
 
@@ -101,12 +97,8 @@ impl<T, S: Spout<T>> Producer<T, S> {
         if !self.core.has_room(1) {
             return Err(PushError::Full(item));
         }
-        let handle = self.core.take_handle();
         // SAFETY: as in `push`.
-        self.core
-            .shared
-            .write_slot(handle, |slot| unsafe { slot.write(item) });
-        self.core.publish_one(handle);
+        unsafe { self.core.push_one(|slot| slot.write(item)) };
         Ok(())
     }
 
@@ -150,8 +142,16 @@ impl<T, S: Spout<T>> Producer<T, S> {
     }
 
     /// Evicts as needed for `n` more items; the first spout error.
-    #[inline]
+    #[inline(always)]
     fn make_room(&mut self, n: usize) -> Result<(), S::Error> {
+        if self.core.has_room(n) {
+            return Ok(());
+        }
+        self.evict_for_room(n)
+    }
+
+    #[cold]
+    fn evict_for_room(&mut self, n: usize) -> Result<(), S::Error> {
         let mut result = Ok(());
         let spout = &mut self.spout;
         self.core.make_room(n, |slot| {
