@@ -12,10 +12,11 @@
 #   a bounded run of the C ABI's differential fuzz target.
 #
 # Each stage's script states its cost; every log line shows the seconds
-# since the run started. About 35 to 40 minutes on the 2-core machine with
-# the toolchains installed and nothing else running, more on a fresh one
-# (installs); with another CPU-bound job beside it, the Miri stages double
-# (one run measured 70 minutes that way, Miri on the core 28 of them).
+# since the run started. About 28 minutes on the 2-core machine with the
+# toolchains installed and nothing else running (measured 1658 s: Miri on
+# the core 4.7 minutes, Miri on the C ABI 3, the sanitizers 4, the rest 1
+# to 2 minutes a stage), more on a fresh one (installs); with another
+# CPU-bound job beside it, the Miri stages double.
 #
 # SPILL_SKIP_MIRI=1 or SPILL_SKIP_SANITIZERS=1 skip the two slowest stages.
 . "$(dirname "$0")/lib.sh"
@@ -58,9 +59,10 @@ if [ "${SPILL_SKIP_MIRI:-0}" != 1 ]; then
     rustup toolchain install nightly --profile minimal --component miri,rust-src >/dev/null 2>&1 \
         || rustup component add miri rust-src --toolchain nightly
     cargo +nightly miri setup
-    # Bounded: 9.5 to 12 minutes measured on an otherwise idle machine (the
-    # core, the concurrent rings with their raw layer, the spouts); 28 with a
-    # CPU-bound job beside it, still inside the 40-minute bound.
+    # Bounded: 4.7 minutes measured on an otherwise idle machine (the core,
+    # the concurrent rings with their raw layer, the spouts; the property
+    # models run 2 cases each under Miri); about twice that with a CPU-bound
+    # job beside it, well inside the 40-minute bound.
     MIRIFLAGS="${MIRIFLAGS:-}" timeout 2400 cargo +nightly miri test -p spout -p spill-ring-core --lib --tests
 fi
 
