@@ -1,9 +1,11 @@
 //! [`Handle`]: what every opaque C handle holds, and the checked ways in.
 //!
-//! A handle carries a liveness marker, who owns its memory, and an
-//! *active* flag set while a call that may reach a spout runs. The flag
-//! makes re-entrant calls (a spout that calls back into the ring feeding
-//! it) fail with `SPILL_BUSY` instead of reaching the ring mid-operation.
+//! A handle carries one state word, who owns its memory, and its payload.
+//! The word says live and idle, live and *active* (a call that may reach
+//! a spout is running), or dead. Active makes re-entrant calls (a spout
+//! that calls back into the ring feeding it) fail with `SPILL_BUSY`
+//! instead of reaching the ring mid-operation. One word, so that the fast
+//! way in tests "live and idle" with one compare.
 //!
 //! Access goes field by field through the raw handle pointer, never
 //! through a reference to the whole handle, so that a re-entrant read-only
@@ -17,9 +19,11 @@ use crate::abi::block;
 use crate::abi::last_error::Error;
 use crate::abi::status::spill_status;
 
-/// Marks a live handle ("spillrng").
-const LIVE: u64 = u64::from_le_bytes(*b"spillrng");
-/// Marks a handle that was freed, or is being freed.
+/// A live handle that no call is using ("spillrng").
+const IDLE: u64 = u64::from_le_bytes(*b"spillrng");
+/// A live handle while a call that may reach a spout runs ("spillbsy").
+const ACTIVE: u64 = u64::from_le_bytes(*b"spillbsy");
+/// A handle that was freed, or is being freed.
 const DEAD: u64 = u64::from_le_bytes(*b"freedrng");
 
 /// Who owns a handle's memory, and so what freeing it does.
@@ -36,9 +40,9 @@ pub(crate) enum Owner {
 
 /// The state around a handle's payload.
 pub(crate) struct Handle<P> {
-    marker: Cell<u64>,
+    /// [`IDLE`], [`ACTIVE`] or [`DEAD`].
+    state: Cell<u64>,
     owner: Owner,
-    active: Cell<bool>,
     payload: P,
 }
 
@@ -46,9 +50,8 @@ impl<P> Handle<P> {
     /// A live, idle handle around `payload`.
     pub(crate) fn new(payload: P, owner: Owner) -> Self {
         Handle {
-            marker: Cell::new(LIVE),
+            state: Cell::new(IDLE),
             owner,
-            active: Cell::new(false),
             payload,
         }
     }
@@ -147,15 +150,27 @@ unsafe fn resolve<F: Opaque>(this: *const F) -> Result<*mut Handle<F::Payload>, 
     Ok(handle)
 }
 
-/// Whether the handle's marker says live.
+/// Whether the handle's state says live (idle or active).
 ///
 /// # Safety
 ///
 /// `handle` points into memory that holds, or held, a handle.
 #[inline(always)]
 unsafe fn is_live<P>(handle: *const Handle<P>) -> bool {
-    // SAFETY: the caller's contract; only the marker field is borrowed.
-    unsafe { &(*handle).marker }.get() == LIVE
+    // SAFETY: the caller's contract; only the state field is borrowed.
+    let state = unsafe { &(*handle).state }.get();
+    state == IDLE || state == ACTIVE
+}
+
+/// Whether the handle's state says live and idle.
+///
+/// # Safety
+///
+/// As for [`is_live`].
+#[inline(always)]
+unsafe fn is_idle<P>(handle: *const Handle<P>) -> bool {
+    // SAFETY: the caller's contract; only the state field is borrowed.
+    unsafe { &(*handle).state }.get() == IDLE
 }
 
 /// The payload, borrowed exclusively, of a live handle that no call is
@@ -176,7 +191,7 @@ pub(crate) unsafe fn idle<'a, F: Opaque>(this: *mut F) -> Option<&'a mut F::Payl
     // SAFETY: not NULL; the caller promised it points to an `F`.
     let handle = unsafe { F::project(this) };
     // SAFETY: `handle` points into that `F`; field borrows only.
-    if !unsafe { is_live(handle) } || unsafe { &(*handle).active }.get() {
+    if !unsafe { is_idle(handle) } {
         return None;
     }
     // SAFETY: live and idle, so no call up the stack borrows the payload
@@ -203,7 +218,7 @@ pub(crate) unsafe fn idle_unchecked<'a, F: Opaque>(this: *mut F) -> &'a mut F::P
     let handle = unsafe { F::project(this) };
     debug_assert!(
         // SAFETY: as above; field borrows only.
-        unsafe { is_live(handle) } && !unsafe { &(*handle).active }.get(),
+        unsafe { is_idle(handle) },
         "idle_unchecked on a handle that is not live and idle"
     );
     // SAFETY: live and idle, so nothing up the stack borrows the payload
@@ -227,8 +242,8 @@ pub(crate) unsafe fn with_active<F: Opaque, R>(this: *mut F, f: impl FnOnce() ->
     // SAFETY: the caller's contract: `this` points to a live handle.
     let handle = unsafe { F::project(this) };
     // SAFETY: a field borrow of a live handle; idle, so not active yet.
-    let _active = Active(unsafe { &(*handle).active });
-    _active.0.set(true);
+    let _active = Active(unsafe { &(*handle).state });
+    _active.0.set(ACTIVE);
     f()
 }
 
@@ -249,22 +264,26 @@ fn busy(what: &str) -> Error {
     )
 }
 
-/// Refuses re-entry, then marks the handle active until dropped.
-struct Active<'a>(&'a Cell<bool>);
+/// Refuses re-entry, then marks the handle active until dropped (when it
+/// is idle again).
+struct Active<'a>(&'a Cell<u64>);
 
 impl<'a> Active<'a> {
-    fn enter(active: &'a Cell<bool>, what: &str) -> Result<Self, Error> {
-        if active.get() {
+    /// Marks the live handle whose state is `state` active; `SPILL_BUSY`
+    /// when it already is.
+    fn enter(state: &'a Cell<u64>, what: &str) -> Result<Self, Error> {
+        debug_assert_ne!(state.get(), DEAD, "entering a dead handle");
+        if state.get() == ACTIVE {
             return Err(busy(what));
         }
-        active.set(true);
-        Ok(Active(active))
+        state.set(ACTIVE);
+        Ok(Active(state))
     }
 }
 
 impl Drop for Active<'_> {
     fn drop(&mut self) {
-        self.0.set(false);
+        self.0.set(IDLE);
     }
 }
 
@@ -306,7 +325,7 @@ pub(crate) unsafe fn acquire<'a, F: Opaque>(
     let handle = unsafe { resolve(this)? };
     // SAFETY: live handle; field borrows only, for as long as the caller
     // keeps the handle alive.
-    let active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+    let active = Active::enter(unsafe { &(*handle).state }, F::WHAT)?;
     Ok(Entered {
         _active: active,
         // SAFETY: as above; the payload is only borrowed shared.
@@ -343,7 +362,7 @@ pub(crate) unsafe fn enter_exclusive<F: Opaque, R>(
     // SAFETY: the caller's contract.
     let handle = unsafe { resolve(this)? };
     // SAFETY: live handle; field borrows only.
-    let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+    let _active = Active::enter(unsafe { &(*handle).state }, F::WHAT)?;
     // SAFETY: the handle was idle, so no call up the stack borrows the
     // payload (calls on one handle come from one thread at a time, and a
     // call borrows only while it runs); `f` calls no spout, so no borrow
@@ -382,18 +401,16 @@ where
     }
     let released = {
         // SAFETY: live handle; field borrows only.
-        let _active = Active::enter(unsafe { &(*handle).active }, F::WHAT)?;
+        let _active = Active::enter(unsafe { &(*handle).state }, F::WHAT)?;
         // SAFETY: shared borrow of the payload while it is active.
         unsafe { &(*handle).payload }.release()
     };
     // SAFETY: live handle; field borrows only.
-    unsafe { &(*handle).active }.set(true);
-    // SAFETY: as above.
-    unsafe { &(*handle).marker }.set(DEAD);
-    // SAFETY: the handle is dead and active: no other borrow of the
-    // payload can exist or start.
+    unsafe { &(*handle).state }.set(DEAD);
+    // SAFETY: the handle is dead: no other borrow of the payload can exist
+    // or start (every way in refuses a dead handle).
     unsafe { (*handle).payload.disarm() };
-    // SAFETY: the handle is marked dead and active, so no call can borrow
+    // SAFETY: the handle is marked dead, so no call can borrow
     // its payload any more; it is dropped once, here. The other fields
     // need no drop.
     unsafe { core::ptr::drop_in_place(core::ptr::addr_of_mut!((*handle).payload)) };

@@ -34,9 +34,9 @@ pub(crate) unsafe fn push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_
     // ring's oldest item, in its storage.
     let oldest = Cell::new(core::ptr::null::<F::Elem>());
     let fast = |p: &mut ValueRing<F::Elem>| {
-        let drops = p.spout.drops();
+        let spout = p.spout;
         on_exclusive_ring!(p, r => {
-            if push_without_spout(r, || item, drops) {
+            if push_without_spout(r, || item, || spout.drops()) {
                 return true;
             }
             oldest.set(r.peek().map_or(core::ptr::null(), |o| o as *const F::Elem));
@@ -149,7 +149,7 @@ unsafe extern "C" fn push_checked<F: ValueFamily>(
 /// As for [`push`].
 #[inline(always)]
 pub(crate) unsafe fn try_push<F: ValueFamily>(ring: *mut F, item: F::Elem) -> spill_status {
-    let fast = |p: &mut ValueRing<F::Elem>| on_exclusive_ring!(p, r => push_without_spout(r, || item, false), else false);
+    let fast = |p: &mut ValueRing<F::Elem>| on_exclusive_ring!(p, r => push_without_spout(r, || item, || false), else false);
     // SAFETY: the caller's contract; the fast path calls no spout.
     unsafe { entry::idle_or_checked(ring, fast, || push_checked(ring, item, false)) }
 }
@@ -417,14 +417,15 @@ where
 /// (`spout_drops`), in which case the oldest item is evicted in place and
 /// dropped here. Returns `false`, the ring unchanged and `item` not called,
 /// when the push needs the spout. (`try_push` without eviction is
-/// `spout_drops == false`.)
+/// `spout_drops` always `false`.) The spout is asked only when the ring is
+/// full, so a push with room tests one thing.
 #[inline(always)]
 pub(crate) fn push_without_spout<T: Copy, B: Storage<T>, S: Spout<T>>(
     ring: &mut Ring<T, B, S>,
     item: impl FnOnce() -> T,
-    spout_drops: bool,
+    spout_drops: impl FnOnce() -> bool,
 ) -> bool {
-    if ring.is_full() && !spout_drops {
+    if ring.is_full() && !spout_drops() {
         return false;
     }
     // The spout would drop the evicted item (a `Copy` item, nothing to run):
