@@ -16,9 +16,10 @@ pub(crate) struct ProducerCore<T> {
     tail: u64,
     /// The last `head` we saw; `head` only grows.
     cached_head: u64,
-    /// N (a copy of `shared.capacity()`: the hot path reads only our own
-    /// fields to decide there is room).
-    capacity: u64,
+    /// `cached_head + N`: we may publish below this index without
+    /// evicting. Kept whole so the hot path's room test is one compare of
+    /// our own fields.
+    limit: u64,
     /// How many returned handles we took back.
     returned_head: u64,
     /// The last `returned_tail` we saw: entries below it are ours to take.
@@ -35,15 +36,15 @@ impl<T> ProducerCore<T> {
     /// allocation does.
     pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let physical = shared.physical();
-        let capacity = shared.capacity() as u64;
         // Every handle starts in the return queue (see `Shared::try_new`).
         let stash = try_vec(physical)?;
         let reserved = try_vec(shared.capacity())?;
+        let limit = shared.capacity() as u64;
         Ok(ProducerCore {
             shared,
             tail: 0,
             cached_head: 0,
-            capacity,
+            limit,
             returned_head: 0,
             cached_returned_tail: physical as u64,
             stash,
@@ -61,7 +62,7 @@ impl<T> ProducerCore<T> {
     /// the cached copy says no.
     #[inline(always)]
     pub(crate) fn has_room(&mut self, n: usize) -> bool {
-        if self.tail + n as u64 <= self.cached_head + self.capacity {
+        if self.tail + n as u64 <= self.limit {
             return true;
         }
         self.has_room_now(n)
@@ -70,8 +71,15 @@ impl<T> ProducerCore<T> {
     /// [`has_room`](Self::has_room) after loading `head` again.
     #[cold]
     fn has_room_now(&mut self, n: usize) -> bool {
-        self.cached_head = self.shared.head.load(Ordering::Acquire);
-        self.tail + n as u64 <= self.cached_head + self.capacity
+        self.see_head(self.shared.head.load(Ordering::Acquire));
+        self.tail + n as u64 <= self.limit
+    }
+
+    /// Records `head` as the last head seen.
+    #[inline(always)]
+    fn see_head(&mut self, head: u64) {
+        self.cached_head = head;
+        self.limit = head + self.shared.capacity() as u64;
     }
 
     /// Makes room for `n <= N` more items by evicting the oldest ones. For
@@ -91,7 +99,7 @@ impl<T> ProducerCore<T> {
 
     #[cold]
     fn evict_for(&mut self, n: usize, evict: &mut dyn FnMut(*mut T)) {
-        let target = self.tail + n as u64 - self.capacity;
+        let target = self.tail + n as u64 - self.shared.capacity() as u64;
         let mut head = self.cached_head;
         while head < target {
             // AcqRel: acquire the consumer's returns that preceded its last
@@ -122,7 +130,7 @@ impl<T> ProducerCore<T> {
                 Err(now) => head = now,
             }
         }
-        self.cached_head = head;
+        self.see_head(head);
     }
 
     /// Takes a free handle. There is always one after `make_room` or a
@@ -221,14 +229,20 @@ impl<T> ProducerCore<T> {
     #[inline(always)]
     pub(crate) unsafe fn push_one(&mut self, write: impl FnOnce(*mut T)) {
         let tail = self.tail;
+        // SAFETY: `self.shared` keeps the shared state alive for this whole
+        // call (nothing here replaces or drops it); a reference not tied
+        // to `self` lets us take a handle (`&mut self`) while holding it.
+        let shared = unsafe { &*Arc::as_ptr(&self.shared) };
+        // Before the write: the compiler cannot tell that writing the slot
+        // leaves the map's address alone.
+        let entry = shared.map(tail);
         let handle = self.take_handle();
         let untake = Untake { core: self, handle };
         // The handle is ours (from the stash or the return queue), so no one
         // else touches its slot while `write` fills it.
-        untake.core.shared.write_slot(handle, write);
+        shared.write_slot(handle, write);
         core::mem::forget(untake);
-        let shared = &*self.shared;
-        shared.map(tail).store(handle, Ordering::Relaxed);
+        entry.store(handle, Ordering::Relaxed);
         self.tail = tail + 1;
         // Release: the item and its map entry are visible to whoever sees
         // the new tail.

@@ -65,12 +65,15 @@ pub(crate) struct Shared<T> {
     map: Box<[AtomicU32]>,
     /// The return queue's entries (handles).
     returned: Box<[AtomicU32]>,
+    /// Its length (a power of two) minus one: entry `n` is at `n & mask`.
+    returned_mask: u64,
     /// One per physical slot: lets loom see every slot access.
     guards: Box<[UnsafeCell<()>]>,
     /// The physical slots (`T`s, or raw bytes at a run-time stride).
     data: Slots,
-    /// N, a power of two.
-    capacity: usize,
+    /// N - 1, N (the capacity) a power of two: index `i`'s position is
+    /// `i & mask`.
+    mask: u64,
     /// K: how many items the consumer may hold at once.
     hold: usize,
     /// The live items between `head` and `tail` are ours.
@@ -103,6 +106,14 @@ impl<T> Shared<T> {
         let queue = (2 * physical).next_power_of_two();
         // The slots first: the largest allocation, and left untouched.
         let data = Slots::new(physical, slot, capacity)?;
+        // What `Slots::get::<T>` relies on: only a one-byte `T` (a raw
+        // ring's `u8`) has a stride of its own.
+        assert!(
+            core::mem::size_of::<T>() == 1 || data.stride() == core::mem::size_of::<T>(),
+            "spsc ring: slots of {} bytes for a {}-byte type",
+            data.stride(),
+            core::mem::size_of::<T>()
+        );
         Ok(Shared {
             head: CachePadded::new(AtomicU64::new(0)),
             tail: CachePadded::new(AtomicU64::new(0)),
@@ -115,9 +126,10 @@ impl<T> Shared<T> {
             map: try_boxed(capacity, |_| AtomicU32::new(0))?,
             // Every handle starts here, in order.
             returned: try_boxed(queue, |n| AtomicU32::new(n as u32))?,
+            returned_mask: queue as u64 - 1,
             guards: try_boxed(physical, |_| UnsafeCell::new(()))?,
             data,
-            capacity,
+            mask: capacity as u64 - 1,
             hold,
             items: PhantomData,
         })
@@ -133,7 +145,7 @@ impl<T> Shared<T> {
     /// N, the number of items the ring holds when full.
     #[inline(always)]
     pub(crate) fn capacity(&self) -> usize {
-        self.capacity
+        self.mask as usize + 1
     }
 
     /// K, the most items the consumer holds at once.
@@ -150,17 +162,17 @@ impl<T> Shared<T> {
     /// The map entry of index `index`.
     #[inline(always)]
     pub(crate) fn map(&self, index: u64) -> &AtomicU32 {
-        // `capacity` is a power of two, so the mask is the remainder.
-        let position = (index & (self.capacity as u64 - 1)) as usize;
-        // SAFETY: masked by `capacity - 1`, the position is below
-        // `capacity`, the length of `map`.
+        // The capacity is a power of two, so the mask is the remainder.
+        let position = (index & self.mask) as usize;
+        // SAFETY: masked by `capacity - 1`, the position is below the
+        // capacity, the length of `map`.
         unsafe { self.map.get_unchecked(position) }
     }
 
     /// The return queue's entry number `n`.
     #[inline(always)]
     pub(crate) fn returned(&self, n: u64) -> &AtomicU32 {
-        let position = (n & (self.returned.len() as u64 - 1)) as usize;
+        let position = (n & self.returned_mask) as usize;
         // SAFETY: masked by its length (a power of two) minus one.
         unsafe { self.returned.get_unchecked(position) }
     }
@@ -196,8 +208,14 @@ impl<T> Shared<T> {
         // SAFETY: handles are numbers below `physical()`, the length of
         // `guards` and the number of slots in `data`: the producer starts
         // with `0..physical()` and only ever moves those around (map,
-        // stash, return queue).
-        unsafe { (self.guards.get_unchecked(handle), self.data.get(handle)) }
+        // stash, return queue). `data` was made for `T`: by the typed
+        // rings with `SlotLayout::of::<T>()`, by the raw ones for `u8`.
+        unsafe {
+            (
+                self.guards.get_unchecked(handle),
+                self.data.get::<T>(handle),
+            )
+        }
     }
 
     /// How many items are in the ring, as seen now.
@@ -207,7 +225,7 @@ impl<T> Shared<T> {
         // `tail >= head` below.
         let head = self.head.load(Ordering::Acquire);
         let tail = self.tail.load(Ordering::Acquire);
-        (tail.saturating_sub(head) as usize).min(self.capacity)
+        (tail.saturating_sub(head) as usize).min(self.capacity())
     }
 }
 

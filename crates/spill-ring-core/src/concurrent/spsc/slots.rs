@@ -90,17 +90,27 @@ impl Slots {
         self.stride
     }
 
-    /// The address of slot `at`.
+    /// The address of slot `at`, for slots of `T`s ([`SlotLayout::of`]) or
+    /// of raw bytes (`T = u8`, [`SlotLayout::bytes`]). A `T` of any size but
+    /// one byte can only be a typed slot, whose stride is `size_of::<T>()`:
+    /// a constant, so a typed push multiplies by nothing it must load.
     ///
     /// # Safety
     ///
-    /// `at` must be below the `count` the slots were allocated with.
+    /// `at` must be below the `count` the slots were allocated with, and
+    /// the slots made for `T` (as above).
     #[inline(always)]
-    pub(crate) unsafe fn get(&self, at: usize) -> *mut u8 {
+    pub(crate) unsafe fn get<T>(&self, at: usize) -> *mut u8 {
+        let stride = if core::mem::size_of::<T>() == 1 {
+            self.stride
+        } else {
+            debug_assert_eq!(self.stride, core::mem::size_of::<T>());
+            core::mem::size_of::<T>()
+        };
         // SAFETY: `at < count` (the caller's promise), so the offset stays
         // inside the allocation (or is zero, for zero-sized slots), and
         // `count * stride` did not overflow when allocating.
-        unsafe { self.base.as_ptr().add(at * self.stride) }
+        unsafe { self.base.as_ptr().add(at * stride) }
     }
 }
 
