@@ -155,3 +155,32 @@ pub(crate) unsafe fn slice_mut<'a, T>(
     // exclusive access to valid items.
     Ok(unsafe { core::slice::from_raw_parts_mut(ptr, count) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Out;
+
+    /// Whether `Out::<T>::new` accepts the address `addr` (never written).
+    fn accepts<T>(addr: usize) -> bool {
+        // SAFETY: `new` only inspects the address; nothing is written.
+        unsafe { Out::<T>::new(core::ptr::without_provenance_mut(addr)) }.is_some()
+    }
+
+    #[test]
+    fn out_pointers_must_be_non_null_and_aligned() {
+        for addr in [0, 1, 4, 7, 9, usize::MAX, usize::MAX - 7 + 1] {
+            assert!(!accepts::<u64>(addr), "u64 at {addr:#x}");
+        }
+        for addr in [8, 16, 4096, usize::MAX - 7, 1 << 63] {
+            assert!(accepts::<u64>(addr), "u64 at {addr:#x}");
+        }
+        assert!(!accepts::<u8>(0));
+        for addr in [1, 2, 3, usize::MAX] {
+            assert!(accepts::<u8>(addr), "u8 at {addr:#x}");
+        }
+        assert!(!accepts::<u16>(0) && !accepts::<u16>(3) && !accepts::<u16>(usize::MAX));
+        assert!(accepts::<u16>(2) && accepts::<u16>(usize::MAX - 1));
+        // A zero-sized or byte-aligned type: only NULL is refused.
+        assert!(!accepts::<()>(0) && accepts::<()>(1));
+    }
+}
