@@ -225,18 +225,21 @@ where
 }
 
 /// The straight line of [`push`] and [`try_push`]: a live, idle producer
-/// without an open reservation and with room for `item` takes it, calling
-/// no spout. `false` sends the call the checked way (which also says why).
+/// without an open reservation, whose own view of the ring shows room and
+/// a free slot, takes `item`, calling nothing out of line (so the export
+/// keeps no stack frame). `false` sends the call the checked way, which
+/// looks at the consumer's indices, evicts if it must and says why a push
+/// fails.
 #[inline(always)]
 fn push_if_room(half: &mut ProducerHalf, item: impl Item) -> bool {
     let elem_size = half.elem_size;
     let raw = half.raw.get_mut();
-    if raw.reserved() != 0 || item.check().is_err() {
+    if item.check().is_err() {
         return false;
     }
     // SAFETY: `write` initialises the slot's `elem_size` bytes (`check`
     // passed) and cannot unwind.
-    unsafe { raw.try_push_with(|slot| item.write(slot, elem_size)) }
+    unsafe { raw.try_push_seen_with(|slot| item.write(slot, elem_size)) }
 }
 
 /// `*_producer_push`: pushes `item`, evicting the oldest element to the

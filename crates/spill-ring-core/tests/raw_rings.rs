@@ -134,6 +134,58 @@ fn try_push_refuses_when_full_without_evicting() {
     assert_eq!(&all[..2], &[2, 3]);
 }
 
+/// Copies `byte` into a one-byte slot.
+fn put(byte: u8) -> impl FnOnce(*mut u8) {
+    // SAFETY: the slot has one writable byte (element size 1).
+    move |slot| unsafe { slot.write(byte) }
+}
+
+#[test]
+fn the_seen_view_push_declines_what_needs_the_consumers_indices() {
+    let (mut producer, mut consumer) = Builder::new(2).hold(1).build_raw(1).unwrap();
+    // SAFETY (every call below): `put` writes the one byte of the slot.
+    assert!(unsafe { producer.try_push_seen_with(put(1)) });
+    assert!(unsafe { producer.try_push_seen_with(put(2)) });
+    // Full by the last head seen: declined, nothing evicted or written.
+    assert!(!unsafe { producer.try_push_seen_with(|_| unreachable!()) });
+    let mut out = [0; 1];
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [1]);
+    // The consumer made room, but the producer has not seen it: still
+    // declined, and the full way sees the new head and pushes.
+    assert!(!unsafe { producer.try_push_seen_with(|_| unreachable!()) });
+    assert!(unsafe { producer.try_push_with(put(3)) });
+    // An open reservation: declined, the reservation left as it is.
+    assert!(consumer.pop_into(&mut out));
+    assert!(consumer.pop_into(&mut out));
+    assert_eq!(out, [3]);
+    let (reserved, evicting) = producer.reserve(1, collect(&mut Vec::new()));
+    assert_eq!((reserved, evicting), (1, Ok(())));
+    assert!(!unsafe { producer.try_push_seen_with(|_| unreachable!()) });
+    assert_eq!(producer.reserved(), 1);
+    producer.cancel();
+    // Laps of the ring: when the free slots seen run out, the seen view
+    // declines and the full way refills them; nothing is lost or reordered.
+    let (mut pushed, mut popped) = (Vec::new(), Vec::new());
+    for n in 0..40u8 {
+        // SAFETY: as above.
+        if !unsafe { producer.try_push_seen_with(put(n)) } {
+            assert!(
+                unsafe { producer.try_push_with(put(n)) },
+                "room after the pops"
+            );
+        }
+        pushed.push(n);
+        if consumer.pop_into(&mut out) {
+            popped.push(out[0]);
+        }
+    }
+    while consumer.pop_into(&mut out) {
+        popped.push(out[0]);
+    }
+    assert_eq!(popped, pushed);
+}
+
 #[test]
 fn push_wait_times_out_when_full_and_fails_when_closed() {
     let (mut producer, mut consumer) = Builder::new(1).waking(true).build_raw(8).unwrap();

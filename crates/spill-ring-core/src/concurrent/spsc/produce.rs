@@ -143,15 +143,26 @@ impl<T> ProducerCore<T> {
     /// took since; the queue's 2 (N + K) entries cover that.
     #[inline]
     pub(crate) fn take_handle(&mut self) -> u32 {
-        if self.returned_head < self.cached_returned_tail {
-            let handle = self
-                .shared
-                .returned(self.returned_head)
-                .load(Ordering::Relaxed);
-            self.returned_head += 1;
-            return handle;
+        match self.take_seen_handle() {
+            Some(handle) => handle,
+            None => self.take_stashed(),
         }
-        self.take_stashed()
+    }
+
+    /// A free handle from the entries of the return queue we already saw,
+    /// if any is left: no shared index is read or written, nothing is
+    /// called.
+    #[inline(always)]
+    fn take_seen_handle(&mut self) -> Option<u32> {
+        if self.returned_head >= self.cached_returned_tail {
+            return None;
+        }
+        let handle = self
+            .shared
+            .returned(self.returned_head)
+            .load(Ordering::Relaxed);
+        self.returned_head += 1;
+        Some(handle)
     }
 
     /// Gives back a handle just taken by [`take_handle`](Self::take_handle)
@@ -218,25 +229,66 @@ impl<T> ProducerCore<T> {
     /// item; if `write` unwinds, gives the slot back and publishes nothing.
     /// There must be room for one item (after `make_room`, or `has_room(1)`).
     ///
-    /// The tail is read once, before `write`: the compiler cannot tell that
-    /// a write into a slot leaves our fields alone, and reloading them after
-    /// it would put a store-to-load round trip on every push.
-    ///
     /// # Safety
     ///
     /// `write` must leave a fully initialized item in the slot it gets
     /// (`T`, or `stride` bytes for a raw ring), or unwind.
     #[inline(always)]
     pub(crate) unsafe fn push_one(&mut self, write: impl FnOnce(*mut T)) {
+        let handle = self.take_handle();
+        // SAFETY: there is room (our caller's promise) and the handle was
+        // just taken; our caller's promise on `write`.
+        unsafe { self.publish_one(handle, write) }
+    }
+
+    /// As [`push_one`](Self::push_one), but only from what the producer
+    /// already knows: when its last view of the head shows room and a free
+    /// handle is in the part of the return queue it already saw. Reads no
+    /// shared index and calls nothing out of line, so a caller that falls
+    /// back to the full way on `false` keeps a straight line without a
+    /// stack frame. `false` changes nothing and does not call `write`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`push_one`](Self::push_one), without the room condition.
+    #[inline(always)]
+    pub(crate) unsafe fn try_push_seen(&mut self, write: impl FnOnce(*mut T)) -> bool {
+        if self.tail + 1 > self.limit {
+            return false;
+        }
+        let Some(handle) = self.take_seen_handle() else {
+            return false;
+        };
+        // SAFETY: there is room (the last head seen leaves some, and the
+        // head only grows) and the handle was just taken; our caller's
+        // promise on `write`.
+        unsafe { self.publish_one(handle, write) };
+        true
+    }
+
+    /// Has `write` fill the slot of `handle` and publishes it as the next
+    /// item; if `write` unwinds, gives the handle back and publishes
+    /// nothing.
+    ///
+    /// The tail is read once, before `write`: the compiler cannot tell that
+    /// a write into a slot leaves our fields alone, and reloading them after
+    /// it would put a store-to-load round trip on every push.
+    ///
+    /// # Safety
+    ///
+    /// There must be room for one item; `handle` was just taken (by
+    /// `take_handle` or `take_seen_handle`); `write` as for
+    /// [`push_one`](Self::push_one).
+    #[inline(always)]
+    unsafe fn publish_one(&mut self, handle: u32, write: impl FnOnce(*mut T)) {
         let tail = self.tail;
         // SAFETY: `self.shared` keeps the shared state alive for this whole
         // call (nothing here replaces or drops it); a reference not tied
-        // to `self` lets us take a handle (`&mut self`) while holding it.
+        // to `self` lets the guard below hold `&mut self` beside it.
         let shared = unsafe { &*Arc::as_ptr(&self.shared) };
         // Before the write: the compiler cannot tell that writing the slot
         // leaves the map's address alone.
         let entry = shared.map(tail);
-        let handle = self.take_handle();
         let untake = Untake { core: self, handle };
         // The handle is ours (from the stash or the return queue), so no one
         // else touches its slot while `write` fills it.

@@ -208,6 +208,29 @@ impl RawProducer {
         true
     }
 
+    /// The cheapest push: appends one element written in place by `write`
+    /// only if the producer's own view already shows room and a free slot,
+    /// reading no index the consumer writes and calling nothing out of line.
+    /// `false` (nothing changes, `write` is not called) when that view says
+    /// no, or when a reservation is open; then
+    /// [`try_push_with`](Self::try_push_with) or
+    /// [`push_with`](Self::push_with) look at the consumer's indices and
+    /// decide. For a caller with a fast path and a
+    /// checked one, such as the C ABI's push.
+    ///
+    /// # Safety
+    ///
+    /// As for [`push_with`](Self::push_with).
+    #[inline(always)]
+    pub unsafe fn try_push_seen_with(&mut self, write: impl FnOnce(*mut u8)) -> bool {
+        if !self.core.reserved.is_empty() {
+            return false;
+        }
+        // SAFETY: `write` initializes the slot's `elem_size` bytes, the
+        // stride of a raw ring (our caller's promise).
+        unsafe { self.core.try_push_seen(write) }
+    }
+
     /// Appends a copy of `item` only if there is room, as
     /// [`try_push_with`](Self::try_push_with): `Push(PushError::Full(()))`
     /// when full, [`RawPushError::Size`] on a wrong length.
