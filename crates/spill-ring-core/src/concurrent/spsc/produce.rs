@@ -14,11 +14,10 @@ pub(crate) struct ProducerCore<T> {
     pub(crate) shared: Arc<Shared<T>>,
     /// The next index to publish (only we write `shared.tail`).
     tail: u64,
-    /// The last `head` we saw; `head` only grows.
-    cached_head: u64,
-    /// `cached_head + N`: we may publish below this index without
-    /// evicting. Kept whole so the hot path's room test is one compare of
-    /// our own fields.
+    /// The last `head` we saw plus N: we may publish below this index
+    /// without evicting (`head` only grows). Kept as the sum so the hot
+    /// path's room test is one compare of our own fields; the head seen is
+    /// `limit - N`.
     limit: u64,
     /// How many returned handles we took back.
     returned_head: u64,
@@ -43,7 +42,6 @@ impl<T> ProducerCore<T> {
         Ok(ProducerCore {
             shared,
             tail: 0,
-            cached_head: 0,
             limit,
             returned_head: 0,
             cached_returned_tail: physical as u64,
@@ -62,7 +60,7 @@ impl<T> ProducerCore<T> {
     /// the cached copy says no.
     #[inline(always)]
     pub(crate) fn has_room(&mut self, n: usize) -> bool {
-        if self.tail + n as u64 <= self.limit {
+        if self.has_seen_room(n) {
             return true;
         }
         self.has_room_now(n)
@@ -72,13 +70,18 @@ impl<T> ProducerCore<T> {
     #[cold]
     fn has_room_now(&mut self, n: usize) -> bool {
         self.see_head(self.shared.head.load(Ordering::Acquire));
+        self.has_seen_room(n)
+    }
+
+    /// Whether `n` more items fit by the last head seen.
+    #[inline(always)]
+    fn has_seen_room(&self, n: usize) -> bool {
         self.tail + n as u64 <= self.limit
     }
 
     /// Records `head` as the last head seen.
     #[inline(always)]
     fn see_head(&mut self, head: u64) {
-        self.cached_head = head;
         self.limit = head + self.shared.capacity() as u64;
     }
 
@@ -100,7 +103,7 @@ impl<T> ProducerCore<T> {
     #[cold]
     fn evict_for(&mut self, n: usize, evict: &mut dyn FnMut(*mut T)) {
         let target = self.tail + n as u64 - self.shared.capacity() as u64;
-        let mut head = self.cached_head;
+        let mut head = self.limit - self.shared.capacity() as u64;
         while head < target {
             // AcqRel: acquire the consumer's returns that preceded its last
             // claim; release our tail so a consumer seeing this head sees
@@ -253,7 +256,7 @@ impl<T> ProducerCore<T> {
     /// As for [`push_one`](Self::push_one), without the room condition.
     #[inline(always)]
     pub(crate) unsafe fn try_push_seen(&mut self, write: impl FnOnce(*mut T)) -> bool {
-        if self.tail + 1 > self.limit {
+        if !self.has_seen_room(1) {
             return false;
         }
         let Some(handle) = self.take_seen_handle() else {
