@@ -85,24 +85,24 @@ impl<T> ProducerCore<T> {
         self.limit = head + self.shared.capacity() as u64;
     }
 
-    /// Makes room for `n <= N` more items by evicting the oldest ones. For
+    /// Makes room for `n <= N` more items by evicting the oldest ones, by
+    /// the head last seen; evicts nothing if that leaves room already. For
     /// each evicted item, oldest first, `evict` gets its slot and must move
     /// the item out (ownership passes to it).
     ///
-    /// The element layers check [`has_room`](Self::has_room) in line first
-    /// and call this from a cold function of theirs, so that a push with
-    /// room builds no `evict` closure.
-    pub(crate) fn make_room(&mut self, n: usize, mut evict: impl FnMut(*mut T)) {
+    /// The element layers call this from a cold function of theirs once
+    /// [`has_room`](Self::has_room), in line, said no: it has just loaded
+    /// the head, so it is not loaded again here, and a push with room
+    /// builds no `evict` closure.
+    pub(crate) fn evict_oldest(&mut self, n: usize, mut evict: impl FnMut(*mut T)) {
         debug_assert!(n <= self.shared.capacity());
-        if self.has_room(n) {
-            return;
-        }
         self.evict_for(n, &mut evict);
     }
 
     #[cold]
     fn evict_for(&mut self, n: usize, evict: &mut dyn FnMut(*mut T)) {
-        let target = self.tail + n as u64 - self.shared.capacity() as u64;
+        // Saturating: with room by the head seen, there is nothing to evict.
+        let target = (self.tail + n as u64).saturating_sub(self.shared.capacity() as u64);
         let mut head = self.limit - self.shared.capacity() as u64;
         while head < target {
             // AcqRel: acquire the consumer's returns that preceded its last
@@ -136,7 +136,7 @@ impl<T> ProducerCore<T> {
         self.see_head(head);
     }
 
-    /// Takes a free handle. There is always one after `make_room` or a
+    /// Takes a free handle. There is always one after `evict_oldest` or a
     /// successful `has_room` (see the counting argument in `shared`).
     ///
     /// The common case reads the next entry of the return queue that we
@@ -202,7 +202,7 @@ impl<T> ProducerCore<T> {
     }
 
     /// Takes `n` free handles into `reserved`; there must be room for `n`
-    /// items (after `make_room`).
+    /// items (after `evict_oldest`).
     pub(crate) fn reserve_handles(&mut self, n: usize) {
         for _ in 0..n {
             let handle = self.take_handle();
@@ -230,7 +230,7 @@ impl<T> ProducerCore<T> {
 
     /// Takes a free slot, has `write` fill it and publishes it as the next
     /// item; if `write` unwinds, gives the slot back and publishes nothing.
-    /// There must be room for one item (after `make_room`, or `has_room(1)`).
+    /// There must be room for one item (after `evict_oldest`, or `has_room(1)`).
     ///
     /// # Safety
     ///

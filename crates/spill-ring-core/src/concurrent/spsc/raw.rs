@@ -397,8 +397,8 @@ impl RawProducer {
     ) -> Result<(), E> {
         let mut result = Ok(());
         let elem_size = self.elem_size;
-        self.core.make_room(n, |slot| {
-            // SAFETY: `make_room` hands us each evicted slot once, holding a
+        self.core.evict_oldest(n, |slot| {
+            // SAFETY: `evict_oldest` hands us each evicted slot once, holding a
             // published element (all `elem_size` bytes written) that is ours
             // now; nobody writes it while we read.
             let oldest = unsafe { core::slice::from_raw_parts(slot, elem_size) };

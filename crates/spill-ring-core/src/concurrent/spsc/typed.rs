@@ -154,8 +154,8 @@ impl<T, S: Spout<T>> Producer<T, S> {
     fn evict_for_room(&mut self, n: usize) -> Result<(), S::Error> {
         let mut result = Ok(());
         let spout = &mut self.spout;
-        self.core.make_room(n, |slot| {
-            // SAFETY: `make_room` hands us each evicted slot once, holding a
+        self.core.evict_oldest(n, |slot| {
+            // SAFETY: `evict_oldest` hands us each evicted slot once, holding a
             // published item that is ours now.
             let oldest = unsafe { slot.read() };
             if let (Err(error), true) = (spout.send(oldest), result.is_ok()) {
