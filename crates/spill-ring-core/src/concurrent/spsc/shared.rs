@@ -65,8 +65,6 @@ pub(crate) struct Shared<T> {
     map: Box<[AtomicU32]>,
     /// The return queue's entries (handles).
     returned: Box<[AtomicU32]>,
-    /// Its length (a power of two) minus one: entry `n` is at `n & mask`.
-    returned_mask: u64,
     /// One per physical slot: lets loom see every slot access.
     guards: Box<[UnsafeCell<()>]>,
     /// The physical slots (`T`s, or raw bytes at a run-time stride).
@@ -126,7 +124,6 @@ impl<T> Shared<T> {
             map: try_boxed(capacity, |_| AtomicU32::new(0))?,
             // Every handle starts here, in order.
             returned: try_boxed(queue, |n| AtomicU32::new(n as u32))?,
-            returned_mask: queue as u64 - 1,
             guards: try_boxed(physical, |_| UnsafeCell::new(()))?,
             data,
             mask: capacity as u64 - 1,
@@ -172,7 +169,7 @@ impl<T> Shared<T> {
     /// The return queue's entry number `n`.
     #[inline(always)]
     pub(crate) fn returned(&self, n: u64) -> &AtomicU32 {
-        let position = (n & self.returned_mask) as usize;
+        let position = (n & (self.returned.len() as u64 - 1)) as usize;
         // SAFETY: masked by its length (a power of two) minus one.
         unsafe { self.returned.get_unchecked(position) }
     }
