@@ -322,3 +322,53 @@ impl<T> Drop for Untake<'_, T> {
         self.core.untake_handle(self.handle);
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::ProducerCore;
+    use crate::concurrent::primitive::Arc;
+    use crate::concurrent::spsc::shared::Shared;
+    use crate::concurrent::spsc::slots::SlotLayout;
+
+    fn core(capacity: usize) -> ProducerCore<u64> {
+        let shared = Shared::<u64>::try_new(capacity, 1, false, SlotLayout::of::<u64>()).unwrap();
+        ProducerCore::try_new(Arc::new(shared)).unwrap()
+    }
+
+    /// Publishes `value` as the next item; there must be room.
+    fn publish(core: &mut ProducerCore<u64>, value: u64) {
+        assert!(core.has_room(1));
+        // SAFETY: there is room; the write initializes the slot.
+        unsafe { core.push_one(|slot| slot.write(value)) };
+    }
+
+    #[test]
+    fn evict_oldest_with_room_evicts_nothing() {
+        let mut core = core(4);
+        core.evict_oldest(4, |_| panic!("nothing to evict"));
+        publish(&mut core, 7);
+        core.evict_oldest(3, |_| panic!("room for 3 by the head seen"));
+        assert_eq!(core.len(), 1);
+    }
+
+    #[test]
+    fn evict_oldest_takes_exactly_the_deficit_oldest_first() {
+        let mut core = core(4);
+        for value in 0..4 {
+            publish(&mut core, value);
+        }
+        assert!(!core.has_room(2));
+        let mut evicted = Vec::new();
+        // SAFETY (in the closure): each slot holds a published item, now ours.
+        core.evict_oldest(2, |slot| evicted.push(unsafe { slot.read() }));
+        assert_eq!(evicted, [0, 1]);
+        assert!(core.has_room(2) && !core.has_room(3));
+        assert_eq!(core.len(), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "slots of 3 bytes for a 8-byte type")]
+    fn slots_must_have_the_stride_of_their_type() {
+        let _ = Shared::<u64>::try_new(4, 1, false, SlotLayout::bytes(3, 64));
+    }
+}
