@@ -20,12 +20,21 @@ use crate::capacity::{check_capacity, const_capacity, CapacityError};
 /// aligned for `T`, to `capacity()` consecutive slots of `T` that stay valid
 /// and exclusively owned by this storage for as long as it lives, that may be
 /// read and written through `&self`, and that `capacity()` is a power of two
-/// no greater than [`MAX_CAPACITY`](crate::MAX_CAPACITY) and never changes.
-/// `capacity` and `slots` must also be safe to call from several threads at
+/// no greater than [`MAX_CAPACITY`](crate::MAX_CAPACITY) and never changes,
+/// and that [`mask`](Storage::mask), if overridden, returns `capacity() - 1`.
+/// `capacity`, `mask` and `slots` must also be safe to call from several threads at
 /// once (they only read), so that a ring's owning iterators can be shared.
 pub unsafe trait Storage<T> {
     /// The number of slots; a power of two.
     fn capacity(&self) -> usize;
+
+    /// `capacity() - 1`: an index ANDed with it is the index of its slot.
+    /// A storage that keeps its size in a field may keep this instead,
+    /// saving the subtraction on every access.
+    #[inline(always)]
+    fn mask(&self) -> usize {
+        self.capacity() - 1
+    }
 
     /// A pointer to the first slot.
     fn slots(&self) -> *mut T;
@@ -161,7 +170,7 @@ impl<T> HeapStorage<T> {
 impl<T> fmt::Debug for HeapStorage<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HeapStorage")
-            .field("capacity", &self.raw.capacity)
+            .field("capacity", &self.raw.capacity())
             .field("slots", &self.raw.slots)
             .finish()
     }
@@ -191,6 +200,11 @@ unsafe impl<T> Storage<T> for HeapStorage<T> {
     }
 
     #[inline(always)]
+    fn mask(&self) -> usize {
+        self.raw.mask()
+    }
+
+    #[inline(always)]
     fn slots(&self) -> *mut T {
         self.raw.slots()
     }
@@ -200,7 +214,8 @@ unsafe impl<T> Storage<T> for HeapStorage<T> {
 /// segment). The storage never frees them.
 pub struct RawStorage<T> {
     slots: NonNull<T>,
-    capacity: usize,
+    /// The capacity less one (the capacity is a power of two).
+    mask: usize,
     _writable: Writable<T>,
 }
 
@@ -235,7 +250,7 @@ impl<T> RawStorage<T> {
     const unsafe fn from_checked_parts(slots: NonNull<T>, capacity: usize) -> Self {
         RawStorage {
             slots,
-            capacity,
+            mask: capacity - 1,
             _writable: PhantomData,
         }
     }
@@ -245,7 +260,7 @@ impl<T> RawStorage<T> {
 impl<T> fmt::Debug for RawStorage<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawStorage")
-            .field("capacity", &self.capacity)
+            .field("capacity", &self.capacity())
             .field("slots", &self.slots)
             .finish()
     }
@@ -257,7 +272,12 @@ impl<T> fmt::Debug for RawStorage<T> {
 unsafe impl<T> Storage<T> for RawStorage<T> {
     #[inline(always)]
     fn capacity(&self) -> usize {
-        self.capacity
+        self.mask + 1
+    }
+
+    #[inline(always)]
+    fn mask(&self) -> usize {
+        self.mask
     }
 
     #[inline(always)]
@@ -305,6 +325,22 @@ mod tests {
         let storage = HeapStorage::<u64>::new(MAX_CAPACITY).unwrap();
         assert_eq!(storage.capacity(), MAX_CAPACITY);
         assert_eq!(storage.slots() as usize % core::mem::align_of::<u64>(), 0);
+    }
+
+    #[test]
+    fn every_storage_masks_with_its_capacity_less_one() {
+        for capacity in [1, 2, 64, MAX_CAPACITY] {
+            let heap = HeapStorage::<u32>::new(capacity).unwrap();
+            assert_eq!(heap.mask(), capacity - 1);
+            assert_eq!(heap.capacity(), capacity);
+        }
+        let mut slots = [MaybeUninit::<u16>::uninit(); 8];
+        let ptr = NonNull::new(slots.as_mut_ptr().cast::<u16>()).unwrap();
+        // SAFETY: eight slots of u16, used only through this storage.
+        let raw = unsafe { RawStorage::from_raw_parts(ptr, 8) }.unwrap();
+        assert_eq!((raw.capacity(), raw.mask()), (8, 7));
+        let inline: Inline<u8, 32> = Inline::new();
+        assert_eq!(Storage::<u8>::mask(&inline), 31);
     }
 
     #[test]

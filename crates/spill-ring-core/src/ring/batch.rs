@@ -31,7 +31,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// live.
     #[inline(always)]
     unsafe fn front_slices(&self, count: usize) -> (&[T], &[T]) {
-        let start = self.head.get() & (self.capacity() - 1);
+        let start = self.head.get() & self.storage.mask();
         let first = count.min(self.capacity() - start);
         // SAFETY: the `count` slots from `head` hold items (caller: `count`
         // is at most the length); the first run ends at the storage's end,
@@ -166,7 +166,7 @@ impl<T: Copy, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     #[inline(always)]
     fn copy_in(&self, items: &[T]) {
         debug_assert!(items.len() <= self.capacity() - self.len());
-        let start = self.tail.get() & (self.capacity() - 1);
+        let start = self.tail.get() & self.storage.mask();
         let first = items.len().min(self.capacity() - start);
         // SAFETY: the ring has room for `items.len()` items, so the slots
         // from `tail` on are free; the first run ends at the storage's end

@@ -38,7 +38,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     pub fn iter_mut(&mut self) -> IterMut<'_, T> {
         IterMut {
             slots: self.storage.slots(),
-            mask: self.capacity() - 1,
+            mask: self.storage.mask(),
             front: self.head.get(),
             back: self.tail.get(),
             _ring: PhantomData,
@@ -61,7 +61,7 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     pub(super) unsafe fn iter_unchecked(&self) -> Iter<'_, T> {
         Iter {
             slots: self.storage.slots(),
-            mask: self.capacity() - 1,
+            mask: self.storage.mask(),
             front: self.head.get(),
             back: self.tail.get(),
             _ring: PhantomData,

@@ -276,7 +276,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     #[inline(always)]
     #[must_use]
     pub fn is_full(&self) -> bool {
-        self.len() == self.capacity()
+        // The length never exceeds the capacity: above the mask is full.
+        self.len() > self.storage.mask()
     }
 
     /// The spout evicted items go to.
@@ -336,9 +337,9 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// A pointer to the slot of `index`.
     #[inline(always)]
     fn slot(&self, index: usize) -> *mut T {
-        // SAFETY: `index & (capacity - 1)` is below `capacity`, and the
+        // SAFETY: `index & mask` (`capacity - 1`) is below `capacity`, and the
         // storage guarantees `capacity` slots at `slots()`.
-        unsafe { self.storage.slots().add(index & (self.capacity() - 1)) }
+        unsafe { self.storage.slots().add(index & self.storage.mask()) }
     }
 
     /// Refuses to go on when a spout call on this ring is in progress.
