@@ -27,6 +27,11 @@
  *  - Freed handles: a freed ring in caller memory is recognised (its
  *    memory still holds the freed mark): SPILL_INVALID_ARGUMENT. A freed
  *    heap handle is gone: passing it is undefined, as with free().
+ *  - Pointer alignment: an array (`items`, `out` with a count, caller
+ *    memory) must be aligned for its element type (SPILL_INVALID_ARGUMENT
+ *    otherwise); a pointer to one value written back (`out` of a pop, the
+ *    out-counts, the handle of a constructor) may have any alignment: it
+ *    is written as bytes.
  *  - Out-counts (`out_pushed`, `out_popped`, `out_flushed`, `out_drained`,
  *    ...) are set to 0 on entry, so they read 0 after every failure except
  *    where a function says otherwise (flush and drain count what left the
@@ -1687,8 +1692,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
  * for a NULL ring or a NULL `out` (also on an empty ring);
- * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
- * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. `out` may have any alignment. The ring's
+ * thread.
  *
  * # Safety
  *
@@ -2031,8 +2037,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
  * for a NULL ring or a NULL `out` (also on an empty ring);
- * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
- * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. `out` may have any alignment. The ring's
+ * thread.
  *
  * # Safety
  *
@@ -2375,8 +2382,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
  * for a NULL ring or a NULL `out` (also on an empty ring);
- * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
- * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. `out` may have any alignment. The ring's
+ * thread.
  *
  * # Safety
  *
@@ -2719,8 +2727,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
  * for a NULL ring or a NULL `out` (also on an empty ring);
- * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
- * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. `out` may have any alignment. The ring's
+ * thread.
  *
  * # Safety
  *
@@ -3063,8 +3072,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
  * for a NULL ring or a NULL `out` (also on an empty ring);
- * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
- * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. `out` may have any alignment. The ring's
+ * thread.
  *
  * # Safety
  *
@@ -3407,8 +3417,9 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when there is none; SPILL_NULL_ARGUMENT
  * for a NULL ring or a NULL `out` (also on an empty ring);
- * SPILL_INVALID_ARGUMENT for a freed caller-memory ring or a misaligned
- * `out`; SPILL_BUSY from inside the ring's own spout. The ring's thread.
+ * SPILL_INVALID_ARGUMENT for a freed caller-memory ring; SPILL_BUSY from
+ * inside the ring's own spout. `out` may have any alignment. The ring's
+ * thread.
  *
  * # Safety
  *
@@ -6122,7 +6133,7 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
- * SPILL_INVALID_ARGUMENT for a misaligned `out`.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -6504,7 +6515,7 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
- * SPILL_INVALID_ARGUMENT for a misaligned `out`.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -6886,7 +6897,7 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
- * SPILL_INVALID_ARGUMENT for a misaligned `out`.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -7268,7 +7279,7 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
- * SPILL_INVALID_ARGUMENT for a misaligned `out`.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -7650,7 +7661,7 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
- * SPILL_INVALID_ARGUMENT for a misaligned `out`.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -8032,7 +8043,7 @@ SPILL_NOEXCEPT;
  *
  * Returns SPILL_OK; SPILL_EMPTY when the ring is empty; SPILL_NULL_ARGUMENT
  * for a NULL handle or `out`.
- * SPILL_INVALID_ARGUMENT for a misaligned `out`.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -8693,8 +8704,8 @@ SPILL_API enum spill_status spill_cmpsc_u8_free(struct spill_cmpsc_u8 *mpsc) SPI
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
- * SPILL_INVALID_ARGUMENT for a misaligned `out`;
  * SPILL_BUSY from inside a spout of this consumer's own drain.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -8902,8 +8913,8 @@ SPILL_API enum spill_status spill_cmpsc_u16_free(struct spill_cmpsc_u16 *mpsc) S
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
- * SPILL_INVALID_ARGUMENT for a misaligned `out`;
  * SPILL_BUSY from inside a spout of this consumer's own drain.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -9111,8 +9122,8 @@ SPILL_API enum spill_status spill_cmpsc_u32_free(struct spill_cmpsc_u32 *mpsc) S
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
- * SPILL_INVALID_ARGUMENT for a misaligned `out`;
  * SPILL_BUSY from inside a spout of this consumer's own drain.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -9320,8 +9331,8 @@ SPILL_API enum spill_status spill_cmpsc_u64_free(struct spill_cmpsc_u64 *mpsc) S
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
- * SPILL_INVALID_ARGUMENT for a misaligned `out`;
  * SPILL_BUSY from inside a spout of this consumer's own drain.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -9529,8 +9540,8 @@ SPILL_API enum spill_status spill_cmpsc_f32_free(struct spill_cmpsc_f32 *mpsc) S
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
- * SPILL_INVALID_ARGUMENT for a misaligned `out`;
  * SPILL_BUSY from inside a spout of this consumer's own drain.
+ * `out` may have any alignment.
  *
  * # Safety
  *
@@ -9738,8 +9749,8 @@ SPILL_API enum spill_status spill_cmpsc_f64_free(struct spill_cmpsc_f64 *mpsc) S
  *
  * Returns SPILL_OK; SPILL_EMPTY when every lane is empty;
  * SPILL_NULL_ARGUMENT for a NULL handle or `out`;
- * SPILL_INVALID_ARGUMENT for a misaligned `out`;
  * SPILL_BUSY from inside a spout of this consumer's own drain.
+ * `out` may have any alignment.
  *
  * # Safety
  *

@@ -73,6 +73,7 @@ timeout 1800 cmake --build "$BUILD" -j"$(nproc)"
 timeout 900 ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)"
 log "the C benchmark programs run (--quick: well under a second each, figures not meaningful)"
 timeout 120 "$BUILD/benches_c/bench_abi" --quick >/dev/null
+timeout 120 "$BUILD/benches_c/bench_abi_shared" --quick >/dev/null
 timeout 120 "$BUILD/benches_c/bench_cpp" --quick >/dev/null
 # Two-thread cases with conservation checks (popped + evicted = pushed).
 timeout 120 "$BUILD/benches_c/bench_spsc" --quick >/dev/null

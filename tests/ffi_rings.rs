@@ -386,6 +386,41 @@ where
     }
 }
 
+/// `pop` and `peek` write one value through a pointer of any alignment;
+/// bulk arrays must be aligned (see `bulk_across_the_wrap`).
+fn misaligned_out_pointers<F: RingFamily>()
+where
+    F::Elem: Item,
+{
+    let size = std::mem::size_of::<F::Elem>();
+    // SAFETY: the pointers passed are valid for one element, and the handle
+    // live, as the C API requires.
+    unsafe {
+        let ring = F::NEW(16, null());
+        for i in 0..16 {
+            expect(F::PUSH(ring, F::Elem::of(i)), SPILL_OK);
+        }
+        let mut bytes = [0u8; 16];
+        for (i, offset) in (0..size.max(2)).enumerate() {
+            let out = bytes[offset..].as_mut_ptr().cast::<F::Elem>();
+            expect(F::PEEK(ring, out), SPILL_OK);
+            assert_eq!(
+                out.read_unaligned(),
+                F::Elem::of(i as u64),
+                "peek at {offset}"
+            );
+            out.write_unaligned(F::Elem::default());
+            expect(F::POP(ring, out), SPILL_OK);
+            assert_eq!(
+                out.read_unaligned(),
+                F::Elem::of(i as u64),
+                "pop at {offset}"
+            );
+        }
+        expect(F::FREE(ring), SPILL_OK);
+    }
+}
+
 fn chaining<F: RingFamily>()
 where
     F::Elem: Item,
@@ -438,5 +473,6 @@ for_each_family!(
     refusing_spout_loses_nothing,
     caller_memory,
     null_arguments,
+    misaligned_out_pointers,
     chaining,
 );

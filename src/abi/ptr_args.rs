@@ -1,11 +1,15 @@
 //! Checks on pointer arguments from C: NULL, alignment, and sizes that fit
-//! the address space, turned into slices and out-pointers.
+//! the address space, turned into slices and out-pointers. Arrays must be
+//! aligned for their element type (they become slices); a pointer to one
+//! value written back may have any alignment (it is written unaligned,
+//! which costs nothing on the targets we build for).
 
 use core::ptr::NonNull;
 
 use crate::abi::last_error::Error;
 
-/// An out-pointer that was checked (not NULL, aligned).
+/// An out-pointer to one value that was checked (not NULL); it may have
+/// any alignment.
 #[derive(Debug)]
 pub(crate) struct Out<T>(NonNull<T>);
 
@@ -18,26 +22,18 @@ impl<T> Out<T> {
     /// is used.
     pub(crate) unsafe fn required(ptr: *mut T, what: &str) -> Result<Out<T>, Error> {
         // SAFETY: the caller's contract.
-        unsafe { Out::new(ptr) }.ok_or_else(|| {
-            if ptr.is_null() {
-                Error::null(what)
-            } else {
-                misaligned(what)
-            }
-        })
+        unsafe { Out::new(ptr) }.ok_or_else(|| Error::null(what))
     }
 
     /// The rule behind [`required`](Out::required), without the error: the
-    /// out-pointer if it is usable (not NULL, aligned).
+    /// out-pointer if it is usable (not NULL).
     ///
     /// # Safety
     ///
     /// As for [`required`](Out::required).
     #[inline(always)]
     pub(crate) unsafe fn new(ptr: *mut T) -> Option<Out<T>> {
-        NonNull::new(ptr)
-            .filter(|p| p.as_ptr().is_aligned())
-            .map(Out)
+        NonNull::new(ptr).map(Out)
     }
 
     /// Checks an out-pointer the caller may leave NULL.
@@ -56,9 +52,9 @@ impl<T> Out<T> {
 
     /// Writes `value`.
     pub(crate) fn write(&self, value: T) {
-        // SAFETY: checked non-NULL and aligned; the constructor's caller
-        // promised it writable.
-        unsafe { self.0.as_ptr().write(value) }
+        // SAFETY: checked non-NULL; the constructor's caller promised it
+        // writable for a `T`; the write makes no assumption on alignment.
+        unsafe { self.0.as_ptr().write_unaligned(value) }
     }
 }
 
@@ -167,20 +163,27 @@ mod tests {
     }
 
     #[test]
-    fn out_pointers_must_be_non_null_and_aligned() {
-        for addr in [0, 1, 4, 7, 9, usize::MAX, usize::MAX - 7 + 1] {
-            assert!(!accepts::<u64>(addr), "u64 at {addr:#x}");
-        }
-        for addr in [8, 16, 4096, usize::MAX - 7, 1 << 63] {
+    fn out_pointers_must_be_non_null_and_may_have_any_alignment() {
+        for addr in [1, 4, 7, 8, 9, 4096, usize::MAX - 7, usize::MAX, 1 << 63] {
             assert!(accepts::<u64>(addr), "u64 at {addr:#x}");
+            assert!(accepts::<u16>(addr), "u16 at {addr:#x}");
         }
-        assert!(!accepts::<u8>(0));
-        for addr in [1, 2, 3, usize::MAX] {
-            assert!(accepts::<u8>(addr), "u8 at {addr:#x}");
+        assert!(!accepts::<u64>(0) && !accepts::<u8>(0) && !accepts::<()>(0));
+    }
+
+    #[test]
+    fn a_misaligned_out_pointer_is_written_whole() {
+        let mut buf = [0u8; 17];
+        for offset in 0..8 {
+            buf.fill(0);
+            let ptr = buf[offset..].as_mut_ptr().cast::<u64>();
+            // SAFETY: the buffer has room for a u64 at `offset`.
+            let out = unsafe { Out::new(ptr) }.expect("not NULL");
+            out.write(0x0102_0304_0506_0708);
+            let written = u64::from_ne_bytes(buf[offset..offset + 8].try_into().unwrap());
+            assert_eq!(written, 0x0102_0304_0506_0708, "offset {offset}");
+            assert!(buf[..offset].iter().all(|&b| b == 0), "offset {offset}");
+            assert!(buf[offset + 8..].iter().all(|&b| b == 0), "offset {offset}");
         }
-        assert!(!accepts::<u16>(0) && !accepts::<u16>(3) && !accepts::<u16>(usize::MAX));
-        assert!(accepts::<u16>(2) && accepts::<u16>(usize::MAX - 1));
-        // A zero-sized or byte-aligned type: only NULL is refused.
-        assert!(!accepts::<()>(0) && accepts::<()>(1));
     }
 }

@@ -16,7 +16,7 @@ use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout};
 use crate::cmpsc::drain::Batcher;
 use crate::cmpsc::halves::{LanesConsumer, Registry};
-use crate::spsc::elem::out_elems;
+use crate::spsc::elem::out_elem;
 use crate::spsc::halves::{Exclusive, ProducerHalf};
 use crate::spsc::ops::{build_error, check_elem_size, waking, CLOSED};
 
@@ -193,7 +193,7 @@ where
         unsafe {
             on_consumer(c, |raw, elem_size| {
                 // SAFETY: the caller's contract.
-                let out = out_elems(out, 1, elem_size, "out")?;
+                let out = out_elem(out, elem_size, "out")?;
                 if raw.pop_into(out) {
                     Ok(())
                 } else {

@@ -62,6 +62,23 @@ impl Item for ByRef {
     }
 }
 
+/// One element of `elem_size` bytes to write back at `ptr`, as writable
+/// bytes: NULL is refused; any alignment is accepted (it is written as
+/// bytes), as for every pointer to one value.
+///
+/// # Safety
+///
+/// `ptr` is NULL or valid for a write of one element, used by nothing else
+/// while the slice lives.
+pub(crate) unsafe fn out_elem<'a, T>(
+    ptr: *mut T,
+    elem_size: usize,
+    what: &str,
+) -> Result<&'a mut [u8], Error> {
+    // SAFETY: the caller's contract, for `elem_size` bytes.
+    unsafe { ptr_args::slice_mut(ptr.cast::<u8>(), elem_size, what) }
+}
+
 /// `count` elements of `elem_size` bytes at `ptr`, as writable bytes,
 /// checked: NULL (allowed only for 0 elements), alignment for `T` (the
 /// by-value element type, or `c_void` for bytes), size in range.

@@ -18,7 +18,7 @@ use crate::abi::outcome::{EMPTY, FULL};
 use crate::abi::ptr_args::{self, require, write_opt, Out};
 use crate::abi::status::spill_status;
 use crate::c_spout::{spill_spout, CSpout};
-use crate::spsc::elem::{out_elems, Item};
+use crate::spsc::elem::{out_elem, out_elems, Item};
 use crate::spsc::halves::{ConsumerHalf, Evictions, ProducerHalf};
 
 /// The error of a waiting push whose timeout passed.
@@ -480,7 +480,7 @@ where
         unsafe {
             on_consumer(c, |raw, half| {
                 // SAFETY: the caller's contract.
-                let out = out_elems(out, 1, half.elem_size, "out")?;
+                let out = out_elem(out, half.elem_size, "out")?;
                 if raw.pop_into(out) {
                     Ok(())
                 } else {
