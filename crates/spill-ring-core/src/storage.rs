@@ -22,8 +22,9 @@ use crate::capacity::{check_capacity, const_capacity, CapacityError};
 /// read and written through `&self`, and that `capacity()` is a power of two
 /// no greater than [`MAX_CAPACITY`](crate::MAX_CAPACITY) and never changes,
 /// and that [`mask`](Storage::mask), if overridden, returns `capacity() - 1`.
-/// `capacity`, `mask` and `slots` must also be safe to call from several threads at
-/// once (they only read), so that a ring's owning iterators can be shared.
+/// `capacity`, `mask` and `slots` must also be safe to call from several
+/// threads at once (they only read), so that a ring's owning iterators can
+/// be shared.
 pub unsafe trait Storage<T> {
     /// The number of slots; a power of two.
     fn capacity(&self) -> usize;

@@ -337,8 +337,8 @@ impl<T, B: Storage<T>, S: Spout<T>> Ring<T, B, S> {
     /// A pointer to the slot of `index`.
     #[inline(always)]
     fn slot(&self, index: usize) -> *mut T {
-        // SAFETY: `index & mask` (`capacity - 1`) is below `capacity`, and the
-        // storage guarantees `capacity` slots at `slots()`.
+        // SAFETY: `index & mask` (`capacity - 1`) is below `capacity`, and
+        // the storage guarantees `capacity` slots at `slots()`.
         unsafe { self.storage.slots().add(index & self.storage.mask()) }
     }
 
