@@ -4,6 +4,7 @@
 
 mod ffi_support;
 
+use std::ffi::c_void;
 use std::fmt::Debug;
 use std::ptr::{null, null_mut};
 
@@ -386,8 +387,9 @@ where
     }
 }
 
-/// `pop` and `peek` write one value through a pointer of any alignment;
-/// bulk arrays must be aligned (see `bulk_across_the_wrap`).
+/// `pop` and `peek`, the out-counts and a constructor's handle write one
+/// value through a pointer of any alignment; bulk arrays must be aligned
+/// for the element type.
 fn misaligned_out_pointers<F: RingFamily>()
 where
     F::Elem: Item,
@@ -400,9 +402,11 @@ where
         for i in 0..16 {
             expect(F::PUSH(ring, F::Elem::of(i)), SPILL_OK);
         }
-        let mut bytes = [0u8; 16];
+        // Offsets from an address aligned for the element type.
+        let mut words = [0u64; 3];
+        let base = words.as_mut_ptr().cast::<u8>();
         for (i, offset) in (0..size.max(2)).enumerate() {
-            let out = bytes[offset..].as_mut_ptr().cast::<F::Elem>();
+            let out = base.add(offset).cast::<F::Elem>();
             expect(F::PEEK(ring, out), SPILL_OK);
             assert_eq!(
                 out.read_unaligned(),
@@ -417,6 +421,53 @@ where
                 "pop at {offset}"
             );
         }
+        // Out-counts of any alignment.
+        let mut counts = [0usize; 3];
+        let count = counts.as_mut_ptr().cast::<u8>().add(1).cast::<usize>();
+        let item = [F::Elem::of(100)];
+        expect(F::PUSH_BULK(ring, item.as_ptr(), 1, count), SPILL_OK);
+        assert_eq!(count.read_unaligned(), 1);
+        let mut popped = [F::Elem::default(); 2];
+        expect(F::POP_BULK(ring, popped.as_mut_ptr(), 2, count), SPILL_OK);
+        assert_eq!(count.read_unaligned(), 2);
+        let len = F::LEN(ring);
+        // Arrays must be aligned for the element type (a byte type has no
+        // misaligned address).
+        if std::mem::align_of::<F::Elem>() > 1 {
+            // One byte past an array of the element type: misaligned.
+            let mut elems = [F::Elem::default(); 2];
+            let odd_items = elems.as_ptr().cast::<u8>().add(1).cast::<F::Elem>();
+            let mut n = 7;
+            expect(
+                F::PUSH_BULK(ring, odd_items, 1, &mut n),
+                SPILL_INVALID_ARGUMENT,
+            );
+            assert!(last_error().contains("aligned"), "{}", last_error());
+            assert_eq!(n, 0);
+            let odd_out = elems.as_mut_ptr().cast::<u8>().add(1).cast::<F::Elem>();
+            expect(
+                F::POP_BULK(ring, odd_out, 1, &mut n),
+                SPILL_INVALID_ARGUMENT,
+            );
+            assert!(last_error().contains("aligned"), "{}", last_error());
+            assert_eq!(F::LEN(ring), len, "a refused bulk call takes nothing");
+        }
+        expect(F::FREE(ring), SPILL_OK);
+
+        // A constructor's out-pointers of any alignment.
+        let mut size = 0;
+        expect(F::MEMSIZE(16, &mut size), SPILL_OK);
+        expect(F::MEMSIZE(16, count), SPILL_OK);
+        assert_eq!(count.read_unaligned(), size);
+        let mut buf = AlignedBuf::new(size);
+        let mut handles = [null_mut::<F>(); 3];
+        let handle = handles.as_mut_ptr().cast::<u8>().add(1).cast::<*mut F>();
+        let mem = buf.ptr();
+        expect(F::INIT(mem, size, 16, null(), handle), SPILL_OK);
+        let ring = handle.read_unaligned();
+        assert_eq!(ring.cast::<c_void>(), mem, "the handle is `mem`");
+        expect(F::PUSH(ring, F::Elem::of(1)), SPILL_OK);
+        assert_eq!(F::LEN(ring), 1);
         expect(F::FREE(ring), SPILL_OK);
     }
 }

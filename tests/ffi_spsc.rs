@@ -407,10 +407,10 @@ fn read_and_release_claim_in_place() {
             SPILL_NULL_ARGUMENT
         );
         // A pointer to one value may have any alignment.
-        let mut bytes = [0u8; 9];
-        let misaligned = bytes[1..].as_mut_ptr().cast::<u64>();
+        let mut words = [0u64; 2];
+        let misaligned = words.as_mut_ptr().cast::<u8>().add(1).cast::<u64>();
         expect(spill_spsc_u64_consumer_pop(c, misaligned), SPILL_OK);
-        assert_eq!(u64::from_ne_bytes(bytes[1..].try_into().unwrap()), 9);
+        assert_eq!(misaligned.read_unaligned(), 9);
         // 10..=13 are left: a read of at most the hold (4) takes them all.
         expect(
             spill_spsc_u64_consumer_read(c, 8, slots.as_mut_ptr(), &mut n),
