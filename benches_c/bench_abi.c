@@ -8,11 +8,17 @@
  * all stored at their exact stride), next to the hand-written C ring of
  * hand_ring.h (push and pop, called out of line and inlined: what a call
  * costs at the least, and what inlining saves; and push evicting through a
- * function-pointer sink, the floor of a push that evicts to a C spout). Each figure is the best of several repetitions
- * and prints as a Markdown table row: ns per element and million elements
- * per second.
+ * function-pointer sink, the floor of a push that evicts to a C spout).
+ * Each figure is the best of several repetitions and prints as a Markdown
+ * table row: ns per element and million elements per second; a summary
+ * gives each ABI call's ratio to the hand ring.
  *
- * Usage: bench_abi [--quick]
+ * The library and the hand ring are always linked alike (see
+ * CMakeLists.txt): bench_abi against the static library with the hand ring
+ * in the program, bench_abi_shared against the shared library with the
+ * hand ring in a shared library of its own.
+ *
+ * Usage: bench_abi [--quick]   (or bench_abi_shared [--quick])
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
