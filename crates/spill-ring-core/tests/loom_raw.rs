@@ -74,7 +74,7 @@ fn race(
 fn raw_push_evict_races_read_in_place_and_batches() {
     loom::model(|| {
         // Two physical slots: the producer must reuse the one the consumer
-        // returns, never the one it reads in place.
+        // releases, never the one it reads in place.
         race(1, 1, 3, |consumer, popped| {
             if consumer.read(1) == 1 {
                 let slot = consumer.read_slot(0).unwrap();

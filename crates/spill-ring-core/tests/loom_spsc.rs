@@ -112,8 +112,9 @@ fn reserve_commit_races_read_in_place() {
 #[test]
 fn returned_slots_are_reused_without_overlap() {
     loom::model(|| {
-        // capacity 1 + hold 1: two physical slots, so the producer must
-        // take back the slot the consumer returned.
+        // capacity 1 + hold 1: two physical slots, so the producer moves
+        // the spare in when it laps a pop and must take the popped slot
+        // back once the consumer releases it.
         let (mut producer, mut consumer) = spsc::Builder::new(1).hold(1).build::<u32>().unwrap();
         let pushing = thread::spawn(move || {
             for i in 0..3 {
@@ -232,7 +233,8 @@ fn no_registered_producer_means_their_items_are_visible() {
 fn laps_of_the_ring_with_pops_batches_and_returns() {
     loom::model(|| {
         // Two laps of a ring of 2 with the fewest spare slots (hold 1):
-        // handles are returned, taken back and reused while both race.
+        // slots are moved out, released, taken back and reused while both
+        // race.
         race(2, 1, 5, |consumer, popped| {
             popped.extend(consumer.pop());
             consumer.consume_all(|item| popped.push(item));

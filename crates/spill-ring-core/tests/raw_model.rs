@@ -245,7 +245,7 @@ fn run(size: usize, capacity: usize, hold: usize, ops: Vec<Op>) -> Result<(), Te
 proptest! {
     // Under Miri: few cases, and no failure file (no file system).
     #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 2 } else { 256 },
+        cases: if cfg!(miri) { 2 } else { ProptestConfig::default().cases },
         failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
         ..ProptestConfig::default()
     })]

@@ -301,7 +301,7 @@ fn op() -> impl Strategy<Value = Op> {
 proptest! {
     // Under Miri: few cases, and no failure file (no file system).
     #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 2 } else { 256 },
+        cases: if cfg!(miri) { 2 } else { ProptestConfig::default().cases },
         failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
         ..ProptestConfig::default()
     })]

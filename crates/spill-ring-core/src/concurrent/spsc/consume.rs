@@ -1,5 +1,6 @@
 //! The consumer's half of the protocol (see `shared`): claims, with one
-//! compare-exchange per batch, and the return of freed handles.
+//! compare-exchange per batch, and `released`, stored once a claim's items
+//! are finished.
 
 use core::sync::atomic::Ordering;
 
@@ -13,15 +14,13 @@ pub(crate) struct ConsumerCore<T> {
     pub(crate) shared: Arc<Shared<T>>,
     /// The last `tail` we saw.
     cached_tail: u64,
-    /// How many handles we returned (only we write `returned_tail`).
-    returned_tail: u64,
-    /// The last `returned_head` we saw.
-    cached_returned_head: u64,
-    /// Handles of the items claimed and not yet finished, oldest first.
+    /// The end of our last claim: `released` once its items are finished.
+    claim_end: u64,
+    /// The last `released` we stored.
+    released: u64,
+    /// Slots of the items claimed and not yet finished, oldest first; at
+    /// most K.
     pub(crate) claimed: Vec<u32>,
-    /// Handles whose items are gone, not yet returned. `claimed.len() +
-    /// pending.len() <= K` at every claim.
-    pending: Vec<u32>,
 }
 
 impl<T> ConsumerCore<T> {
@@ -29,37 +28,30 @@ impl<T> ConsumerCore<T> {
     /// allocation does.
     pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
         let hold = shared.hold();
-        // The queue starts with every handle in it (see `Shared::try_new`).
-        let returned_tail = shared.physical() as u64;
         Ok(ConsumerCore {
             shared,
             cached_tail: 0,
-            returned_tail,
-            cached_returned_head: 0,
+            claim_end: 0,
+            released: 0,
             claimed: try_vec(hold)?,
-            pending: try_vec(hold)?,
         })
     }
 
-    /// Claims up to `max` of the oldest items with one compare-exchange
-    /// (at most K minus what is still held). Their handles are appended to
-    /// `claimed`; returns how many.
+    /// Claims up to `max` (at most K) of the oldest items with one
+    /// compare-exchange. Their slots are appended to `claimed`, which must
+    /// be empty (claims do not overlap: the element layers finish one before
+    /// the next); returns how many.
     #[inline]
     pub(crate) fn claim(&mut self, max: usize) -> usize {
-        let hold = self.shared.hold();
-        let mut room = hold - self.claimed.len() - self.pending.len();
-        if room < max && !self.pending.is_empty() {
-            self.return_pending();
-            room = hold - self.claimed.len();
-        }
-        let want = max.min(room) as u64;
+        debug_assert!(self.claimed.is_empty(), "claims do not overlap");
+        let want = max.min(self.shared.hold()) as u64;
         if want == 0 {
             return 0;
         }
         loop {
             // Acquire: an eviction that moved `head` released the producer's
             // tail, so the tail we load next is at least `head`.
-            let head = self.shared.head.load(Ordering::Acquire);
+            let head = self.shared.front.head.load(Ordering::Acquire);
             if self.cached_tail < head + want {
                 // Acquire: the items and map entries below `tail` are
                 // written.
@@ -69,17 +61,16 @@ impl<T> ConsumerCore<T> {
             if end <= head {
                 return 0;
             }
-            let base = self.claimed.len();
             for index in head..end {
                 self.claimed
                     .push(self.shared.map(index).load(Ordering::Relaxed));
             }
             let mut from = head;
             loop {
-                // Release: our map reads (and returns) come before any
-                // rewrite by the producer, which rewrites an entry only after
-                // seeing `head` past it.
-                match self.shared.head.compare_exchange(
+                // Release: our map reads (and `released` stored before) come
+                // before any rewrite by the producer, which rewrites an entry
+                // only after seeing `head` past it.
+                match self.shared.front.head.compare_exchange(
                     from,
                     end,
                     Ordering::AcqRel,
@@ -87,7 +78,8 @@ impl<T> ConsumerCore<T> {
                 ) {
                     Ok(_) => {
                         let lost = (from - head) as usize;
-                        self.claimed.drain(base..base + lost);
+                        self.claimed.drain(..lost);
+                        self.claim_end = end;
                         self.shared.wait.notify();
                         return (end - from) as usize;
                     }
@@ -96,7 +88,7 @@ impl<T> ConsumerCore<T> {
                     Err(now) if now < end => from = now,
                     // Everything we read was evicted: start over.
                     Err(_) => {
-                        self.claimed.truncate(base);
+                        self.claimed.clear();
                         break;
                     }
                 }
@@ -105,34 +97,19 @@ impl<T> ConsumerCore<T> {
     }
 
     /// Marks the `n` oldest claimed items as finished (moved out or
-    /// dropped): their handles go back to the producer later.
+    /// dropped); once all are, stores `released`, so the producer may write
+    /// their slots again.
     #[inline]
     pub(crate) fn finish(&mut self, n: usize) {
-        self.pending.extend(self.claimed.drain(..n));
-    }
-
-    /// Returns the pending handles to the producer with one release store.
-    pub(crate) fn return_pending(&mut self) {
-        let n = self.pending.len() as u64;
-        let size = self.shared.returned_len() as u64;
-        if self.returned_tail + n > self.cached_returned_head + size {
-            self.cached_returned_head = self.shared.returned_head.load(Ordering::Acquire);
-            // The queue has room: the entries we count are the handles the
-            // producer has not taken (at most N + K) and the ones it took
-            // since it last published `returned_head` (at most N + K, what
-            // it saw in the queue then); the queue has 2 (N + K) or more.
-            debug_assert!(self.returned_tail + n <= self.cached_returned_head + size);
-        }
-        for (offset, handle) in self.pending.drain(..).enumerate() {
+        self.claimed.drain(..n);
+        if self.claimed.is_empty() && self.released < self.claim_end {
+            self.released = self.claim_end;
+            // Release: we are done with the slots of the items below it.
             self.shared
-                .returned(self.returned_tail + offset as u64)
-                .store(handle, Ordering::Relaxed);
+                .front
+                .released
+                .store(self.released, Ordering::Release);
         }
-        self.returned_tail += n;
-        // Release: we are done with these slots.
-        self.shared
-            .returned_tail
-            .store(self.returned_tail, Ordering::Release);
     }
 
     /// Whether the producer half was dropped for good.

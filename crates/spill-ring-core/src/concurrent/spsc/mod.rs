@@ -38,17 +38,22 @@
 //!
 //! Items leave the ring only through a compare-exchange on the shared head
 //! index, by the consumer's claim or the producer's eviction, so exactly one
-//! of them gets each item. Slots are reached through a map of handles over
-//! `capacity + hold` physical slots, so a consumer reading in place never
-//! has its slot overwritten and the producer never waits for it. Indices are
-//! 64-bit and monotonic. The details and the proof are in the source of
-//! `shared.rs`; loom models check them (`tests/loom_spsc.rs`).
+//! of them gets each item. Each position has a physical slot (named by a
+//! map, out of `capacity + hold` slots); the consumer publishes how far it
+//! has finished with what it claimed (`released`), and the producer writes a
+//! position's slot again only past that, or after evicting its item itself.
+//! When the producer laps an item the consumer may still be reading in
+//! place, it moves a spare slot into that position instead, so it never
+//! waits for the consumer. Indices are 64-bit and monotonic. The details
+//! and the proof are in the source of `shared.rs`; loom models check them
+//! (`tests/loom_spsc.rs`).
 //!
-//! * Producer: the common path touches no line the consumer writes (it
-//!   keeps a copy of the head index and loads the real one only when the
-//!   copy says full); no read-modify-write unless it evicts.
+//! * Producer: the common push compares its tail with its copy of
+//!   `released`, writes the slot and stores the tail, touching no line the
+//!   consumer writes; no read-modify-write unless it evicts.
 //! * Consumer: one compare-exchange per claim, whatever the batch size
-//!   ([`Consumer::consume_all`], [`Consumer::read`]); a copy of the tail.
+//!   ([`Consumer::consume_all`], [`Consumer::read`]), and one store of
+//!   `released` when the claim's items are finished; a copy of the tail.
 //! * Zero-copy: [`Producer::reserve`] hands out slots to write in place;
 //!   [`Consumer::read`] claims items to read in place.
 //! * Lossless: [`Producer::push_wait`] waits for room instead of evicting.

@@ -1,32 +1,40 @@
 //! The producer's half of the protocol (see `shared`): room, eviction,
-//! handles and publication. The element layers (`typed`, `bytes`) move the
-//! items; this module moves indices and handles.
+//! slots and publication. The element layers (`typed`, `raw`) move the
+//! items; this module moves indices and slots.
+
+use std::collections::VecDeque;
 
 use core::sync::atomic::Ordering;
 
 use crate::concurrent::primitive::Arc;
 use crate::concurrent::spsc::shared::Shared;
-use crate::concurrent::spsc::slots::try_vec;
+use crate::concurrent::spsc::slots::{try_boxed, try_vec};
 use crate::concurrent::BuildError;
 
-/// The producer's state: its copy of the indices and its free handles.
+/// The producer's state: its copies of the indices and the slots outside
+/// the map.
 pub(crate) struct ProducerCore<T> {
     pub(crate) shared: Arc<Shared<T>>,
     /// The next index to publish (only we write `shared.tail`).
     tail: u64,
-    /// The last `head` we saw plus N: we may publish below this index
-    /// without evicting (`head` only grows). Kept as the sum so the hot
-    /// path's room test is one compare of our own fields; the head seen is
-    /// `limit - N`.
+    /// The last `released` seen plus N. Below this index, a push has room
+    /// and its position's slot is free (its last item is below `released`):
+    /// the common push compares with this field alone.
     limit: u64,
-    /// How many returned handles we took back.
-    returned_head: u64,
-    /// The last `returned_tail` we saw: entries below it are ours to take.
-    cached_returned_tail: u64,
-    /// Free handles we freed ourselves (evicted, or reserved and not
-    /// written); never more than N + K, its capacity.
-    stash: Vec<u32>,
-    /// Handles of the current reservation, in index order; capacity N.
+    /// The last head seen.
+    head: u64,
+    /// Per position: `freed[p] == j` says the slot of position `p` is free
+    /// for index `j + N`, because we evicted `j`, or left the slot taken for
+    /// `j + N` unwritten. Indices are monotonic, so an old entry never
+    /// matches again.
+    freed: Box<[u64]>,
+    /// Free slots outside the map; with `moved_out`, K of them.
+    spares: Vec<u32>,
+    /// Slots taken out of the map while the consumer may still read the item
+    /// they held, with that item's index, oldest first: spares again once
+    /// `released` passes the index.
+    moved_out: VecDeque<(u64, u32)>,
+    /// Slots of the current reservation, in index order; capacity N.
     pub(crate) reserved: Vec<u32>,
 }
 
@@ -34,30 +42,43 @@ impl<T> ProducerCore<T> {
     /// The producer's state over fresh `shared` state; fails only when an
     /// allocation does.
     pub(crate) fn try_new(shared: Arc<Shared<T>>) -> Result<Self, BuildError> {
-        let physical = shared.physical();
-        // Every handle starts in the return queue (see `Shared::try_new`).
-        let stash = try_vec(physical)?;
-        let reserved = try_vec(shared.capacity())?;
-        let limit = shared.capacity() as u64;
+        let capacity = shared.capacity();
+        let hold = shared.hold();
+        // The map starts with slots `0..N`; the others are spares.
+        let mut spares = try_vec(hold)?;
+        spares.extend((capacity..capacity + hold).rev().map(|slot| slot as u32));
+        let mut moved_out = VecDeque::new();
+        moved_out
+            .try_reserve_exact(hold)
+            .map_err(|_| BuildError::OutOfMemory)?;
+        let reserved = try_vec(capacity)?;
+        let freed = try_boxed(capacity, |_| u64::MAX)?;
         Ok(ProducerCore {
             shared,
             tail: 0,
-            limit,
-            returned_head: 0,
-            cached_returned_tail: physical as u64,
-            stash,
+            limit: capacity as u64,
+            head: 0,
+            freed,
+            spares,
+            moved_out,
             reserved,
         })
     }
 
+    /// N, as a `u64`.
+    #[inline(always)]
+    fn capacity(&self) -> u64 {
+        self.shared.capacity() as u64
+    }
+
     /// How many items the ring holds, as seen by the producer.
     pub(crate) fn len(&self) -> usize {
-        let head = self.shared.head.load(Ordering::Acquire);
+        let head = self.shared.front.head.load(Ordering::Acquire);
         (self.tail.saturating_sub(head) as usize).min(self.shared.capacity())
     }
 
-    /// Whether `n` more items fit without evicting. Loads `head` only when
-    /// the cached copy says no.
+    /// Whether `n` more items fit without evicting. Loads the consumer's
+    /// indices only when the cached copies say no.
     #[inline(always)]
     pub(crate) fn has_room(&mut self, n: usize) -> bool {
         if self.has_seen_room(n) {
@@ -66,23 +87,32 @@ impl<T> ProducerCore<T> {
         self.has_room_now(n)
     }
 
-    /// [`has_room`](Self::has_room) after loading `head` again.
+    /// [`has_room`](Self::has_room) after loading the head and `released`
+    /// again.
     #[cold]
     fn has_room_now(&mut self, n: usize) -> bool {
-        self.see_head(self.shared.head.load(Ordering::Acquire));
-        self.has_seen_room(n)
+        // Acquire: the consumer's claims up to this head, and so (claims
+        // being stored in order) its `released` before each of them.
+        self.head = self.shared.front.head.load(Ordering::Acquire);
+        // After the head: see `take_slot`.
+        self.see_released();
+        self.tail + n as u64 <= self.head + self.capacity()
     }
 
-    /// Whether `n` more items fit by the last head seen.
+    /// Whether `n` more items fit, and their slots are free, by the last
+    /// `released` seen (which is at most the head).
     #[inline(always)]
-    fn has_seen_room(&self, n: usize) -> bool {
+    pub(crate) fn has_seen_room(&self, n: usize) -> bool {
         self.tail + n as u64 <= self.limit
     }
 
-    /// Records `head` as the last head seen.
-    #[inline(always)]
-    fn see_head(&mut self, head: u64) {
-        self.limit = head + self.shared.capacity() as u64;
+    /// Loads `released`.
+    #[inline]
+    fn see_released(&mut self) {
+        // Acquire: the consumer finished with the slots of the items below
+        // it before storing it.
+        let released = self.shared.front.released.load(Ordering::Acquire);
+        self.limit = released + self.capacity();
     }
 
     /// Makes room for `n <= N` more items by evicting the oldest ones, by
@@ -102,135 +132,131 @@ impl<T> ProducerCore<T> {
     #[cold]
     fn evict_for(&mut self, n: usize, evict: &mut dyn FnMut(*mut T)) {
         // Saturating: with room by the head seen, there is nothing to evict.
-        let target = (self.tail + n as u64).saturating_sub(self.shared.capacity() as u64);
-        let mut head = self.limit - self.shared.capacity() as u64;
+        let target = (self.tail + n as u64).saturating_sub(self.capacity());
+        let mut head = self.head;
         while head < target {
-            // AcqRel: acquire the consumer's returns that preceded its last
-            // claim; release our tail so a consumer seeing this head sees
-            // `tail >= head`.
-            match self.shared.head.compare_exchange(
+            // AcqRel: acquire the consumer's claims (and its `released`
+            // before them); release our tail so a consumer seeing this head
+            // sees `tail >= head`.
+            match self.shared.front.head.compare_exchange(
                 head,
                 target,
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
                 Ok(_) => {
-                    // Stash the handles first: if `evict` unwinds, the
-                    // remaining items leak but every handle stays counted.
-                    let first = self.stash.len();
+                    // Ours from here on: if `evict` unwinds, the remaining
+                    // items leak but their slots are counted as free.
+                    for index in head..target {
+                        self.leave_free(index);
+                    }
                     for index in head..target {
                         // We wrote this entry ourselves when publishing `index`.
-                        self.stash
-                            .push(self.shared.map(index).load(Ordering::Relaxed));
-                    }
-                    for at in first..self.stash.len() {
-                        let handle = self.stash[at];
+                        let slot = self.shared.map(index).load(Ordering::Relaxed);
                         // The CAS gave us the item: no one else reads the slot.
-                        self.shared.write_slot(handle, &mut *evict);
+                        self.shared.write_slot(slot, &mut *evict);
                     }
                     head = target;
                 }
                 Err(now) => head = now,
             }
         }
-        self.see_head(head);
+        self.head = head;
     }
 
-    /// Takes a free handle. There is always one after `evict_oldest` or a
-    /// successful `has_room` (see the counting argument in `shared`).
-    ///
-    /// The common case reads the next entry of the return queue that we
-    /// already saw: no shared line is written. We publish how far we read
-    /// (`returned_head`) only when we run out of entries seen, so the
-    /// consumer's count of the queue may include up to N + K entries we
-    /// took since; the queue's 2 (N + K) entries cover that.
-    #[inline]
-    pub(crate) fn take_handle(&mut self) -> u32 {
-        match self.take_seen_handle() {
-            Some(handle) => handle,
-            None => self.take_stashed(),
-        }
-    }
-
-    /// A free handle from the entries of the return queue we already saw,
-    /// if any is left: no shared index is read or written, nothing is
-    /// called.
+    /// The slot to write index `index` into; there must be room for it
+    /// (after `evict_oldest`, or `has_room`), and every index from the tail
+    /// to it must be taken in order within one push or reservation.
     #[inline(always)]
-    fn take_seen_handle(&mut self) -> Option<u32> {
-        if self.returned_head >= self.cached_returned_tail {
-            return None;
+    fn take_slot(&mut self, index: u64) -> u32 {
+        let slot = self.shared.map(index).load(Ordering::Relaxed);
+        if index < self.limit {
+            // Its last item, `index - N`, is below `released`.
+            return slot;
         }
-        let handle = self
-            .shared
-            .returned(self.returned_head)
-            .load(Ordering::Relaxed);
-        self.returned_head += 1;
-        Some(handle)
+        self.take_slot_slow(index, slot)
     }
 
-    /// Gives back a handle just taken by [`take_handle`](Self::take_handle)
-    /// and not published (its slot holds nothing live): when writing the
-    /// item unwound.
+    /// [`take_slot`](Self::take_slot) when `released` seen does not tell:
+    /// the last item `j = index - N` of the position's `slot` is one we
+    /// evicted or left unwritten (the slot is ours), or one the consumer
+    /// claimed and may still read (we move a spare in).
     #[cold]
-    fn untake_handle(&mut self, handle: u32) {
-        self.stash.push(handle);
-    }
-
-    #[cold]
-    fn take_stashed(&mut self) -> u32 {
-        if let Some(handle) = self.stash.pop() {
-            return handle;
+    fn take_slot_slow(&mut self, index: u64, slot: u32) -> u32 {
+        // `index >= limit >= N`.
+        let last = index - self.capacity();
+        if self.freed[self.position(index)] == last {
+            return slot;
         }
-        // Release: our reads of the entries below `returned_head` come
-        // before the consumer overwrites them.
-        self.shared
-            .returned_head
-            .store(self.returned_head, Ordering::Release);
-        // Acquire: the consumer finished reading these slots before its
-        // release store of `returned_tail`.
-        self.cached_returned_tail = self.shared.returned_tail.load(Ordering::Acquire);
-        assert!(
-            self.returned_head < self.cached_returned_tail,
-            "spsc ring: a free slot exists whenever there is room (N + K slots)"
-        );
-        let handle = self
-            .shared
-            .returned(self.returned_head)
-            .load(Ordering::Relaxed);
-        self.returned_head += 1;
-        handle
+        // Loaded after the head that showed room for `index` (in
+        // `has_room_now`): it is at least the `released` the consumer
+        // published before the claim of `last` (see `shared`).
+        self.see_released();
+        if index < self.limit {
+            return slot;
+        }
+        let released = self.limit - self.capacity();
+        while let Some(&(item, moved)) = self.moved_out.front() {
+            if item >= released {
+                break;
+            }
+            self.moved_out.pop_front();
+            self.spares.push(moved);
+        }
+        let spare = self
+            .spares
+            .pop()
+            .expect("spsc ring: a spare slot exists whenever one is needed (N + K slots)");
+        self.moved_out.push_back((last, slot));
+        // Relaxed: published by the tail's release store; the consumer read
+        // this entry for `last` before its claim, which we have seen.
+        self.shared.map(index).store(spare, Ordering::Relaxed);
+        spare
     }
 
-    /// Takes `n` free handles into `reserved`; there must be room for `n`
-    /// items (after `evict_oldest`).
+    /// Takes the slots of `n` more items into `reserved`; there must be room
+    /// for `n` items (after `evict_oldest`).
     pub(crate) fn reserve_handles(&mut self, n: usize) {
-        for _ in 0..n {
-            let handle = self.take_handle();
-            self.reserved.push(handle);
+        for at in 0..n as u64 {
+            let slot = self.take_slot(self.tail + at);
+            self.reserved.push(slot);
         }
     }
 
-    /// Publishes the first `written` reserved handles, in order, as the next
-    /// items (their slots must hold fully written items) and gives the
-    /// others back.
+    /// Publishes the first `written` reserved slots, in order, as the next
+    /// items (they must hold fully written items); the others stay free.
     pub(crate) fn publish_reserved(&mut self, written: usize) {
-        let mut tail = self.tail;
-        for &handle in &self.reserved[..written] {
-            self.shared.map(tail).store(handle, Ordering::Relaxed);
-            tail += 1;
+        let reserved = self.reserved.len() as u64;
+        for at in written as u64..reserved {
+            self.leave_free((self.tail + at).wrapping_sub(self.capacity()));
         }
-        self.stash.extend(self.reserved.drain(..).skip(written));
+        self.reserved.clear();
         if written > 0 {
-            self.tail = tail;
+            self.tail += written as u64;
             // Release: the items and map entries are visible to whoever sees
             // the new tail.
-            self.shared.tail.store(tail, Ordering::Release);
+            self.shared.tail.store(self.tail, Ordering::Release);
         }
+    }
+
+    /// Records that the slot now at the position of index `last` is free
+    /// for the next index there, `last + N` (wrapping: below N, every slot
+    /// is free anyway).
+    #[inline]
+    fn leave_free(&mut self, last: u64) {
+        let position = self.position(last);
+        self.freed[position] = last;
+    }
+
+    /// The position of `index`.
+    #[inline(always)]
+    fn position(&self, index: u64) -> usize {
+        (index & (self.capacity() - 1)) as usize
     }
 
     /// Takes a free slot, has `write` fill it and publishes it as the next
-    /// item; if `write` unwinds, gives the slot back and publishes nothing.
-    /// There must be room for one item (after `evict_oldest`, or `has_room(1)`).
+    /// item; if `write` unwinds, publishes nothing. There must be room for
+    /// one item (after `evict_oldest`, or `has_room(1)`).
     ///
     /// # Safety
     ///
@@ -238,18 +264,18 @@ impl<T> ProducerCore<T> {
     /// (`T`, or `stride` bytes for a raw ring), or unwind.
     #[inline(always)]
     pub(crate) unsafe fn push_one(&mut self, write: impl FnOnce(*mut T)) {
-        let handle = self.take_handle();
-        // SAFETY: there is room (our caller's promise) and the handle was
+        let slot = self.take_slot(self.tail);
+        // SAFETY: there is room (our caller's promise) and the slot was
         // just taken; our caller's promise on `write`.
-        unsafe { self.publish_one(handle, write) }
+        unsafe { self.publish_one(slot, write) }
     }
 
     /// As [`push_one`](Self::push_one), but only from what the producer
-    /// already knows: when its last view of the head shows room and a free
-    /// handle is in the part of the return queue it already saw. Reads no
-    /// shared index and calls nothing out of line, so a caller that falls
-    /// back to the full way on `false` keeps a straight line without a
-    /// stack frame. `false` changes nothing and does not call `write`.
+    /// already knows: when its last view of `released` shows room and a
+    /// free slot. Reads no shared index and calls nothing out of line, so
+    /// a caller that falls back to the full way on `false` keeps a straight
+    /// line without a stack frame. `false` changes nothing and does not call
+    /// `write`.
     ///
     /// # Safety
     ///
@@ -259,19 +285,29 @@ impl<T> ProducerCore<T> {
         if !self.has_seen_room(1) {
             return false;
         }
-        let Some(handle) = self.take_seen_handle() else {
-            return false;
-        };
-        // SAFETY: there is room (the last head seen leaves some, and the
-        // head only grows) and the handle was just taken; our caller's
-        // promise on `write`.
-        unsafe { self.publish_one(handle, write) };
+        // SAFETY: as just checked; our caller's promise on `write`.
+        unsafe { self.push_seen(write) };
         true
     }
 
-    /// Has `write` fill the slot of `handle` and publishes it as the next
-    /// item; if `write` unwinds, gives the handle back and publishes
-    /// nothing.
+    /// The body of [`try_push_seen`](Self::try_push_seen), for a caller
+    /// that has checked [`has_seen_room(1)`](Self::has_seen_room) itself.
+    ///
+    /// # Safety
+    ///
+    /// `has_seen_room(1)` must hold; `write` as for
+    /// [`push_one`](Self::push_one).
+    #[inline(always)]
+    pub(crate) unsafe fn push_seen(&mut self, write: impl FnOnce(*mut T)) {
+        let slot = self.shared.map(self.tail).load(Ordering::Relaxed);
+        // SAFETY: there is room and the slot is free (the last `released`
+        // seen is past its last item, and it only grows); our caller's
+        // promise on `write`.
+        unsafe { self.publish_one(slot, write) };
+    }
+
+    /// Has `write` fill `slot` and publishes it as the next item; if
+    /// `write` unwinds, publishes nothing and leaves the slot free.
     ///
     /// The tail is read once, before `write`: the compiler cannot tell that
     /// a write into a slot leaves our fields alone, and reloading them after
@@ -279,27 +315,23 @@ impl<T> ProducerCore<T> {
     ///
     /// # Safety
     ///
-    /// There must be room for one item; `handle` was just taken (by
-    /// `take_handle` or `take_seen_handle`); `write` as for
+    /// There must be room for one item; `slot` was just taken for the tail
+    /// (by `take_slot`, or as `try_push_seen` does); `write` as for
     /// [`push_one`](Self::push_one).
     #[inline(always)]
-    unsafe fn publish_one(&mut self, handle: u32, write: impl FnOnce(*mut T)) {
+    unsafe fn publish_one(&mut self, slot: u32, write: impl FnOnce(*mut T)) {
         let tail = self.tail;
         // SAFETY: `self.shared` keeps the shared state alive for this whole
         // call (nothing here replaces or drops it); a reference not tied
         // to `self` lets the guard below hold `&mut self` beside it.
         let shared = unsafe { &*Arc::as_ptr(&self.shared) };
-        // Before the write: the compiler cannot tell that writing the slot
-        // leaves the map's address alone.
-        let entry = shared.map(tail);
-        let untake = Untake { core: self, handle };
-        // The handle is ours (from the stash or the return queue), so no one
-        // else touches its slot while `write` fills it.
-        shared.write_slot(handle, write);
-        core::mem::forget(untake);
-        entry.store(handle, Ordering::Relaxed);
+        let unwritten = Unwritten { core: self, tail };
+        // The slot is free and ours (see `take_slot`), so no one else
+        // touches it while `write` fills it.
+        shared.write_slot(slot, write);
+        core::mem::forget(unwritten);
         self.tail = tail + 1;
-        // Release: the item and its map entry are visible to whoever sees
+        // Release: the item (and its map entry) are visible to whoever sees
         // the new tail.
         shared.tail.store(tail + 1, Ordering::Release);
     }
@@ -310,16 +342,16 @@ impl<T> ProducerCore<T> {
     }
 }
 
-/// Gives a taken, unpublished handle back if the write into its slot
-/// unwinds.
-struct Untake<'a, T> {
+/// Leaves the slot taken for the tail free if the write into it unwinds.
+struct Unwritten<'a, T> {
     core: &'a mut ProducerCore<T>,
-    handle: u32,
+    tail: u64,
 }
 
-impl<T> Drop for Untake<'_, T> {
+impl<T> Drop for Unwritten<'_, T> {
     fn drop(&mut self) {
-        self.core.untake_handle(self.handle);
+        let last = self.tail.wrapping_sub(self.core.capacity());
+        self.core.leave_free(last);
     }
 }
 

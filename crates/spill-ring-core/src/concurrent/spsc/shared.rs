@@ -1,39 +1,49 @@
-//! The state both halves of an SPSC ring share: indices, the slot map, the
-//! physical slots and the queue that returns freed slots to the producer.
+//! The state both halves of an SPSC ring share: indices, the slot map and
+//! the physical slots.
 //!
-//! # The protocol (slot handles)
+//! # The protocol (a slot per position, moved only when the consumer laps)
 //!
 //! The ring holds `capacity` (N) logical positions; an item's index `i`
-//! (a monotonic `u64`, so no ABA) lives at position `i % N`. A position
-//! does not hold the item: `map[i % N]` holds a *handle*, the number of one
-//! of `N + hold` physical slots. Every handle is, at any moment, in exactly
-//! one place: the producer's stash, a published map entry (a live item), the
-//! consumer's hands (claimed, being read), or the return queue (from which
-//! the producer takes free handles directly, oldest first; every handle
-//! starts there, in order, so slots are used in index order until evictions
-//! or reads in place mix them).
+//! (a monotonic `u64`, so no ABA) lives at position `i % N`, in the
+//! physical slot `map[i % N]` names. There are `N + hold` (N + K) physical
+//! slots: N named by the map, K spare (held by the producer, see
+//! `produce`). The producer is the only writer of the map, and rewrites an
+//! entry only in one rare case (below), so a push normally writes its slot
+//! and the tail, as an SPSC ring without eviction does.
 //!
 //! * `head` is the next index to leave the ring. Items leave only through a
 //!   successful compare-exchange on `head`: the consumer's *claim* (one CAS
 //!   for a whole batch) or the producer's *eviction*. So exactly one side
 //!   gets each item.
-//! * The consumer reads the handles of the indices it is about to claim
+//! * `released`: the consumer has finished with (moved out, dropped,
+//!   stopped reading in place) every item it claimed below it. It publishes
+//!   the end of a claim there, with a release store, once the claim's items
+//!   are finished; claims do not overlap, so a claim starts at or above the
+//!   `released` published before it.
+//! * The producer writes index `t` into the slot of position `t % N`, whose
+//!   last item was `j = t - N`, when that slot is free: `j` is below the
+//!   `released` (the common case, one compare with a cached copy), or the
+//!   producer evicted `j` itself (its own bookkeeping). Otherwise `j` was
+//!   claimed by the consumer, which may still be reading it in place: the
+//!   producer leaves that slot to it, puts one of its spares in the map for
+//!   position `t % N` (before publishing `t`), and takes the old slot back
+//!   as a spare once `released` passes `j`. So no slot is ever written while
+//!   it is read, and the producer never waits for the consumer.
+//! * The consumer reads the map entries of the indices it is about to claim
 //!   *before* its CAS. If the CAS wins, no eviction moved `head` past those
-//!   indices first, and the producer rewrites a map entry only after it has
-//!   seen `head` past the index (through the consumer's release CAS), so the
-//!   handles read were the right ones. When the producer evicted a prefix
-//!   meanwhile, the consumer keeps the rest (salvage) and retries.
-//! * The producer writes only into slots of handles in its stash: the ones
-//!   it started with, the ones it freed by evicting, and the ones the
-//!   consumer returned (after reading them, with a release store). So no
-//!   slot is ever written while it is read, and a zero-copy reader may hold
-//!   its slots as long as it likes; the producer never waits for it.
-//! * There are enough handles: the consumer holds at most `hold` (K) items
-//!   at a time, counting the handles it has not returned yet, and returns
-//!   them before a claim that would exceed K. The producer, before taking
-//!   handles for `n` items, has room for them (`t + n - head <= N`); the
-//!   handles it cannot see as free are then at most `N - n` live ones and
-//!   K in the consumer's hands, so `N + K` physical slots always leave `n`.
+//!   indices first, and the producer rewrites the entry of index `i`'s
+//!   position only after it has seen `head` past `i` (through the
+//!   consumer's release CAS), so the entries read were the right ones. When
+//!   the producer evicted a prefix meanwhile, the consumer keeps the rest
+//!   (salvage) and retries.
+//! * There is always a spare: the consumer claims at most K items at a time.
+//!   The producer moves a slot out of the map only for an index `j` the
+//!   consumer claimed at or above the `released` it loaded after the head
+//!   (so at or above the one published before the claim that moved that
+//!   head past `j`): all of them from one claim, so at most K, one of them
+//!   `j` itself, still in the map. The K slots outside the map are spares or
+//!   moved-out slots of the others, so at least one is a spare once the
+//!   moved-out slots below `released` are taken back.
 
 use core::marker::PhantomData;
 use core::sync::atomic::Ordering;
@@ -47,24 +57,18 @@ use crate::concurrent::BuildError;
 
 /// What both halves of one SPSC ring share.
 pub(crate) struct Shared<T> {
-    /// The next index to leave the ring; changed only by compare-exchange.
-    pub(crate) head: CachePadded<AtomicU64>,
+    /// What the consumer writes: the head and `released`, on one line.
+    pub(crate) front: CachePadded<Front>,
     /// The next index the producer will publish (written by the producer).
     pub(crate) tail: CachePadded<AtomicU64>,
-    /// How many handles the consumer has put into the return queue.
-    pub(crate) returned_tail: CachePadded<AtomicU64>,
-    /// How many returned handles the producer has taken back.
-    pub(crate) returned_head: CachePadded<AtomicU64>,
     /// Producer waits and the consumer's wake-ups.
     pub(crate) wait: WaitState,
     /// Set when the producer half is dropped for good.
     pub(crate) producer_gone: AtomicBool,
     /// Set when the consumer half is dropped.
     pub(crate) consumer_gone: AtomicBool,
-    /// Logical position -> handle.
+    /// Logical position -> physical slot (written by the producer only).
     map: Box<[AtomicU32]>,
-    /// The return queue's entries (handles).
-    returned: Box<[AtomicU32]>,
     /// One per physical slot: lets loom see every slot access.
     guards: Box<[UnsafeCell<()>]>,
     /// The physical slots (`T`s, or raw bytes at a run-time stride).
@@ -79,11 +83,20 @@ pub(crate) struct Shared<T> {
 }
 
 // SAFETY: the slots are accessed under the protocol above: a slot is
-// written only by the half that holds its handle, and handles move between
-// threads through release/acquire pairs. Items cross threads, so `T: Send`.
+// written only while no other thread reads it, and slots change hands
+// through release/acquire pairs (the tail, the head, `released`). Items
+// cross threads, so `T: Send`.
 unsafe impl<T: Send> Sync for Shared<T> {}
 // SAFETY: as for `Sync`; the shared state owns its live items.
 unsafe impl<T: Send> Send for Shared<T> {}
+
+/// The consumer's line of the shared state.
+pub(crate) struct Front {
+    /// The next index to leave the ring; changed only by compare-exchange.
+    pub(crate) head: AtomicU64,
+    /// The consumer has finished every item it claimed below this index.
+    pub(crate) released: AtomicU64,
+}
 
 impl<T> Shared<T> {
     /// Shared state of `capacity` positions (a power of two, checked by the
@@ -97,11 +110,6 @@ impl<T> Shared<T> {
         slot: SlotLayout,
     ) -> Result<Self, BuildError> {
         let physical = capacity + hold;
-        // Twice the handles: the producer publishes how far it read the
-        // queue only when it runs out of entries it saw, so the consumer's
-        // view of the queue can count up to N + K entries the producer has
-        // already taken on top of the N + K it has not (see `take_handle`).
-        let queue = (2 * physical).next_power_of_two();
         // The slots first: the largest allocation, and left untouched.
         let data = Slots::new(physical, slot, capacity)?;
         // What `Slots::get::<T>` relies on: only a one-byte `T` (a raw
@@ -113,17 +121,16 @@ impl<T> Shared<T> {
             core::mem::size_of::<T>()
         );
         Ok(Shared {
-            head: CachePadded::new(AtomicU64::new(0)),
+            front: CachePadded::new(Front {
+                head: AtomicU64::new(0),
+                released: AtomicU64::new(0),
+            }),
             tail: CachePadded::new(AtomicU64::new(0)),
-            // Every handle starts in the return queue, in order.
-            returned_tail: CachePadded::new(AtomicU64::new(physical as u64)),
-            returned_head: CachePadded::new(AtomicU64::new(0)),
             wait: WaitState::new(waking),
             producer_gone: AtomicBool::new(false),
             consumer_gone: AtomicBool::new(false),
-            map: try_boxed(capacity, |_| AtomicU32::new(0))?,
-            // Every handle starts here, in order.
-            returned: try_boxed(queue, |n| AtomicU32::new(n as u32))?,
+            // Position p starts with slot p; slots N.. are the spares.
+            map: try_boxed(capacity, |p| AtomicU32::new(p as u32))?,
             guards: try_boxed(physical, |_| UnsafeCell::new(()))?,
             data,
             mask: capacity as u64 - 1,
@@ -151,11 +158,6 @@ impl<T> Shared<T> {
         self.hold
     }
 
-    /// The number of physical slots, N + K.
-    pub(crate) fn physical(&self) -> usize {
-        self.guards.len()
-    }
-
     /// The map entry of index `index`.
     #[inline(always)]
     pub(crate) fn map(&self, index: u64) -> &AtomicU32 {
@@ -166,22 +168,10 @@ impl<T> Shared<T> {
         unsafe { self.map.get_unchecked(position) }
     }
 
-    /// The return queue's entry number `n`.
-    #[inline(always)]
-    pub(crate) fn returned(&self, n: u64) -> &AtomicU32 {
-        let position = (n & (self.returned.len() as u64 - 1)) as usize;
-        // SAFETY: masked by its length (a power of two) minus one.
-        unsafe { self.returned.get_unchecked(position) }
-    }
-
-    /// The return queue's length, a power of two at least 2 (N + K).
-    pub(crate) fn returned_len(&self) -> usize {
-        self.returned.len()
-    }
-
     /// Runs `f` on slot `handle`, for reading.
     ///
-    /// The caller must hold the handle (see the module documentation).
+    /// The caller must own the slot for reading (see the module
+    /// documentation).
     #[inline(always)]
     pub(crate) fn read_slot<R>(&self, handle: u32, f: impl FnOnce(*const T) -> R) -> R {
         let (guard, slot) = self.slot(handle);
@@ -190,7 +180,7 @@ impl<T> Shared<T> {
 
     /// Runs `f` on slot `handle`, for writing.
     ///
-    /// The caller must hold the handle.
+    /// The caller must own the slot (see the module documentation).
     #[inline(always)]
     pub(crate) fn write_slot<R>(&self, handle: u32, f: impl FnOnce(*mut T) -> R) -> R {
         let (guard, slot) = self.slot(handle);
@@ -203,9 +193,9 @@ impl<T> Shared<T> {
         let handle = handle as usize;
         debug_assert!(handle < self.guards.len(), "handle out of range");
         // SAFETY: handles are numbers below `physical()`, the length of
-        // `guards` and the number of slots in `data`: the producer starts
-        // with `0..physical()` and only ever moves those around (map,
-        // stash, return queue). `data` was made for `T`: by the typed
+        // `guards` and the number of slots in `data`: the map starts with
+        // `0..N`, the producer's spares with `N..N + K`, and only those are
+        // ever moved around (map, spares, moved-out slots, claims). `data` was made for `T`: by the typed
         // rings with `SlotLayout::of::<T>()`, by the raw ones for `u8`.
         unsafe {
             (
@@ -220,7 +210,7 @@ impl<T> Shared<T> {
         // Acquire on `head` orders the `tail` load after the producer's
         // tail store that preceded the eviction we may have seen, so that
         // `tail >= head` below.
-        let head = self.head.load(Ordering::Acquire);
+        let head = self.front.head.load(Ordering::Acquire);
         let tail = self.tail.load(Ordering::Acquire);
         (tail.saturating_sub(head) as usize).min(self.capacity())
     }
@@ -232,9 +222,9 @@ impl<T> Drop for Shared<T> {
             return;
         }
         // Both halves are gone (we held the last `Arc`); what is between
-        // `head` and `tail` is live and ours. Every other handle was moved
-        // out of or dropped by the half that held it.
-        let head = self.head.load(Ordering::Acquire);
+        // `head` and `tail` is live and ours. Every other item was moved
+        // out or dropped by the half that took it.
+        let head = self.front.head.load(Ordering::Acquire);
         let tail = self.tail.load(Ordering::Acquire);
         for index in head..tail {
             let handle = self.map(index).load(Ordering::Relaxed);

@@ -83,6 +83,19 @@ impl<T, S: Spout<T>> Producer<T, S> {
     /// item was refused (the item is the spout's either way).
     #[inline]
     pub fn push(&mut self, item: T) -> Result<(), S::Error> {
+        if self.core.has_seen_room(1) {
+            // SAFETY: the producer's own view shows room and a free slot;
+            // writing the item initializes the slot.
+            unsafe { self.core.push_seen(|slot| slot.write(item)) };
+            return Ok(());
+        }
+        self.push_slow(item)
+    }
+
+    /// [`push`](Self::push) when the producer's own view does not show
+    /// room: looks at the consumer's indices, evicts if full.
+    #[cold]
+    fn push_slow(&mut self, item: T) -> Result<(), S::Error> {
         let result = self.make_room(1);
         // SAFETY: there is room for one item (`make_room`), and `push_one`
         // hands us a slot of our own: writing the item initializes it.
