@@ -43,6 +43,41 @@ fn push_evicts_the_oldest_and_pop_into_copies_in_order() {
 }
 
 #[test]
+fn a_write_that_unwinds_over_a_held_element_takes_no_second_spare() {
+    // Capacity 2, hold 1: one spare slot.
+    let (mut producer, mut consumer) = Builder::new(2).hold(1).build_raw(4).unwrap();
+    let mut evicted = Vec::new();
+    for n in 0..2 {
+        producer.push(&elem(n, 4), collect(&mut evicted)).unwrap();
+    }
+    assert_eq!(consumer.read(1), 1);
+    // Each push laps the held element 0: the spare moves in, the write
+    // unwinds, and the spare must stay free for the next try.
+    for _ in 0..3 {
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: the write unwinds before touching the slot.
+            let _ =
+                unsafe { producer.push_with(|_slot| panic!("write"), collect(&mut Vec::new())) };
+        }));
+        assert!(unwound.is_err());
+    }
+    producer.push(&elem(2, 4), collect(&mut evicted)).unwrap();
+    let held = consumer.read_slot(0).unwrap();
+    // SAFETY: a held slot has 4 readable bytes until the release.
+    assert_eq!(
+        unsafe { core::slice::from_raw_parts(held, 4) },
+        &elem(0, 4)[..]
+    );
+    consumer.release();
+    let mut out = [0; 4];
+    for n in 1..3 {
+        assert!(consumer.pop_into(&mut out));
+        assert_eq!(out.to_vec(), elem(n, 4));
+    }
+    assert!(evicted.is_empty());
+}
+
+#[test]
 fn a_write_that_unwinds_publishes_nothing_and_gives_its_slot_back() {
     let (mut producer, mut consumer) = Builder::new(2).hold(1).build_raw(4).unwrap();
     let mut evicted = Vec::new();

@@ -357,8 +357,11 @@ impl<T> Drop for Unwritten<'_, T> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
+    use core::sync::atomic::Ordering;
+
     use super::ProducerCore;
     use crate::concurrent::primitive::Arc;
+    use crate::concurrent::spsc::consume::ConsumerCore;
     use crate::concurrent::spsc::shared::Shared;
     use crate::concurrent::spsc::slots::SlotLayout;
 
@@ -396,6 +399,76 @@ mod tests {
         assert_eq!(evicted, [0, 1]);
         assert!(core.has_room(2) && !core.has_room(3));
         assert_eq!(core.len(), 2);
+    }
+
+    /// The slot of position `index % N` now.
+    fn slot_of(core: &ProducerCore<u64>, index: u64) -> u32 {
+        core.shared.map(index).load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn a_lapped_claimed_item_keeps_its_slot_until_released() {
+        // N = 2, K = 1: slots 0 and 1 in the map, slot 2 spare.
+        let mut producer = core(2);
+        let mut consumer = ConsumerCore::try_new(producer.shared.clone()).unwrap();
+        publish(&mut producer, 0);
+        publish(&mut producer, 1);
+        assert_eq!(consumer.claim(1), 1);
+        let held = consumer.claimed[0];
+        assert_eq!(held, slot_of(&producer, 0));
+        // Index 2 laps item 0, which the consumer may be reading: the spare
+        // moves into position 0 and the held slot stays out of the ring.
+        publish(&mut producer, 2);
+        assert_eq!(slot_of(&producer, 2), 2);
+        assert_eq!(
+            producer.moved_out.iter().copied().collect::<Vec<_>>(),
+            [(0, held)]
+        );
+        assert!(producer.spares.is_empty());
+        // SAFETY: the claimed slot holds item 0, which only we reach.
+        assert_eq!(
+            consumer
+                .shared
+                .read_slot(held, |slot| unsafe { slot.read() }),
+            0
+        );
+        consumer.finish(1);
+        // Take items 1 and 2 (released is then 3), publish 3 and 4 into the
+        // slots they left (below released: no spare needed), and hold 3.
+        for _ in 0..2 {
+            assert_eq!(consumer.claim(1), 1);
+            consumer.finish(1);
+        }
+        publish(&mut producer, 3);
+        publish(&mut producer, 4);
+        assert_eq!(producer.moved_out.len(), 1, "no lap of a held item yet");
+        assert_eq!(consumer.claim(1), 1);
+        // Index 5 laps item 3, held: the slot item 0 had comes back (the
+        // consumer released it) and moves in.
+        publish(&mut producer, 5);
+        assert_eq!(slot_of(&producer, 5), held);
+        assert_eq!(producer.moved_out.len(), 1);
+        assert_eq!(producer.moved_out[0].0, 3);
+        consumer.finish(1);
+    }
+
+    #[test]
+    fn slots_left_unwritten_are_free_for_the_next_push() {
+        let mut producer = core(2);
+        let mut consumer = ConsumerCore::try_new(producer.shared.clone()).unwrap();
+        publish(&mut producer, 0);
+        publish(&mut producer, 1);
+        assert_eq!(consumer.claim(1), 1);
+        // A reservation laps item 0 (held: a spare moves in) and is given
+        // back unwritten; the next push takes the same spare, not another.
+        assert!(producer.has_room(1));
+        producer.reserve_handles(1);
+        producer.publish_reserved(0);
+        assert_eq!(producer.moved_out.len(), 1);
+        publish(&mut producer, 2);
+        assert_eq!(producer.moved_out.len(), 1);
+        assert_eq!(slot_of(&producer, 2), 2);
+        consumer.finish(1);
     }
 
     #[test]
