@@ -199,8 +199,9 @@ fn the_seen_view_push_declines_what_needs_the_consumers_indices() {
     assert!(!unsafe { producer.try_push_seen_with(|_| unreachable!()) });
     assert_eq!(producer.reserved(), 1);
     producer.cancel();
-    // Laps of the ring: when the free slots seen run out, the seen view
-    // declines and the full way refills them; nothing is lost or reordered.
+    // Laps of the ring: when the consumer's release the producer last saw
+    // leaves no room, the seen view declines and the full way looks again;
+    // nothing is lost or reordered.
     let (mut pushed, mut popped) = (Vec::new(), Vec::new());
     for n in 0..40u8 {
         // SAFETY: as above.
