@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use spill_ring_core::concurrent::spsc::raw::{RawPushError, MAX_ELEM_SIZE, RAW_ALIGN};
-use spill_ring_core::concurrent::spsc::Builder;
+use spill_ring_core::concurrent::spsc::{Builder, RawProducer};
 use spill_ring_core::concurrent::{mpsc, BuildError, WaitError};
 use spill_ring_core::{CapacityError, PushError};
 
@@ -42,6 +42,15 @@ fn push_evicts_the_oldest_and_pop_into_copies_in_order() {
     assert!(producer.is_empty() && consumer.is_empty());
 }
 
+/// Pushes with a write that unwinds; the unwinding is caught.
+fn push_a_write_that_unwinds(producer: &mut RawProducer) {
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: the write unwinds before touching the slot.
+        let _ = unsafe { producer.push_with(|_slot| panic!("write"), collect(&mut Vec::new())) };
+    }));
+    assert!(unwound.is_err());
+}
+
 #[test]
 fn a_write_that_unwinds_over_a_held_element_takes_no_second_spare() {
     // Capacity 2, hold 1: one spare slot.
@@ -54,12 +63,7 @@ fn a_write_that_unwinds_over_a_held_element_takes_no_second_spare() {
     // Each push laps the held element 0: the spare moves in, the write
     // unwinds, and the spare must stay free for the next try.
     for _ in 0..3 {
-        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            // SAFETY: the write unwinds before touching the slot.
-            let _ =
-                unsafe { producer.push_with(|_slot| panic!("write"), collect(&mut Vec::new())) };
-        }));
-        assert!(unwound.is_err());
+        push_a_write_that_unwinds(&mut producer);
     }
     producer.push(&elem(2, 4), collect(&mut evicted)).unwrap();
     let held = consumer.read_slot(0).unwrap();
@@ -83,12 +87,7 @@ fn a_write_that_unwinds_publishes_nothing_and_gives_its_slot_back() {
     let mut evicted = Vec::new();
     producer.push(&elem(0, 4), collect(&mut evicted)).unwrap();
     for _ in 0..5 {
-        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            // SAFETY: the write unwinds before touching the slot.
-            let _ =
-                unsafe { producer.push_with(|_slot| panic!("write"), collect(&mut Vec::new())) };
-        }));
-        assert!(unwound.is_err());
+        push_a_write_that_unwinds(&mut producer);
         assert_eq!(producer.len(), 1);
     }
     // Every slot is still usable: laps of the ring need all N + K of them.

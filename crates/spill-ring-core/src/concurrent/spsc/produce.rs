@@ -406,14 +406,20 @@ mod tests {
         core.shared.map(index).load(Ordering::Relaxed)
     }
 
-    #[test]
-    fn a_lapped_claimed_item_keeps_its_slot_until_released() {
-        // N = 2, K = 1: slots 0 and 1 in the map, slot 2 spare.
+    /// A ring of N = 2, K = 1 (slots 0 and 1 in the map, slot 2 spare)
+    /// with items 0 and 1 published and item 0 claimed.
+    fn item_0_claimed() -> (ProducerCore<u64>, ConsumerCore<u64>) {
         let mut producer = core(2);
         let mut consumer = ConsumerCore::try_new(producer.shared.clone()).unwrap();
         publish(&mut producer, 0);
         publish(&mut producer, 1);
         assert_eq!(consumer.claim(1), 1);
+        (producer, consumer)
+    }
+
+    #[test]
+    fn a_lapped_claimed_item_keeps_its_slot_until_released() {
+        let (mut producer, mut consumer) = item_0_claimed();
         let held = consumer.claimed[0];
         assert_eq!(held, slot_of(&producer, 0));
         // Index 2 laps item 0, which the consumer may be reading: the spare
@@ -454,11 +460,7 @@ mod tests {
 
     #[test]
     fn slots_left_unwritten_are_free_for_the_next_push() {
-        let mut producer = core(2);
-        let mut consumer = ConsumerCore::try_new(producer.shared.clone()).unwrap();
-        publish(&mut producer, 0);
-        publish(&mut producer, 1);
-        assert_eq!(consumer.claim(1), 1);
+        let (mut producer, mut consumer) = item_0_claimed();
         // A reservation laps item 0 (held: a spare moves in) and is given
         // back unwritten; the next push takes the same spare, not another.
         assert!(producer.has_room(1));
