@@ -7,7 +7,7 @@
 //!   by one. `.../batch`: the consumer takes everything available per call
 //!   (`consume_all` / rtrb's `read_chunk`).
 //! * `spsc_transfer_4k`: the same with 4 KiB elements, written and read in
-//!   place (`reserve` / `read`, rtrb's chunks).
+//!   place (`try_reserve` / `read`, rtrb's chunks).
 //! * `spsc_producer_path`: one thread, pushes into a ring that is not full
 //!   (then drained untimed).
 //! * `spsc_evicting`: the producer `push`es (evicting) while the consumer
@@ -151,10 +151,9 @@ fn transfer_pages(c: &mut Criterion) {
                 PAGES,
                 || spsc::channel::<Page>(PAGE_CAPACITY).unwrap(),
                 |p, v| {
-                    if p.len() == PAGE_CAPACITY {
+                    let Some(mut chunk) = p.try_reserve(1) else {
                         return false;
-                    }
-                    let mut chunk = p.reserve(1);
+                    };
                     chunk.next_slot().unwrap().write([v; 512]);
                     // SAFETY: the slot was just written.
                     unsafe { chunk.advance() };

@@ -87,6 +87,29 @@ fn reserve_writes_in_place_and_commit_publishes_in_order() {
 }
 
 #[test]
+fn try_reserve_grants_only_what_fits_without_evicting() {
+    let (mut producer, mut consumer) = Builder::new(4)
+        .build_with_spout(CollectSpout::new())
+        .unwrap();
+    let mut chunk = producer.try_reserve(3).expect("room for 3");
+    for i in 0..3 {
+        chunk.push(i).unwrap();
+    }
+    chunk.commit().unwrap();
+    assert!(producer.try_reserve(2).is_none(), "only one slot is free");
+    assert!(producer.try_reserve(5).is_none(), "more than the capacity");
+    assert_eq!(consumer.pop(), Some(0));
+    let mut chunk = producer.try_reserve(2).expect("room for 2 after the pop");
+    chunk.push(3).unwrap();
+    chunk.push(4).unwrap();
+    chunk.commit().unwrap();
+    assert!(producer.spout().items().is_empty(), "nothing was evicted");
+    let mut rest = Vec::new();
+    consumer.consume_all(|item| rest.push(item));
+    assert_eq!(rest, [1, 2, 3, 4]);
+}
+
+#[test]
 fn an_uncommitted_reservation_drops_what_was_written_and_publishes_nothing() {
     let drops = Arc::new(AtomicUsize::new(0));
     let (mut producer, mut consumer) = spsc::channel::<Counted>(4).unwrap();
@@ -284,6 +307,7 @@ enum Op {
     Pop,
     ConsumeUpTo(usize),
     Reserve(usize),
+    TryReserve(usize),
     Read(usize),
 }
 
@@ -294,6 +318,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Op::Pop),
         (0..6usize).prop_map(Op::ConsumeUpTo),
         (0..6usize).prop_map(Op::Reserve),
+        (0..6usize).prop_map(Op::TryReserve),
         (0..6usize).prop_map(Op::Read),
     ]
 }
@@ -350,6 +375,23 @@ proptest! {
                     chunk.commit().unwrap();
                     model.extend(0..granted as u16);
                     spill(&mut model, &mut spilled);
+                }
+                Op::TryReserve(n) => {
+                    let fits = model.len() + n <= capacity;
+                    match producer.try_reserve(n) {
+                        Some(mut chunk) => {
+                            prop_assert!(fits);
+                            prop_assert_eq!(chunk.capacity(), n);
+                            // Write all but the last: the rest stays free.
+                            let written = n.saturating_sub(1) as u16;
+                            for i in 0..written {
+                                chunk.push(i).unwrap();
+                            }
+                            chunk.commit().unwrap();
+                            model.extend(0..written);
+                        }
+                        None => prop_assert!(!fits),
+                    }
                 }
                 Op::Read(n) => {
                     let chunk = consumer.read(n);

@@ -87,10 +87,15 @@ impl<T> ProducerCore<T> {
         self.has_room_now(n)
     }
 
-    /// [`has_room`](Self::has_room) after loading the head and `released`
-    /// again.
+    /// [`has_room`](Self::has_room) by the last head seen (while the
+    /// consumer holds items the producer laps, `released` lags the head and
+    /// the slots are `take_slot`'s business), else after loading the head and
+    /// `released` again.
     #[cold]
     fn has_room_now(&mut self, n: usize) -> bool {
+        if self.tail + n as u64 <= self.head + self.capacity() {
+            return true;
+        }
         // Acquire: the consumer's claims up to this head, and so (claims
         // being stored in order) its `released` before each of them.
         self.head = self.shared.front.head.load(Ordering::Acquire);
@@ -188,9 +193,9 @@ impl<T> ProducerCore<T> {
         if self.freed[self.position(index)] == last {
             return slot;
         }
-        // Loaded after the head that showed room for `index` (in
-        // `has_room_now`): it is at least the `released` the consumer
-        // published before the claim of `last` (see `shared`).
+        // Loaded after every head seen, so after the one that showed `last`
+        // claimed: it is at least the `released` the consumer published
+        // before that claim (see `shared`).
         self.see_released();
         if index < self.limit {
             return slot;

@@ -154,6 +154,23 @@ impl<T, S: Spout<T>> Producer<T, S> {
         }
     }
 
+    /// Reserves `n` slots to write in place only if `n` more items fit
+    /// without evicting; `None` (nothing changes) when fewer fit, or `n` is
+    /// more than the capacity. Never evicts, never blocks: the lossless
+    /// form of [`reserve`](Self::reserve), as [`try_push`](Self::try_push)
+    /// is of [`push`](Self::push).
+    pub fn try_reserve(&mut self, n: usize) -> Option<WriteChunk<'_, T, S>> {
+        if n > self.capacity() || !self.core.has_room(n) {
+            return None;
+        }
+        self.core.reserve_handles(n);
+        Some(WriteChunk {
+            producer: self,
+            written: 0,
+            result: Ok(()),
+        })
+    }
+
     /// Evicts as needed for `n` more items; the first spout error.
     #[inline(always)]
     fn make_room(&mut self, n: usize) -> Result<(), S::Error> {
