@@ -36,6 +36,11 @@ pub(crate) struct ProducerCore<T> {
     moved_out: VecDeque<(u64, u32)>,
     /// Slots of the current reservation, in index order; capacity N.
     pub(crate) reserved: Vec<u32>,
+    /// N - 1: the position of index `i` is `i & mask`.
+    mask: u64,
+    /// No slot was ever moved: position `p` still has slot `p`, so a push
+    /// need not read the map.
+    unmoved: bool,
 }
 
 impl<T> ProducerCore<T> {
@@ -62,6 +67,8 @@ impl<T> ProducerCore<T> {
             spares,
             moved_out,
             reserved,
+            mask: capacity as u64 - 1,
+            unmoved: true,
         })
     }
 
@@ -174,7 +181,7 @@ impl<T> ProducerCore<T> {
     /// to it must be taken in order within one push or reservation.
     #[inline(always)]
     fn take_slot(&mut self, index: u64) -> u32 {
-        let slot = self.shared.map(index).load(Ordering::Relaxed);
+        let slot = self.slot_at(index);
         if index < self.limit {
             // Its last item, `index - N`, is below `released`.
             return slot;
@@ -213,6 +220,7 @@ impl<T> ProducerCore<T> {
             .pop()
             .expect("spsc ring: a spare slot exists whenever one is needed (N + K slots)");
         self.moved_out.push_back((last, slot));
+        self.unmoved = false;
         // Relaxed: published by the tail's release store; the consumer read
         // this entry for `last` before its claim, which we have seen.
         self.shared.map(index).store(spare, Ordering::Relaxed);
@@ -256,7 +264,18 @@ impl<T> ProducerCore<T> {
     /// The position of `index`.
     #[inline(always)]
     fn position(&self, index: u64) -> usize {
-        (index & (self.capacity() - 1)) as usize
+        (index & self.mask) as usize
+    }
+
+    /// The slot of the position of `index` now (we are the map's only
+    /// writer).
+    #[inline(always)]
+    fn slot_at(&self, index: u64) -> u32 {
+        if self.unmoved {
+            // The map's initial entry: position p has slot p.
+            return self.position(index) as u32;
+        }
+        self.shared.map(index).load(Ordering::Relaxed)
     }
 
     /// Takes a free slot, has `write` fill it and publishes it as the next
@@ -304,7 +323,7 @@ impl<T> ProducerCore<T> {
     /// [`push_one`](Self::push_one).
     #[inline(always)]
     pub(crate) unsafe fn push_seen(&mut self, write: impl FnOnce(*mut T)) {
-        let slot = self.shared.map(self.tail).load(Ordering::Relaxed);
+        let slot = self.slot_at(self.tail);
         // SAFETY: there is room and the slot is free (the last `released`
         // seen is past its last item, and it only grows); our caller's
         // promise on `write`.
@@ -427,9 +446,11 @@ mod tests {
         let (mut producer, mut consumer) = item_0_claimed();
         let held = consumer.claimed[0];
         assert_eq!(held, slot_of(&producer, 0));
+        assert!(producer.unmoved, "position p still has slot p");
         // Index 2 laps item 0, which the consumer may be reading: the spare
         // moves into position 0 and the held slot stays out of the ring.
         publish(&mut producer, 2);
+        assert!(!producer.unmoved, "pushes read the map from now on");
         assert_eq!(slot_of(&producer, 2), 2);
         assert_eq!(
             producer.moved_out.iter().copied().collect::<Vec<_>>(),
