@@ -12,7 +12,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use spill_ring_core::concurrent::spsc::{self, Builder};
 use spill_ring_core::concurrent::{BuildError, WaitError};
-use spill_ring_core::{CollectSpout, PushError};
+use spill_ring_core::{CollectSpout, FnSpout, PushError};
 
 #[test]
 fn evicts_the_oldest_to_the_spout_in_order() {
@@ -160,6 +160,40 @@ fn every_item_is_dropped_exactly_once() {
     assert!(consumer.is_abandoned());
     drop(consumer); // 2 left in the ring
     assert_eq!(drops.load(Ordering::SeqCst), 10);
+}
+
+#[test]
+fn a_spout_that_panics_leaves_the_evicted_slot_free() {
+    // Capacity 2, hold 1: one spare slot.
+    let mut panics = true;
+    let (mut producer, mut consumer) = Builder::new(2)
+        .hold(1)
+        .build_with_spout(FnSpout::new(move |item: u32| {
+            if std::mem::take(&mut panics) {
+                panic!("spout refused {item}");
+            }
+        }))
+        .unwrap();
+    producer.push(0).unwrap();
+    producer.push(1).unwrap();
+    // Evicting 0 unwinds out of the spout: 0 is gone, 2 was not pushed.
+    let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = producer.push(2);
+    }));
+    assert!(unwound.is_err());
+    assert_eq!(producer.len(), 1);
+    // The slot item 0 left is free: pushing 2 reuses it, so the spare is
+    // still there when 3 laps item 1, which the consumer holds.
+    producer.push(2).unwrap();
+    let chunk = consumer.read(1);
+    assert_eq!(chunk.get(0), Some(&1));
+    producer.push(3).unwrap();
+    assert_eq!(chunk.get(0), Some(&1));
+    drop(chunk);
+    // One item per claim (hold 1).
+    let mut rest = Vec::new();
+    while consumer.consume_all(|item| rest.push(item)) > 0 {}
+    assert_eq!(rest, [2, 3]);
 }
 
 #[test]
